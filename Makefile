@@ -1,0 +1,45 @@
+# The commands the README names. Everything runs inside .venv, created on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install prepare demo test lint format ui bench clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# The dbt manifest is built here, ahead of time, never when Dagster imports the code.
+prepare: install
+	$(BIN)/aias prepare
+
+demo: install
+	$(BIN)/aias demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project/models dbt_project/macros dbt_project/tests
+
+test: lint prepare
+	$(BIN)/pytest
+
+ui: prepare
+	$(BIN)/aias ui
+
+bench: prepare
+	$(BIN)/python -m aias_dagster.bench
+
+clean:
+	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

@@ -1,0 +1,198 @@
+"""The `aias` command: demo, generate, load, build, ui, prepare, db."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from aias_dagster.warehouse import DATABASE_URL_ENV, aias_home, project_root
+
+DEFAULT_CUSTOMERS = 2000
+DEFAULT_DAYS = 90
+DEFAULT_SEED = 7
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from aias_dagster.warehouse import warehouse_settings
+
+    settings = warehouse_settings()
+    where = "AIAS_DATABASE_URL" if os.environ.get(DATABASE_URL_ENV) else f"embedded, data in {aias_home() / 'pgdata'}"
+    say(f"database: {settings.describe()} ({where}); connect with: {settings.psql_command()}")
+    return settings
+
+
+def _landing(args: argparse.Namespace) -> Path:
+    from aias_dagster.resources import default_landing_dir
+
+    return Path(args.landing).resolve() if getattr(args, "landing", None) else default_landing_dir()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from aias_dagster.demo import WorldSpec, run_demo, yesterday_utc
+
+    settings = _settings()
+    spec = WorldSpec(args.customers, args.days, args.seed, (args.end or yesterday_utc()).isoformat())
+    run_demo(settings, _landing(args), spec, say)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from aias_dagster.sample_data import generate_world
+
+    started = time.monotonic()
+    summary = generate_world(customers=args.customers, days=args.days, seed=args.seed, out=Path(args.out),
+                             truth_out=Path(args.truth_out) if args.truth_out else None, end=args.end,
+                             bad_rows=args.bad_rows, gzip=args.gzip, progress=say)
+    for line in summary.lines():
+        say(line)
+    say(f"aias generate: done in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from aias_dagster.ingest.landing import delivery_days
+    from aias_dagster.ingest.contract import SOURCE_NAMES
+    from aias_dagster.runner import instance_for, load_range
+    from aias_dagster.summary import format_counts, source_counts
+    from aias_dagster.warehouse import connect
+
+    settings = _settings()
+    landing = _landing(args)
+    os.environ["AIAS_LANDING_DIR"] = str(landing)
+    days = sorted({d for s in SOURCE_NAMES for d in delivery_days(landing, s)})
+    if not days:
+        say(f"aias load: no landing files under {landing} (expected <source>/<YYYY-MM-DD>.csv)")
+        return 1
+    first = args.date_from or days[0]
+    last = args.date_to or days[-1]
+    say(f"loading delivery days {first}..{last} from {landing}")
+    run_id = load_range(instance_for(settings), first, last)
+    with connect(settings) as conn:
+        say(format_counts(source_counts(conn)))
+    say(f"aias load: run {run_id} done; rejected rows are in raw.load_rejects")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from aias_dagster.runner import build_models, instance_for
+    from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest
+
+    settings = _settings()
+    prepare_manifest()
+    apply_dbt_environment(settings)
+    outcome = build_models(instance_for(settings))
+    say(f"aias build: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
+        f"{outcome.checks_failed} failed (run {outcome.run_id})")
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from aias_dagster.transform.project import prepare_manifest
+
+    say(f"aias prepare: dbt manifest at {prepare_manifest()}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    _settings()
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from aias_dagster.instance import prepare_dagster_home
+    from aias_dagster.transform.project import apply_dbt_environment, dbt_project, prepare_manifest
+
+    settings = _settings()
+    if not dbt_project().manifest_path.exists():
+        prepare_manifest()
+    prepare_dagster_home(settings)
+    apply_dbt_environment(settings)
+    os.environ[DATABASE_URL_ENV] = settings.url
+    workspace = project_root() / "workspace.yaml"
+    say(f"Dagster UI on http://{args.host}:{args.port} (webserver and daemon; Ctrl-C stops both)")
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
+    os.execv(sys.executable, command)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aias",
+        description="aias-loops: the five business feedback loops on Dagster + dbt + Postgres. "
+        f"Uses ${DATABASE_URL_ENV} when set, else an embedded Postgres under .aias/.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def world_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help="customers in the world (default %(default)s)")
+        p.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of history (default %(default)s)")
+        p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed; same seed, same files (default %(default)s)")
+        p.add_argument("--end", type=date.fromisoformat, default=None, help="last day YYYY-MM-DD (default: yesterday, UTC)")
+
+    demo = sub.add_parser("demo", help="generate sample data, load it, build every model, print a summary")
+    world_options(demo)
+    demo.add_argument("--landing", help="landing folder (default .aias/landing)")
+    demo.set_defaults(func=cmd_demo)
+
+    gen = sub.add_parser("generate", help="write a deterministic sample world as landing files")
+    world_options(gen)
+    gen.add_argument("--out", required=True, help="landing folder to write <source>/<day>.csv into")
+    gen.add_argument("--truth-out", help="ground-truth folder (default: <out>/../ground_truth)")
+    gen.add_argument("--bad-rows", action="store_true", help="mix in malformed rows of every kind")
+    gen.add_argument("--gzip", action="store_true", help="write .csv.gz files")
+    gen.set_defaults(func=cmd_generate)
+
+    load = sub.add_parser("load", help="load landing files into raw (a Dagster run of job `ingest`)")
+    load.add_argument("--landing", help="landing folder (default $AIAS_LANDING_DIR or .aias/landing)")
+    load.add_argument("--from", dest="date_from", type=date.fromisoformat, help="first delivery day (default: oldest file)")
+    load.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last delivery day (default: newest file)")
+    load.set_defaults(func=cmd_load)
+
+    build = sub.add_parser("build", help="dbt build of every model and test (a Dagster run of job `transform`)")
+    build.set_defaults(func=cmd_build)
+
+    prepare = sub.add_parser("prepare", help="build the dbt manifest ahead of time (dbt parse)")
+    prepare.set_defaults(func=cmd_prepare)
+
+    db = sub.add_parser("db", help="start the embedded database if needed and print how to connect")
+    db.set_defaults(func=cmd_db)
+
+    ui = sub.add_parser("ui", help="Dagster webserver and daemon over workspace.yaml")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the one place that turns an error into a message and an exit code
+        from aias_dagster.ingest.landing import LandingError
+        from aias_dagster.runner import PipelineError
+        from aias_dagster.transform.project import ManifestMissingError
+
+        if isinstance(exc, LandingError | PipelineError | ManifestMissingError):
+            print(f"aias {args.command}: error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""`aias demo`: from nothing to a loaded, modelled warehouse, with a summary at the end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from aias_dagster.ingest.landing import delivery_days
+from aias_dagster.runner import build_models, instance_for, load_range
+from aias_dagster.summary import format_counts, source_counts
+from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest
+from aias_dagster.warehouse import ConnectionSettings, connect
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    customers: int
+    days: int
+    seed: int
+    end: str
+
+
+def yesterday_utc() -> date:
+    return datetime.now(timezone.utc).date() - timedelta(days=1)
+
+
+def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> None:
+    """Generate the sample world unless the landing folder already holds this exact one.
+
+    Keeping the world of the first run is what makes a second `make demo` a no-op, even on
+    another day.
+    """
+    from aias_dagster.sample_data import generate_world
+
+    marker = landing / "world.json"
+    if marker.exists() and json.loads(marker.read_text()).get("customers") == spec.customers \
+            and json.loads(marker.read_text()).get("days") == spec.days \
+            and json.loads(marker.read_text()).get("seed") == spec.seed:
+        say(f"sample world already in {landing} ({marker.read_text().strip()})")
+        return
+    if landing.exists():
+        shutil.rmtree(landing)
+    summary = generate_world(customers=spec.customers, days=spec.days, seed=spec.seed, out=landing,
+                             end=date.fromisoformat(spec.end), progress=say)
+    marker.write_text(json.dumps(asdict(spec)) + "\n")
+    for line in summary.lines():
+        say(line)
+
+
+def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:
+    started = time.monotonic()
+    steps = 4
+
+    def step(number: int, text: str) -> None:
+        say(f"[{number}/{steps}] {text}  (+{time.monotonic() - started:.0f}s)")
+
+    step(1, "dbt manifest (dbt parse)")
+    prepare_manifest()
+    step(2, f"sample world: {spec.customers} customers, {spec.days} days, seed {spec.seed}")
+    ensure_world(spec, landing, say)
+    instance = instance_for(settings)
+    apply_dbt_environment(settings)
+    days = sorted({d for source_dir in landing.iterdir() if source_dir.is_dir()
+                   for d in delivery_days(landing, source_dir.name)})
+    step(3, f"loading {days[0]}..{days[-1]} into raw (Dagster job `ingest`, one run)")
+    run_id = load_range(instance, days[0], days[-1])
+    say(f"      run {run_id}")
+    step(4, "dbt build (Dagster job `transform`)")
+    outcome = build_models(instance)
+    say(f"      run {outcome.run_id}")
+    with connect(settings) as conn:
+        counts = source_counts(conn)
+    elapsed = time.monotonic() - started
+    say("")
+    say(f"aias demo: done in {elapsed:.0f}s")
+    say(format_counts(counts))
+    say(f"  dbt: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
+        f"{outcome.checks_failed} failed")
+    say(f"  landing files: {landing}")
+    say(f"  database: {settings.describe()}")
+    say(f"  connect:  {settings.psql_command()}")
+    say("  next: `make ui` for the Dagster UI on http://127.0.0.1:3000")

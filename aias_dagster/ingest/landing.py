@@ -1,0 +1,65 @@
+"""Where landing files are: `<landing>/<source>/<YYYY-MM-DD>.csv` or `.csv.gz`."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+FILE_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv(\.gz)?$")
+SUFFIXES = (".csv", ".csv.gz")
+
+
+class LandingError(Exception):
+    """A landing file that cannot be loaded at all; the message names the file and what to fix."""
+
+
+def landing_file(landing_dir: Path, source: str, day: date) -> Path | None:
+    """The file delivered for source and day, or None. Both a .csv and a .csv.gz is an error."""
+    candidates = [landing_dir / source / f"{day.isoformat()}{suffix}" for suffix in SUFFIXES]
+    present = [p for p in candidates if p.exists()]
+    if len(present) > 1:
+        raise LandingError(f"{present[0]} and {present[1]}: two deliveries for one day; remove one of them")
+    return present[0] if present else None
+
+
+def delivery_days(landing_dir: Path, source: str) -> list[date]:
+    """The days for which a file of source was delivered, oldest first."""
+    folder = landing_dir / source
+    if not folder.is_dir():
+        return []
+    days = set()
+    for path in folder.iterdir():
+        match = FILE_PATTERN.match(path.name)
+        if match:
+            days.add(date.fromisoformat(match.group(1)))
+    return sorted(days)
+
+
+def delivery_date_of(path: Path) -> date:
+    match = FILE_PATTERN.match(path.name)
+    if not match:
+        raise LandingError(f"{path}: a landing file is named YYYY-MM-DD.csv or YYYY-MM-DD.csv.gz")
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        raise LandingError(f"{path}: {match.group(1)} is not a calendar date") from None
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """The file's CSV bytes, decompressed on the fly for .csv.gz."""
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def file_checksum(path: Path) -> str:
+    """sha256 of the delivered bytes: the same bytes delivered again are recognised and skipped."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

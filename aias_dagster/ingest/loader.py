@@ -1,0 +1,303 @@
+"""The one loader: COPY a landing file into a staging table, validate it in SQL, upsert the good rows.
+
+A load is one transaction: the raw table, the rejects and the audit row change together or not at
+all. Lines in = rows loaded + rows rejected, always; a reject keeps its file, line, text and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from aias_dagster.ingest.contract import Source
+from aias_dagster.ingest.landing import LandingError, delivery_date_of, file_checksum, open_binary
+from aias_dagster.ingest.schema import ensure_raw_schema, server_version
+from aias_dagster.ingest.validation import (
+    cast_expression,
+    csv_field_expression,
+    reason_expression,
+    sql_literal,
+)
+
+log = logging.getLogger(__name__)
+
+COPY_CHUNK_BYTES = 1 << 20
+STAGE = "_aias_stage"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one file's load did; `skipped` means the same bytes were loaded before."""
+
+    source: str
+    file: str
+    delivery_date: date
+    lines: int
+    loaded: int
+    rejected: int
+    changed: int = 0
+    skipped: bool = False
+    extra_columns: tuple[str, ...] = ()
+    structural_fallback: bool = False
+    replaced_delivery: bool = False
+    sample_rejects: tuple[tuple[int, str], ...] = field(default=())
+
+
+def read_header(path: Path) -> list[str]:
+    """The header row's column names, stripped. An empty or undecodable header is a LandingError."""
+    try:
+        with open_binary(path) as handle:
+            first = handle.readline()
+    except (OSError, EOFError) as exc:
+        raise LandingError(f"{path}: cannot be read ({exc})") from exc
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LandingError(f"{path}, line 1: the header is not valid UTF-8") from None
+    if not text.strip():
+        raise LandingError(f"{path}, line 1: the file has no header row")
+    return [name.strip() for name in next(csv.reader([text]))]
+
+
+def check_header(source: Source, path: Path, header: list[str]) -> tuple[str, ...]:
+    """Fail on missing or repeated contract columns; return the unknown extra columns (ignored)."""
+    missing = [name for name in source.column_names if name not in header]
+    if missing:
+        names = ", ".join(missing)
+        raise LandingError(
+            f"{path}, line 1: missing required column(s) {names} of source {source.name}; "
+            f"the file has: {', '.join(header)}"
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise LandingError(f"{path}, line 1: column(s) {', '.join(repeated)} appear more than once")
+    return tuple(name for name in header if name not in source.column_names)
+
+
+def load_file(conn: psycopg.Connection, source: Source, path: Path, *, display_name: str | None = None) -> LoadResult:
+    """Load one landing file of source in one transaction on conn (which must not be in one).
+
+    The same bytes loaded again change nothing. Other bytes for an already loaded day are a
+    redelivery: that day's earlier rows and rejects are replaced.
+    """
+    file_name = display_name or str(path)
+    delivery = delivery_date_of(path)
+    header = read_header(path)
+    extra = check_header(source, path, header)
+    checksum = file_checksum(path)
+    with conn.transaction():
+        ensure_raw_schema(conn)
+        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"aias.load.{source.name}",))
+        previous = conn.execute(
+            "select checksum, lines, loaded, rejected from raw.load_audit where source = %s and delivery_date = %s",
+            (source.name, delivery),
+        ).fetchone()
+        if previous and previous[0] == checksum:
+            return LoadResult(source.name, file_name, delivery, previous[1], previous[2], previous[3], skipped=True,
+                              extra_columns=extra)
+        if previous:
+            _forget_delivery(conn, source, delivery)
+        fields = [f"f{i}" for i in range(len(header))]
+        _create_stage(conn, fields)
+        structural = _copy_into_stage(conn, source, path, header, fields, file_name, delivery)
+        counts = _validate_and_upsert(conn, source, header, fields, file_name, delivery, structural is not None)
+        structural_rejects = structural or 0
+        lines, loaded, rejected, changed = counts
+        lines += structural_rejects
+        rejected += structural_rejects
+        conn.execute(
+            """
+            insert into raw.load_audit (source, delivery_date, file, checksum, lines, loaded, rejected, extra_columns)
+            values (%s, %s, %s, %s, %s, %s, %s, %s)
+            on conflict (source, delivery_date) do update set
+                file = excluded.file, checksum = excluded.checksum, lines = excluded.lines,
+                loaded = excluded.loaded, rejected = excluded.rejected,
+                extra_columns = excluded.extra_columns, loaded_at = now()
+            """,
+            (source.name, delivery, file_name, checksum, lines, loaded, rejected, list(extra)),
+        )
+        samples = conn.execute(
+            "select line, reason from raw.load_rejects where source = %s and delivery_date = %s order by line limit 5",
+            (source.name, delivery),
+        ).fetchall()
+    return LoadResult(
+        source=source.name,
+        file=file_name,
+        delivery_date=delivery,
+        lines=lines,
+        loaded=loaded,
+        rejected=rejected,
+        changed=changed,
+        extra_columns=extra,
+        structural_fallback=structural is not None,
+        replaced_delivery=previous is not None,
+        sample_rejects=tuple((int(line), str(reason)) for line, reason in samples),
+    )
+
+
+def _forget_delivery(conn: psycopg.Connection, source: Source, delivery: date) -> None:
+    """Drop what an earlier delivery of the same day loaded, before its replacement loads."""
+    conn.execute(sql.SQL("delete from {} where _delivery_date = %s").format(_table(source)), (delivery,))
+    conn.execute("delete from raw.load_rejects where source = %s and delivery_date = %s", (source.name, delivery))
+
+
+def _table(source: Source) -> sql.Composable:
+    return sql.Identifier("raw", source.name)
+
+
+def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
+    columns = ", ".join(f"{f} text" for f in fields)
+    conn.execute(
+        f"create temp table {STAGE} (_ordinal bigint generated always as identity, "  # type: ignore[arg-type]
+        f"_line bigint, _raw text, {columns}) on commit drop"
+    )
+
+
+def _copy_into_stage(
+    conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str],
+    file_name: str, delivery: date,
+) -> int | None:
+    """COPY the file into the stage. Returns None on the fast path, else the structural reject count.
+
+    The fast path hands the bytes straight to COPY. A file COPY cannot parse (a row with the
+    wrong number of fields, bytes that are not UTF-8) is re-read in Python, which rejects just the
+    broken records and stages the rest.
+    """
+    columns = ", ".join(fields)
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            with cur.copy(f"copy {STAGE} ({columns}) from stdin (format csv, header true)") as copy:  # type: ignore[arg-type]
+                with open_binary(path) as handle:
+                    while chunk := handle.read(COPY_CHUNK_BYTES):
+                        copy.write(chunk)
+        return None
+    except (OSError, EOFError) as exc:
+        raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
+    except psycopg.errors.DataError as exc:
+        log.info("%s: COPY could not parse the file (%s); re-reading it record by record", path, exc.diag.message_primary)
+    return _copy_record_by_record(conn, source, path, header, fields, file_name, delivery)
+
+
+def _copy_record_by_record(
+    conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str],
+    file_name: str, delivery: date,
+) -> int:
+    expected = len(header)
+    rejects: list[tuple[int, str, str]] = []
+    columns = ", ".join(["_line", "_raw", *fields])
+    with conn.cursor() as cur, cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy:  # type: ignore[arg-type]
+        with open_binary(path) as binary:
+            text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
+            reader = csv.reader(text)
+            line = 1
+            try:
+                next(reader)
+                line = reader.line_num + 1
+                for record in reader:
+                    start, line = line, reader.line_num + 1
+                    raw = _csv_line(record)
+                    if len(record) != expected:
+                        rejects.append((start, raw, f"row: wrong number of fields: expected {expected}, got {len(record)}"))
+                    elif any(_has_invalid_utf8(value) for value in record):
+                        rejects.append((start, raw, "row: not valid UTF-8"))
+                    else:
+                        copy.write_row([start, raw, *record])
+            except csv.Error as exc:
+                rejects.append((line, "", f"row: unreadable CSV from here to the end of the file ({exc})"))
+            except (OSError, EOFError) as exc:
+                raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
+    if rejects:
+        with conn.cursor() as cur, cur.copy(
+            "copy raw.load_rejects (source, delivery_date, file, line, raw_line, reason) from stdin"
+        ) as copy:
+            for start, raw, reason in rejects:
+                copy.write_row([source.name, delivery, file_name, start, raw, reason])
+    return len(rejects)
+
+
+def _has_invalid_utf8(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _csv_line(record: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(
+        [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for value in record]
+    )
+    return buffer.getvalue()
+
+
+def line_expression(source: Source, header: list[str], fields: list[str]) -> str:
+    """Physical line of each staged record. Quoted newlines in free-text fields push later lines down."""
+    free_text = [f for name, f in zip(header, fields, strict=True) if name in source.column_names
+                 and source.column(name).free_text]
+    if not free_text:
+        return "_ordinal + 1"
+    newlines = " + ".join(f"coalesce(length({f}) - length(replace({f}, E'\\n', '')), 0)" for f in free_text)
+    return (f"_ordinal + 1 + coalesce(sum({newlines}) over (order by _ordinal rows between "
+            f"unbounded preceding and 1 preceding), 0)")
+
+
+def _validate_and_upsert(
+    conn: psycopg.Connection, source: Source, header: list[str], fields: list[str],
+    file_name: str, delivery: date, lines_known: bool,
+) -> tuple[int, int, int, int]:
+    """One statement: validate every staged row, keep rejects, upsert the newest version of each key."""
+    modern = server_version(conn) >= 160000
+    field_of = dict(zip(header, fields, strict=True))
+    reasons = ", ".join(reason_expression(c, field_of[c.name], modern) for c in source.columns)
+    raw_line = "_raw" if lines_known else " || ',' || ".join(csv_field_expression(f) for f in fields)
+    line = "_line" if lines_known else line_expression(source, header, fields)
+    names = [c.name for c in source.columns]
+    casts = ", ".join(f"{cast_expression(c, field_of[c.name])} as {c.name}" for c in source.columns)
+    key = ", ".join(source.key)
+    version = f"{source.version_column} desc, " if source.version_column else ""
+    updates = ", ".join(f"{n} = excluded.{n}" for n in [*names, "_delivery_date", "_source_file", "_source_line"])
+    if source.version_column:
+        v = source.version_column
+        newer = (f"excluded.{v} > t.{v} or (excluded.{v} = t.{v} "
+                 f"and excluded._delivery_date >= t._delivery_date)")
+    else:
+        newer = "excluded._delivery_date >= t._delivery_date"
+    file_literal = sql_literal(file_name)
+    delivery_literal = f"date {sql_literal(delivery.isoformat())}"
+    statement = f"""
+        with checked as materialized (
+            select *, {line} as _physical_line, nullif(concat_ws('; ', {reasons}), '') as _reason
+            from {STAGE}
+        ),
+        rejected as (
+            insert into raw.load_rejects (source, delivery_date, file, line, raw_line, reason)
+            select {sql_literal(source.name)}, {delivery_literal}, {file_literal}, _physical_line,
+                   {raw_line}, _reason
+            from checked where _reason is not null
+            returning 1
+        ),
+        newest as (
+            select distinct on ({key}) *
+            from (select {casts}, _physical_line from checked where _reason is null) as typed
+            order by {key}, {version}_physical_line desc
+        ),
+        upserted as (
+            insert into {source.table} as t ({", ".join(names)}, _delivery_date, _source_file, _source_line)
+            select {", ".join(names)}, {delivery_literal}, {file_literal}, _physical_line from newest
+            on conflict ({key}) do update set {updates}, _loaded_at = now()
+            where {newer}
+            returning 1
+        )
+        select (select count(*) from checked),
+               (select count(*) from checked where _reason is null),
+               (select count(*) from rejected),
+               (select count(*) from upserted)
+    """
+    row = conn.execute(statement).fetchone()  # type: ignore[arg-type]
+    assert row is not None
+    lines, loaded, rejected, changed = (int(v) for v in row)
+    return lines, loaded, rejected, changed

@@ -1,0 +1,93 @@
+"""DDL of the `raw` schema, derived from the contract.
+
+Every raw table carries the lineage of each row (`_delivery_date`, `_source_file`, `_source_line`,
+`_loaded_at`), so any number in a mart can be traced back to the line of the file it came from.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from aias_dagster.ingest.contract import SOURCES, Source
+
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_delivery_date", "date not null"),
+    ("_source_file", "text not null"),
+    ("_source_line", "bigint not null"),
+    ("_loaded_at", "timestamptz not null default now()"),
+)
+
+LOAD_REJECTS_DDL = """
+create table if not exists raw.load_rejects (
+    source text not null,
+    delivery_date date not null,
+    file text not null,
+    line bigint not null,
+    raw_line text,
+    reason text not null,
+    rejected_at timestamptz not null default now()
+)
+"""
+
+LOAD_AUDIT_DDL = """
+create table if not exists raw.load_audit (
+    source text not null,
+    delivery_date date not null,
+    file text not null,
+    checksum text not null,
+    lines bigint not null,
+    loaded bigint not null,
+    rejected bigint not null,
+    extra_columns text[] not null default '{}',
+    loaded_at timestamptz not null default now(),
+    primary key (source, delivery_date)
+)
+"""
+
+# Postgres 15 has no pg_input_is_valid; this is the slower stand-in the validator uses there.
+IS_VALID_INPUT_FALLBACK_DDL = """
+create or replace function raw.is_valid_input(value text, type_name text) returns boolean
+language plpgsql stable as $$
+begin
+    execute format('select %L::%s', value, type_name);
+    return true;
+exception when others then
+    return false;
+end
+$$
+"""
+
+
+def raw_table_ddl(source: Source) -> str:
+    columns = [f"    {c.name} {c.pg_type}" for c in source.columns]
+    columns += [f"    {name} {spec}" for name, spec in LINEAGE_COLUMNS]
+    key = ", ".join(source.key)
+    body = ",\n".join([*columns, f"    primary key ({key})"])
+    return f"create table if not exists {source.table} (\n{body}\n)"
+
+
+def ensure_raw_schema(conn: psycopg.Connection) -> None:
+    """Create the raw schema, its tables and the load bookkeeping tables if they are missing.
+
+    Idempotent, and cheap enough to run at the start of every load.
+    """
+    # Parallel loaders would otherwise race on `create ... if not exists` of the same table.
+    conn.execute("select pg_advisory_xact_lock(hashtext('aias.raw.ddl'))")
+    conn.execute("create schema if not exists raw")
+    for source in SOURCES:
+        conn.execute(raw_table_ddl(source))  # type: ignore[arg-type]
+        conn.execute(
+            f"create index if not exists {source.name}__delivery_idx "  # type: ignore[arg-type]
+            f"on {source.table} (_delivery_date)"
+        )
+    conn.execute(LOAD_REJECTS_DDL)  # type: ignore[arg-type]
+    conn.execute(
+        "create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)"
+    )
+    conn.execute(LOAD_AUDIT_DDL)  # type: ignore[arg-type]
+    if server_version(conn) < 160000:
+        conn.execute(IS_VALID_INPUT_FALLBACK_DDL)  # type: ignore[arg-type]
+
+
+def server_version(conn: psycopg.Connection) -> int:
+    return conn.info.server_version

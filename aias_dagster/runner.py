@@ -1,0 +1,74 @@
+"""Run the platform's jobs from the command line, recorded in the Dagster instance like UI runs."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from aias_dagster.instance import prepare_dagster_home
+from aias_dagster.jobs import INGEST_JOB, TRANSFORM_JOB
+from aias_dagster.partitions import day_key
+from aias_dagster.warehouse import ConnectionSettings
+
+
+class PipelineError(RuntimeError):
+    """A job run failed; the message names the run and the failed steps."""
+
+
+@dataclass(frozen=True)
+class TransformOutcome:
+    run_id: str
+    models_built: int
+    checks_passed: int
+    checks_failed: int
+
+
+@functools.cache
+def definitions() -> dg.Definitions:
+    from aias_dagster.definitions import defs
+
+    return defs()
+
+
+def instance_for(settings: ConnectionSettings) -> dg.DagsterInstance:
+    prepare_dagster_home(settings)
+    return dg.DagsterInstance.get()
+
+
+def _execute(job_name: str, instance: dg.DagsterInstance, tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+    job = definitions().resolve_job_def(job_name)
+    result = job.execute_in_process(instance=instance, tags=tags or {}, raise_on_error=False)
+    if not result.success:
+        failed = [event.step_key for event in result.all_events if event.is_step_failure]
+        messages = [
+            event.event_specific_data.error.message.strip()  # type: ignore[union-attr]
+            for event in result.all_events
+            if event.is_step_failure and event.event_specific_data is not None
+        ]
+        detail = "\n".join(messages[:3])
+        raise PipelineError(
+            f"run {result.run_id} of job {job_name} failed at {', '.join(failed) or 'start'}:\n{detail}\n"
+            f"See the run in the Dagster UI (`make ui`)."
+        )
+    return result
+
+
+def load_range(instance: dg.DagsterInstance, first: date, last: date) -> str:
+    """Load every source's files for delivery days first..last in one run (a single-run backfill)."""
+    tags = {ASSET_PARTITION_RANGE_START_TAG: day_key(first), ASSET_PARTITION_RANGE_END_TAG: day_key(last)}
+    return _execute(INGEST_JOB, instance, tags).run_id
+
+
+def build_models(instance: dg.DagsterInstance) -> TransformOutcome:
+    result = _execute(TRANSFORM_JOB, instance)
+    checks = result.get_asset_check_evaluations()
+    return TransformOutcome(
+        run_id=result.run_id,
+        models_built=len(result.get_asset_materialization_events()),
+        checks_passed=sum(1 for c in checks if c.passed),
+        checks_failed=sum(1 for c in checks if not c.passed),
+    )
