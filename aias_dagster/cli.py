@@ -51,9 +51,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from aias_dagster.sample_data import generate_world
 
     started = time.monotonic()
-    summary = generate_world(customers=args.customers, days=args.days, seed=args.seed, out=Path(args.out),
-                             truth_out=Path(args.truth_out) if args.truth_out else None, end=args.end,
-                             bad_rows=args.bad_rows, gzip=args.gzip, progress=say)
+    summary = generate_world(
+        customers=args.customers,
+        days=args.days,
+        seed=args.seed,
+        out=Path(args.out),
+        truth_out=Path(args.truth_out) if args.truth_out else None,
+        end=args.end,
+        bad_rows=args.bad_rows,
+        gzip=args.gzip,
+        progress=say,
+    )
     for line in summary.lines():
         say(line)
     say(f"aias generate: done in {time.monotonic() - started:.1f}s")
@@ -61,8 +69,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from aias_dagster.ingest.landing import delivery_days
     from aias_dagster.ingest.contract import SOURCE_NAMES
+    from aias_dagster.ingest.landing import delivery_days
     from aias_dagster.runner import instance_for, load_range
     from aias_dagster.summary import format_counts, source_counts
     from aias_dagster.warehouse import connect
@@ -92,8 +100,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     prepare_manifest()
     apply_dbt_environment(settings)
     outcome = build_models(instance_for(settings))
-    say(f"aias build: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
-        f"{outcome.checks_failed} failed (run {outcome.run_id})")
+    say(
+        f"aias build: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
+        f"{outcome.checks_warned} warned, {outcome.checks_failed} failed (run {outcome.run_id})"
+    )
     return 0
 
 
@@ -121,7 +131,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
     os.environ[DATABASE_URL_ENV] = settings.url
     workspace = project_root() / "workspace.yaml"
     say(f"Dagster UI on http://{args.host}:{args.port} (webserver and daemon; Ctrl-C stops both)")
-    command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-w",
+        str(workspace),
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
     os.execv(sys.executable, command)
     return 0
 
@@ -135,10 +156,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def world_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help="customers in the world (default %(default)s)")
+        p.add_argument(
+            "--customers",
+            type=int,
+            default=DEFAULT_CUSTOMERS,
+            help="customers in the world (default %(default)s)",
+        )
         p.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of history (default %(default)s)")
-        p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed; same seed, same files (default %(default)s)")
-        p.add_argument("--end", type=date.fromisoformat, default=None, help="last day YYYY-MM-DD (default: yesterday, UTC)")
+        p.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="random seed; same seed, same files (default %(default)s)",
+        )
+        p.add_argument(
+            "--end",
+            type=date.fromisoformat,
+            default=None,
+            help="last day YYYY-MM-DD (default: yesterday, UTC)",
+        )
 
     demo = sub.add_parser("demo", help="generate sample data, load it, build every model, print a summary")
     world_options(demo)
@@ -155,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="load landing files into raw (a Dagster run of job `ingest`)")
     load.add_argument("--landing", help="landing folder (default $AIAS_LANDING_DIR or .aias/landing)")
-    load.add_argument("--from", dest="date_from", type=date.fromisoformat, help="first delivery day (default: oldest file)")
+    load.add_argument(
+        "--from", dest="date_from", type=date.fromisoformat, help="first delivery day (default: oldest file)"
+    )
     load.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last delivery day (default: newest file)")
     load.set_defaults(func=cmd_load)
 

@@ -1,7 +1,5 @@
 """Assembles the code location. Nothing else lives here."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from aias_dagster.ingest.assets import LOADER_ASSETS
@@ -10,14 +8,19 @@ from aias_dagster.resources import LandingResource, WarehouseResource
 from aias_dagster.transform.assets import build_dbt_assets, dbt_resource
 
 
-@dg.definitions
-def defs() -> dg.Definitions:
+def build_definitions(warehouse_url: str = "", landing_dir: str = "") -> dg.Definitions:
+    """Empty arguments resolve from the environment when a run starts (see resources.py)."""
     return dg.Definitions(
         assets=[*LOADER_ASSETS, build_dbt_assets()],
         jobs=[ingest_job, transform_job],
         resources={
-            "warehouse": WarehouseResource(),
-            "landing": LandingResource(),
+            "warehouse": WarehouseResource(url=warehouse_url),
+            "landing": LandingResource(path=landing_dir),
             "dbt": dbt_resource(),
         },
     )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

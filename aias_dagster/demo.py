@@ -7,7 +7,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aias_dagster.ingest.landing import delivery_days
@@ -26,7 +26,7 @@ class WorldSpec:
 
 
 def yesterday_utc() -> date:
-    return datetime.now(timezone.utc).date() - timedelta(days=1)
+    return datetime.now(UTC).date() - timedelta(days=1)
 
 
 def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> None:
@@ -38,15 +38,24 @@ def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> 
     from aias_dagster.sample_data import generate_world
 
     marker = landing / "world.json"
-    if marker.exists() and json.loads(marker.read_text()).get("customers") == spec.customers \
-            and json.loads(marker.read_text()).get("days") == spec.days \
-            and json.loads(marker.read_text()).get("seed") == spec.seed:
+    if (
+        marker.exists()
+        and json.loads(marker.read_text()).get("customers") == spec.customers
+        and json.loads(marker.read_text()).get("days") == spec.days
+        and json.loads(marker.read_text()).get("seed") == spec.seed
+    ):
         say(f"sample world already in {landing} ({marker.read_text().strip()})")
         return
     if landing.exists():
         shutil.rmtree(landing)
-    summary = generate_world(customers=spec.customers, days=spec.days, seed=spec.seed, out=landing,
-                             end=date.fromisoformat(spec.end), progress=say)
+    summary = generate_world(
+        customers=spec.customers,
+        days=spec.days,
+        seed=spec.seed,
+        out=landing,
+        end=date.fromisoformat(spec.end),
+        progress=say,
+    )
     marker.write_text(json.dumps(asdict(spec)) + "\n")
     for line in summary.lines():
         say(line)
@@ -65,8 +74,9 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     ensure_world(spec, landing, say)
     instance = instance_for(settings)
     apply_dbt_environment(settings)
-    days = sorted({d for source_dir in landing.iterdir() if source_dir.is_dir()
-                   for d in delivery_days(landing, source_dir.name)})
+    days = sorted(
+        {d for source_dir in landing.iterdir() if source_dir.is_dir() for d in delivery_days(landing, source_dir.name)}
+    )
     step(3, f"loading {days[0]}..{days[-1]} into raw (Dagster job `ingest`, one run)")
     run_id = load_range(instance, days[0], days[-1])
     say(f"      run {run_id}")
@@ -79,8 +89,10 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     say("")
     say(f"aias demo: done in {elapsed:.0f}s")
     say(format_counts(counts))
-    say(f"  dbt: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
-        f"{outcome.checks_failed} failed")
+    say(
+        f"  dbt: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
+        f"{outcome.checks_warned} warned, {outcome.checks_failed} failed"
+    )
     say(f"  landing files: {landing}")
     say(f"  database: {settings.describe()}")
     say(f"  connect:  {settings.psql_command()}")

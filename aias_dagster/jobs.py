@@ -5,7 +5,6 @@ from __future__ import annotations
 import dagster as dg
 
 from aias_dagster.loops import INGEST_GROUP
-from aias_dagster.partitions import DAILY
 
 INGEST_JOB = "ingest"
 TRANSFORM_JOB = "transform"
@@ -13,7 +12,6 @@ TRANSFORM_JOB = "transform"
 ingest_job = dg.define_asset_job(
     INGEST_JOB,
     selection=dg.AssetSelection.groups(INGEST_GROUP),
-    partitions_def=DAILY,
     description="Load the landing files of the selected delivery days into `raw`.",
 )
 

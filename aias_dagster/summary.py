@@ -39,13 +39,17 @@ def source_counts(conn: psycopg.Connection) -> list[SourceCounts]:
     counts = []
     for source in SOURCES:
         files, lines, loaded, rejected = audit.get(source.name, (0, 0, 0, 0))
-        raw_rows = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("raw", source.name))).fetchone()[0]  # type: ignore[index]
+        raw_rows = conn.execute(
+            sql.SQL("select count(*) from {}").format(sql.Identifier("raw", source.name))
+        ).fetchone()[0]  # type: ignore[index]
         staging = None
         if _relation_exists(conn, "staging", staging_model(source.name)):
             staging = conn.execute(
                 sql.SQL("select count(*) from {}").format(sql.Identifier("staging", staging_model(source.name)))
             ).fetchone()[0]  # type: ignore[index]
-        counts.append(SourceCounts(source.name, files, int(lines or 0), int(loaded or 0), int(rejected or 0), raw_rows, staging))
+        counts.append(
+            SourceCounts(source.name, files, int(lines or 0), int(loaded or 0), int(rejected or 0), raw_rows, staging)
+        )
     return counts
 
 

@@ -55,3 +55,11 @@ def database(pg_server: ConnectionSettings) -> Iterator[ConnectionSettings]:
 def conn(database: ConnectionSettings) -> Iterator[psycopg.Connection]:
     with psycopg.connect(database.url) as connection:
         yield connection
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The manifest, built once per session the way `make prepare` builds it."""
+    from aias_dagster.transform.project import prepare_manifest
+
+    return prepare_manifest()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -100,8 +101,16 @@ def load_file(conn: psycopg.Connection, source: Source, path: Path, *, display_n
             (source.name, delivery),
         ).fetchone()
         if previous and previous[0] == checksum:
-            return LoadResult(source.name, file_name, delivery, previous[1], previous[2], previous[3], skipped=True,
-                              extra_columns=extra)
+            return LoadResult(
+                source.name,
+                file_name,
+                delivery,
+                previous[1],
+                previous[2],
+                previous[3],
+                skipped=True,
+                extra_columns=extra,
+            )
         if previous:
             _forget_delivery(conn, source, delivery)
         fields = [f"f{i}" for i in range(len(header))]
@@ -161,8 +170,13 @@ def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
 
 
 def _copy_into_stage(
-    conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str],
-    file_name: str, delivery: date,
+    conn: psycopg.Connection,
+    source: Source,
+    path: Path,
+    header: list[str],
+    fields: list[str],
+    file_name: str,
+    delivery: date,
 ) -> int | None:
     """COPY the file into the stage. Returns None on the fast path, else the structural reject count.
 
@@ -172,51 +186,81 @@ def _copy_into_stage(
     """
     columns = ", ".join(fields)
     try:
-        with conn.transaction(), conn.cursor() as cur:
-            with cur.copy(f"copy {STAGE} ({columns}) from stdin (format csv, header true)") as copy:  # type: ignore[arg-type]
-                with open_binary(path) as handle:
-                    while chunk := handle.read(COPY_CHUNK_BYTES):
-                        copy.write(chunk)
+        with conn.transaction():
+            copy_file(conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path)
         return None
     except (OSError, EOFError) as exc:
         raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
     except psycopg.errors.DataError as exc:
-        log.info("%s: COPY could not parse the file (%s); re-reading it record by record", path, exc.diag.message_primary)
+        log.info(
+            "%s: COPY could not parse the file (%s); re-reading it record by record",
+            path,
+            exc.diag.message_primary,
+        )
     return _copy_record_by_record(conn, source, path, header, fields, file_name, delivery)
 
 
+def copy_file(conn: psycopg.Connection, statement: str, path: Path) -> int:
+    """Stream a file's bytes into COPY FROM STDIN in fixed-size chunks: memory stays flat. Returns rows."""
+    with conn.cursor() as cur, cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
+        while chunk := handle.read(COPY_CHUNK_BYTES):
+            copy.write(chunk)
+    return cur.rowcount
+
+
+def classify_records(lines: Iterable[str], expected_fields: int) -> Iterator[tuple[int, list[str], str | None]]:
+    """(first physical line, fields, reason or None) for each CSV record after the header.
+
+    Pure, so the structural rules are tested without a database. A quoting error makes the rest
+    of the file unreadable: it is reported once, at the line where it starts.
+    """
+    reader = csv.reader(lines)
+    line = 1
+    try:
+        next(reader, None)
+        line = reader.line_num + 1
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if len(record) != expected_fields:
+                yield start, record, f"row: wrong number of fields: expected {expected_fields}, got {len(record)}"
+            elif any(_has_invalid_utf8(value) for value in record):
+                yield start, record, "row: not valid UTF-8"
+            else:
+                yield start, record, None
+    except csv.Error as exc:
+        yield line, [], f"row: unreadable CSV from here to the end of the file ({exc})"
+
+
 def _copy_record_by_record(
-    conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str],
-    file_name: str, delivery: date,
+    conn: psycopg.Connection,
+    source: Source,
+    path: Path,
+    header: list[str],
+    fields: list[str],
+    file_name: str,
+    delivery: date,
 ) -> int:
-    expected = len(header)
     rejects: list[tuple[int, str, str]] = []
     columns = ", ".join(["_line", "_raw", *fields])
-    with conn.cursor() as cur, cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy:  # type: ignore[arg-type]
-        with open_binary(path) as binary:
+    try:
+        with (
+            conn.cursor() as cur,
+            cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy,  # type: ignore[arg-type]
+            open_binary(path) as binary,
+        ):
             text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
-            reader = csv.reader(text)
-            line = 1
-            try:
-                next(reader)
-                line = reader.line_num + 1
-                for record in reader:
-                    start, line = line, reader.line_num + 1
-                    raw = _csv_line(record)
-                    if len(record) != expected:
-                        rejects.append((start, raw, f"row: wrong number of fields: expected {expected}, got {len(record)}"))
-                    elif any(_has_invalid_utf8(value) for value in record):
-                        rejects.append((start, raw, "row: not valid UTF-8"))
-                    else:
-                        copy.write_row([start, raw, *record])
-            except csv.Error as exc:
-                rejects.append((line, "", f"row: unreadable CSV from here to the end of the file ({exc})"))
-            except (OSError, EOFError) as exc:
-                raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
+            for start, record, reason in classify_records(text, len(header)):
+                if reason is None:
+                    copy.write_row([start, _csv_line(record), *record])
+                else:
+                    rejects.append((start, _csv_line(record), reason))
+    except (OSError, EOFError) as exc:
+        raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
     if rejects:
-        with conn.cursor() as cur, cur.copy(
-            "copy raw.load_rejects (source, delivery_date, file, line, raw_line, reason) from stdin"
-        ) as copy:
+        with (
+            conn.cursor() as cur,
+            cur.copy("copy raw.load_rejects (source, delivery_date, file, line, raw_line, reason) from stdin") as copy,
+        ):
             for start, raw, reason in rejects:
                 copy.write_row([source.name, delivery, file_name, start, raw, reason])
     return len(rejects)
@@ -236,18 +280,28 @@ def _csv_line(record: list[str]) -> str:
 
 def line_expression(source: Source, header: list[str], fields: list[str]) -> str:
     """Physical line of each staged record. Quoted newlines in free-text fields push later lines down."""
-    free_text = [f for name, f in zip(header, fields, strict=True) if name in source.column_names
-                 and source.column(name).free_text]
+    free_text = [
+        f
+        for name, f in zip(header, fields, strict=True)
+        if name in source.column_names and source.column(name).free_text
+    ]
     if not free_text:
         return "_ordinal + 1"
     newlines = " + ".join(f"coalesce(length({f}) - length(replace({f}, E'\\n', '')), 0)" for f in free_text)
-    return (f"_ordinal + 1 + coalesce(sum({newlines}) over (order by _ordinal rows between "
-            f"unbounded preceding and 1 preceding), 0)")
+    return (
+        f"_ordinal + 1 + coalesce(sum({newlines}) over (order by _ordinal rows between "
+        f"unbounded preceding and 1 preceding), 0)"
+    )
 
 
 def _validate_and_upsert(
-    conn: psycopg.Connection, source: Source, header: list[str], fields: list[str],
-    file_name: str, delivery: date, lines_known: bool,
+    conn: psycopg.Connection,
+    source: Source,
+    header: list[str],
+    fields: list[str],
+    file_name: str,
+    delivery: date,
+    lines_known: bool,
 ) -> tuple[int, int, int, int]:
     """One statement: validate every staged row, keep rejects, upsert the newest version of each key."""
     modern = server_version(conn) >= 160000
@@ -262,8 +316,7 @@ def _validate_and_upsert(
     updates = ", ".join(f"{n} = excluded.{n}" for n in [*names, "_delivery_date", "_source_file", "_source_line"])
     if source.version_column:
         v = source.version_column
-        newer = (f"excluded.{v} > t.{v} or (excluded.{v} = t.{v} "
-                 f"and excluded._delivery_date >= t._delivery_date)")
+        newer = f"excluded.{v} > t.{v} or (excluded.{v} = t.{v} and excluded._delivery_date >= t._delivery_date)"
     else:
         newer = "excluded._delivery_date >= t._delivery_date"
     file_literal = sql_literal(file_name)

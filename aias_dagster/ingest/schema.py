@@ -81,9 +81,7 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
             f"on {source.table} (_delivery_date)"
         )
     conn.execute(LOAD_REJECTS_DDL)  # type: ignore[arg-type]
-    conn.execute(
-        "create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)"
-    )
+    conn.execute("create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)")
     conn.execute(LOAD_AUDIT_DDL)  # type: ignore[arg-type]
     if server_version(conn) < 160000:
         conn.execute(IS_VALID_INPUT_FALLBACK_DDL)  # type: ignore[arg-type]

@@ -64,8 +64,10 @@ def _range_rules(column: Column, value: str) -> list[tuple[str, str]]:
         op, word = ("<=", ">") if column.minimum_exclusive else ("<", ">=")
         if column.maximum is not None:
             rules.append(
-                (f"{cast} < {column.minimum} or {cast} > {column.maximum}",
-                 f"must be between {column.minimum} and {column.maximum}")
+                (
+                    f"{cast} < {column.minimum} or {cast} > {column.maximum}",
+                    f"must be between {column.minimum} and {column.maximum}",
+                )
             )
             return rules
         rules.append((f"{cast} {op} {column.minimum}", f"must be {word} {column.minimum}"))

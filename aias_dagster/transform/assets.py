@@ -1,7 +1,5 @@
 """Every dbt model, seed and test as Dagster assets and asset checks."""
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +9,13 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from aias_dagster.resources import WarehouseResource
 from aias_dagster.retries import retry_transient
-from aias_dagster.transform.project import TRANSLATOR, apply_dbt_environment, dbt_project, manifest_path
+from aias_dagster.transform.project import (
+    TRANSLATOR,
+    apply_dbt_environment,
+    dbt_executable,
+    dbt_project,
+    manifest_path,
+)
 
 
 @functools.cache
@@ -24,7 +28,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         dagster_dbt_translator=TRANSLATOR,
         name="dbt_models",
     )
-    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator[Any]:
+    def dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[Any]:
         apply_dbt_environment(warehouse.settings())
         with retry_transient(context):
             yield from dbt.cli(["build"], context=context).stream()
@@ -33,4 +39,4 @@ def build_dbt_assets() -> dg.AssetsDefinition:
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project())
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 
 from aias_dagster.loops import LOOPS, owners_of
 from aias_dagster.warehouse import ConnectionSettings, project_root
@@ -37,10 +38,18 @@ def manifest_path() -> Path:
     return path
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so a venv works without being on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
 def prepare_manifest() -> Path:
     """Run `dbt parse` now. Called by `aias prepare`, `aias demo` and the test session, not by imports."""
-    dbt_project().preparer.prepare(dbt_project())
-    return dbt_project().manifest_path
+    project = dbt_project()
+    dbt = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+    dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return project.manifest_path
 
 
 def loop_of(dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -78,8 +78,12 @@ def test_empty_units_default_to_one(conn: psycopg.Connection, tmp_path: Path) ->
 
 def test_reloading_the_same_file_changes_nothing(conn: psycopg.Connection, tmp_path: Path) -> None:
     source = get_source("product_events")
-    path = write_landing(tmp_path, "product_events", DAY, [row("product_events", n) for n in range(5)]
-                         + [row("product_events", 9, occurred_at="bad")])
+    path = write_landing(
+        tmp_path,
+        "product_events",
+        DAY,
+        [row("product_events", n) for n in range(5)] + [row("product_events", 9, occurred_at="bad")],
+    )
     first = load_file(conn, source, path)
     loaded_at = conn.execute("select max(_loaded_at) from raw.product_events").fetchone()
     second = load_file(conn, source, path)
@@ -93,8 +97,12 @@ def test_reloading_the_same_file_changes_nothing(conn: psycopg.Connection, tmp_p
 
 def test_a_redelivered_day_replaces_the_earlier_delivery(conn: psycopg.Connection, tmp_path: Path) -> None:
     source = get_source("api_requests")
-    path = write_landing(tmp_path, "api_requests", DAY, [row("api_requests", n) for n in range(4)]
-                         + [row("api_requests", 8, units="-1")])
+    path = write_landing(
+        tmp_path,
+        "api_requests",
+        DAY,
+        [row("api_requests", n) for n in range(4)] + [row("api_requests", 8, units="-1")],
+    )
     load_file(conn, source, path)
     write_landing(tmp_path, "api_requests", DAY, [row("api_requests", n, units="5") for n in range(2)])
 
@@ -123,9 +131,21 @@ def test_a_newer_updated_at_wins_and_an_older_one_is_ignored(conn: psycopg.Conne
 
 def test_without_updated_at_the_newer_delivery_wins(conn: psycopg.Connection, tmp_path: Path) -> None:
     source = get_source("marketing_spend")
-    load_file(conn, source, write_landing(tmp_path, "marketing_spend", date(2026, 3, 2), [row("marketing_spend", amount="10")]))
-    load_file(conn, source, write_landing(tmp_path, "marketing_spend", date(2026, 3, 5), [row("marketing_spend", amount="12.34")]))
-    load_file(conn, source, write_landing(tmp_path, "marketing_spend", date(2026, 3, 3), [row("marketing_spend", amount="99")]))
+    load_file(
+        conn,
+        source,
+        write_landing(tmp_path, "marketing_spend", date(2026, 3, 2), [row("marketing_spend", amount="10")]),
+    )
+    load_file(
+        conn,
+        source,
+        write_landing(tmp_path, "marketing_spend", date(2026, 3, 5), [row("marketing_spend", amount="12.34")]),
+    )
+    load_file(
+        conn,
+        source,
+        write_landing(tmp_path, "marketing_spend", date(2026, 3, 3), [row("marketing_spend", amount="99")]),
+    )
     assert conn.execute("select amount::text from raw.marketing_spend").fetchall() == [("12.34",)]
 
 
@@ -149,7 +169,9 @@ def test_late_rows_land_in_their_own_day(conn: psycopg.Connection, tmp_path: Pat
 def test_a_missing_required_column_rejects_the_whole_file(conn: psycopg.Connection, tmp_path: Path) -> None:
     header = [c for c in get_source("fx_rates").column_names if c != "usd_per_unit"]
     path = write_landing(tmp_path, "fx_rates", DAY, [row("fx_rates")], header=header)
-    with pytest.raises(LandingError, match=r"fx_rates/2026-03-01\.csv, line 1: missing required column\(s\) usd_per_unit"):
+    with pytest.raises(
+        LandingError, match=r"fx_rates/2026-03-01\.csv, line 1: missing required column\(s\) usd_per_unit"
+    ):
         load_file(conn, get_source("fx_rates"), path)
     assert conn.execute("select to_regclass('raw.load_audit')").fetchone() == (None,)
 
@@ -162,7 +184,9 @@ def test_extra_columns_and_any_column_order_are_accepted(conn: psycopg.Connectio
     assert conn.execute("select extra_columns from raw.load_audit").fetchone() == (["note"],)
 
 
-def test_a_row_with_the_wrong_number_of_fields_is_rejected_with_its_line(conn: psycopg.Connection, tmp_path: Path) -> None:
+def test_a_row_with_the_wrong_number_of_fields_is_rejected_with_its_line(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
     path = write_landing(tmp_path, "support_tickets", DAY, [row("support_tickets", 1), row("support_tickets", 2)])
     with path.open("a") as handle:
         handle.write("T-broken,C1,2026-03-01T12:00:00Z,email\n")

@@ -1,0 +1,153 @@
+"""`make bench`: the loader beside plain COPY of the same files, measured in one run.
+
+Plain COPY into an all-text table with no key is the floor: no parsing of types, no rules, no
+upsert. The loader's goal is at least half its speed, with memory that does not grow with file
+size (files stream through in fixed-size chunks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from aias_dagster.ingest.contract import SOURCES
+from aias_dagster.ingest.landing import delivery_days, landing_file
+from aias_dagster.ingest.loader import copy_file, load_file, read_header
+from aias_dagster.warehouse import ConnectionSettings, aias_home, warehouse_settings
+
+BENCH_DATABASE = "aias_bench"
+
+
+@dataclass(frozen=True)
+class Timing:
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def bench_files(landing: Path) -> list[tuple[str, Path]]:
+    return [
+        (s.name, path)
+        for s in SOURCES
+        for day in delivery_days(landing, s.name)
+        if (path := landing_file(landing, s.name, day)) is not None
+    ]
+
+
+def plain_copy(conn: psycopg.Connection, files: list[tuple[str, Path]]) -> Timing:
+    """COPY every file into an unvalidated all-text table (one per source), each file in its own transaction."""
+    rows = 0
+    started = time.perf_counter()
+    for source, path in files:
+        header = read_header(path)
+        columns = ", ".join(f'"{c}" text' for c in header)
+        with conn.transaction():
+            conn.execute(f"create table if not exists plain_{source} ({columns})")  # type: ignore[arg-type]
+            rows += copy_file(conn, f"copy plain_{source} from stdin (format csv, header true)", path)
+    return Timing(rows, time.perf_counter() - started)
+
+
+def validated_load(conn: psycopg.Connection, files: list[tuple[str, Path]]) -> Timing:
+    from aias_dagster.ingest.contract import get_source
+
+    rows = 0
+    started = time.perf_counter()
+    for source, path in files:
+        rows += load_file(conn, get_source(source), path).lines
+    return Timing(rows, time.perf_counter() - started)
+
+
+def fresh_bench_database(server: ConnectionSettings) -> ConnectionSettings:
+    with psycopg.connect(server.with_database("postgres").url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {BENCH_DATABASE} with (force)")  # type: ignore[arg-type]
+        conn.execute(f"create database {BENCH_DATABASE}")  # type: ignore[arg-type]
+    return server.with_database(BENCH_DATABASE)
+
+
+def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> None:
+    marker = landing / "world.json"
+    spec = {"customers": customers, "days": days, "seed": seed}
+    if marker.exists() and json.loads(marker.read_text()) == spec:
+        print(f"bench world already in {landing}", flush=True)
+        return
+    if landing.exists():
+        shutil.rmtree(landing)
+    # In a child process, so the generator's memory does not hide the loader's in this one.
+    command = [
+        sys.executable,
+        "-m",
+        "aias_dagster.cli",
+        "generate",
+        "--out",
+        str(landing),
+        "--customers",
+        str(customers),
+        "--days",
+        str(days),
+        "--seed",
+        str(seed),
+    ]
+    subprocess.run(command, check=True)
+    marker.write_text(json.dumps(spec))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=20000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+
+    landing = aias_home() / "bench" / "landing"
+    ensure_bench_world(landing, args.customers, args.days, args.seed)
+    files = bench_files(landing)
+    size = sum(p.stat().st_size for _, p in files)
+    largest = max(p.stat().st_size for _, p in files)
+    for _, path in files:  # read once so both contenders start from the page cache
+        path.read_bytes()
+    settings = fresh_bench_database(warehouse_settings())
+    print(
+        f"{len(files)} files, {size / 1e6:.0f} MB (largest {largest / 1e6:.1f} MB) into {settings.describe()}",
+        flush=True,
+    )
+    with psycopg.connect(settings.url) as conn:
+        version = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print("plain COPY ...", flush=True)
+        plain = plain_copy(conn, files)
+        print(f"  {plain.rows} rows in {plain.seconds:.1f}s = {plain.rows_per_second:,.0f} rows/s", flush=True)
+        print("validated loader ...", flush=True)
+        loader = validated_load(conn, files)
+        print(
+            f"  {loader.rows} rows in {loader.seconds:.1f}s = {loader.rows_per_second:,.0f} rows/s",
+            flush=True,
+        )
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    ratio = loader.rows_per_second / plain.rows_per_second
+    print()
+    print(f"make bench: Postgres {version}, {plain.rows:,} rows in {len(files)} files")
+    print(f"  plain COPY        {plain.rows_per_second:>12,.0f} rows/s  ({plain.seconds:.1f}s)")
+    print(f"  validated loader  {loader.rows_per_second:>12,.0f} rows/s  ({loader.seconds:.1f}s)")
+    print(f"  loader speed = {ratio:.2f} x plain COPY (goal: >= 0.50)")
+    print(
+        f"  loader process peak RSS {rss_after / 1024:.0f} MiB (was {rss_before / 1024:.0f} MiB before loading; "
+        f"largest file {largest / 1e6:.1f} MB)"
+    )
+    print("  record these in docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

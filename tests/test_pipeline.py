@@ -1,0 +1,59 @@
+"""The whole path through Dagster: landing files -> loader assets -> dbt staging, with its checks."""
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from aias_dagster.definitions import build_definitions
+from aias_dagster.ingest.contract import SOURCE_NAMES
+from aias_dagster.runner import PipelineError, build_models, load_range
+from aias_dagster.warehouse import ConnectionSettings
+from tests.ingest.files import row, write_landing
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
+    database: ConnectionSettings, tmp_path: Path, dbt_manifest: Path
+) -> None:
+    for source in SOURCE_NAMES:
+        owner = {"customer_id": "C1-1"} if source != "customers" else {}
+        write_landing(tmp_path, source, date(2026, 3, 1), [row(source, 1, **owner)])
+        second_day = [] if source in ("marketing_spend", "fx_rates") else [row(source, 2, **owner)]
+        write_landing(tmp_path, source, date(2026, 3, 2), second_day)
+    write_landing(
+        tmp_path, "customers", date(2026, 3, 3), [row("customers", 3), row("customers", 4, segment="startup")]
+    )
+    definitions = build_definitions(warehouse_url=database.url, landing_dir=str(tmp_path))
+
+    with dg.instance_for_test() as instance:
+        load_range(instance, date(2026, 3, 1), date(2026, 3, 4), definitions)
+        outcome = build_models(instance, definitions)
+        materialized = instance.get_latest_materialization_event(dg.AssetKey(["raw", "customers"]))
+
+    assert (outcome.checks_failed, outcome.checks_warned) == (0, 0) and outcome.checks_passed > 0
+    assert outcome.models_built == len(SOURCE_NAMES)
+    assert materialized is not None
+    metadata = materialized.asset_materialization.metadata  # type: ignore[union-attr]
+    assert metadata["rows_loaded"].value == 3 and metadata["rows_rejected"].value == 1
+    assert metadata["missing_days"].value == "2026-03-04"
+    with psycopg.connect(database.url) as conn:
+        assert conn.execute("select count(*) from staging.stg_platform__customers").fetchone() == (3,)
+        assert conn.execute("select count(*) from staging.stg_platform__api_requests").fetchone() == (2,)
+        assert conn.execute("select sum(rejected) from raw.load_audit").fetchone() == (1,)
+
+
+def test_a_file_without_a_required_column_fails_the_run_naming_file_and_column(
+    database: ConnectionSettings, tmp_path: Path, dbt_manifest: Path
+) -> None:
+    header = [c for c in ("rate_date", "currency")]
+    write_landing(tmp_path, "fx_rates", date(2026, 3, 1), [row("fx_rates")], header=header)
+    definitions = build_definitions(warehouse_url=database.url, landing_dir=str(tmp_path))
+
+    with dg.instance_for_test() as instance, pytest.raises(PipelineError) as failure:
+        load_range(instance, date(2026, 3, 1), date(2026, 3, 1), definitions)
+
+    assert "fx_rates/2026-03-01.csv, line 1: missing required column(s) usd_per_unit" in str(failure.value)
