@@ -1,0 +1,73 @@
+with
+
+source as (
+
+    select
+        customer_id,
+        company_name,
+        signup_at,
+        converted_at,
+        country,
+        segment,
+        updated_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from {{ source('platform', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        customer_id,
+        {{ clean_text('company_name', case=none) }} as company_name,
+        {{ clean_text('country', case='upper') }} as country,
+        {{ clean_text('segment') }} as segment,
+        signup_at,
+        {{ utc_date('signup_at') }} as signup_date,
+        converted_at,
+        {{ utc_date('converted_at') }} as converted_date,
+        converted_at is not null as is_paying,
+        updated_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    {{ dedupe(
+        'renamed',
+        partition_by=['customer_id'],
+        order_by='updated_at desc, _delivery_date desc, _source_line desc'
+    ) }}
+
+),
+
+final as (
+
+    select
+        customer_id,
+        company_name,
+        country,
+        segment,
+        signup_at,
+        signup_date,
+        converted_at,
+        converted_date,
+        is_paying,
+        updated_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from deduplicated
+
+)
+
+select * from final

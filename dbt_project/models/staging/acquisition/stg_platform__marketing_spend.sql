@@ -1,0 +1,63 @@
+with
+
+source as (
+
+    select
+        spend_date,
+        channel,
+        campaign_id,
+        amount,
+        currency,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from {{ source('platform', 'marketing_spend') }}
+
+),
+
+renamed as (
+
+    select
+        spend_date,
+        {{ clean_text('channel') }} as channel,
+        campaign_id,
+        amount,
+        {{ clean_text('currency', case='upper') }} as currency,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from source
+
+),
+
+-- Keyed on the cleaned channel: 'Google ' and 'google' of one day and campaign are one restated row,
+-- and the latest delivery of it wins, as for any restatement.
+deduplicated as (
+
+    {{ dedupe(
+        'renamed',
+        partition_by=['spend_date', 'channel', 'campaign_id'],
+        order_by='_delivery_date desc, _source_line desc'
+    ) }}
+
+),
+
+final as (
+
+    select
+        spend_date,
+        channel,
+        campaign_id,
+        amount,
+        currency,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,80 @@
+with
+
+source as (
+
+    select
+        request_id,
+        customer_id,
+        api_key_id,
+        endpoint,
+        method,
+        status_code,
+        requested_at,
+        latency_ms,
+        units,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from {{ source('platform', 'api_requests') }}
+
+),
+
+renamed as (
+
+    select
+        request_id,
+        customer_id,
+        api_key_id,
+        {{ clean_text('endpoint', case=none) }} as endpoint,
+        {{ clean_text('method', case='upper') }} as http_method,
+        status_code,
+        requested_at,
+        {{ utc_date('requested_at') }} as requested_date,
+        latency_ms,
+        units,
+        -- The contract bills the units of requests answered 200..399; 4xx and 5xx are free.
+        coalesce(status_code between 200 and 399, false) as is_billable,
+        case when status_code between 200 and 399 then units else 0 end as billable_units,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    {{ dedupe(
+        'renamed',
+        partition_by=['request_id'],
+        order_by='_delivery_date desc, _source_line desc'
+    ) }}
+
+),
+
+final as (
+
+    select
+        request_id,
+        customer_id,
+        api_key_id,
+        endpoint,
+        http_method,
+        status_code,
+        requested_at,
+        requested_date,
+        latency_ms,
+        units,
+        is_billable,
+        billable_units,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,68 @@
+with
+
+source as (
+
+    select
+        subscription_id,
+        customer_id,
+        plan_id,
+        started_at,
+        ended_at,
+        updated_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from {{ source('platform', 'subscriptions') }}
+
+),
+
+renamed as (
+
+    select
+        subscription_id,
+        customer_id,
+        plan_id,
+        started_at,
+        {{ utc_date('started_at') }} as started_date,
+        ended_at,
+        {{ utc_date('ended_at') }} as ended_date,
+        updated_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    {{ dedupe(
+        'renamed',
+        partition_by=['subscription_id'],
+        order_by='updated_at desc, _delivery_date desc, _source_line desc'
+    ) }}
+
+),
+
+final as (
+
+    select
+        subscription_id,
+        customer_id,
+        plan_id,
+        started_at,
+        started_date,
+        ended_at,
+        ended_date,
+        updated_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from deduplicated
+
+)
+
+select * from final

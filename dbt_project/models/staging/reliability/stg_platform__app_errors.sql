@@ -1,0 +1,77 @@
+with
+
+source as (
+
+    select
+        error_id,
+        occurred_at,
+        service,
+        customer_id,
+        request_id,
+        error_class,
+        message,
+        http_status,
+        resolved_at,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from {{ source('platform', 'app_errors') }}
+
+),
+
+renamed as (
+
+    select
+        error_id,
+        customer_id,
+        request_id,
+        occurred_at,
+        {{ utc_date('occurred_at') }} as occurred_date,
+        {{ clean_text('service') }} as service,
+        {{ clean_text('error_class', case=none) }} as error_class,
+        message,
+        http_status,
+        resolved_at,
+        resolved_at is not null as is_resolved,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    {{ dedupe(
+        'renamed',
+        partition_by=['error_id'],
+        order_by='_delivery_date desc, _source_line desc'
+    ) }}
+
+),
+
+final as (
+
+    select
+        error_id,
+        customer_id,
+        request_id,
+        occurred_at,
+        occurred_date,
+        service,
+        error_class,
+        message,
+        http_status,
+        resolved_at,
+        is_resolved,
+        _delivery_date,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,92 @@
+"""Helpers for tests that run the real dbt project against a real Postgres.
+
+Kept inside tests/dbt so these tests depend on nothing but the package and a Postgres server. Each test
+gets its own database and its own dbt target directory, so tests can run in parallel and leave nothing
+behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from aias_dagster.ingest.contract import SOURCE_NAMES, get_source
+from aias_dagster.ingest.loader import LoadResult, load_file
+from aias_dagster.warehouse import ConnectionSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROFILES_DIR = REPO_ROOT / "dbt_project"
+LANDING_DIR = Path(__file__).resolve().parent / "landing"
+
+
+def dbt_executable() -> str:
+    """The dbt of the environment running the tests (not whatever dbt is first on PATH)."""
+    beside_python = Path(sysconfig.get_path("scripts")) / "dbt"
+    found = str(beside_python) if beside_python.exists() else shutil.which("dbt")
+    if not found:
+        raise RuntimeError(f"no dbt in {beside_python.parent} or on PATH: install the project's dependencies")
+    return found
+
+
+def load_landing(settings: ConnectionSettings, landing_dir: Path = LANDING_DIR) -> dict[str, LoadResult]:
+    """Load every `<source>/<YYYY-MM-DD>.csv` under landing_dir with the real loader, oldest day first."""
+    results: dict[str, LoadResult] = {}
+    with psycopg.connect(settings.url) as conn:
+        for name in SOURCE_NAMES:
+            for path in sorted((landing_dir / name).glob("*.csv")):
+                results[f"{name}/{path.name}"] = load_file(conn, get_source(name), path)
+    return results
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    """What one dbt invocation printed and, per node, what run_results.json says happened."""
+
+    returncode: int
+    output: str
+    statuses: dict[str, str]  # unique_id -> pass / fail / warn / error / success / skipped
+
+    def names_with_status(self, resource_type: str, status: str) -> set[str]:
+        """Node names (without package and hash) of one resource type that ended with status."""
+        names = set()
+        for unique_id, node_status in self.statuses.items():
+            kind, _package, *rest = unique_id.split(".")
+            if kind == resource_type and node_status == status:
+                names.add(rest[-2] if kind == "test" else rest[-1])
+        return names
+
+
+@dataclass(frozen=True)
+class Dbt:
+    """The project's dbt, pointed at one database, with its own target directory."""
+
+    settings: ConnectionSettings
+    target_path: Path
+
+    def __call__(self, *args: str) -> DbtResult:
+        self.target_path.mkdir(parents=True, exist_ok=True)
+        command = [
+            dbt_executable(), *args,
+            "--project-dir", str(REPO_ROOT),
+            "--profiles-dir", str(PROFILES_DIR),
+            "--target-path", str(self.target_path),
+            "--log-path", str(self.target_path / "logs"),
+            "--no-use-colors",
+        ]  # fmt: skip
+        env = {**os.environ, **self.settings.dbt_env(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+        return DbtResult(done.returncode, done.stdout + done.stderr, self._statuses())
+
+    def _statuses(self) -> dict[str, str]:
+        run_results = self.target_path / "run_results.json"
+        if not run_results.exists():
+            return {}
+        results = json.loads(run_results.read_text())["results"]
+        return {r["unique_id"]: r["status"] for r in results}
