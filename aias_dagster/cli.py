@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import time
@@ -93,13 +92,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from aias_dagster.demo import dbt_log_path
     from aias_dagster.runner import build_models, instance_for
     from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest
 
     settings = _settings()
     prepare_manifest()
     apply_dbt_environment(settings)
-    outcome = build_models(instance_for(settings))
+    dbt_log = dbt_log_path()
+    say(f"dbt build (dbt output in {dbt_log})")
+    outcome = build_models(instance_for(settings), dbt_log=dbt_log)
     say(
         f"aias build: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
         f"{outcome.checks_warned} warned, {outcome.checks_failed} failed (run {outcome.run_id})"
@@ -215,7 +217,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

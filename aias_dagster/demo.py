@@ -14,7 +14,7 @@ from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.runner import build_models, instance_for, load_range
 from aias_dagster.summary import format_counts, source_counts
 from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest
-from aias_dagster.warehouse import ConnectionSettings, connect
+from aias_dagster.warehouse import ConnectionSettings, aias_home, connect
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class WorldSpec:
     days: int
     seed: int
     end: str
+
+
+def dbt_log_path() -> Path:
+    return aias_home() / "logs" / f"dbt-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
 
 
 def yesterday_utc() -> date:
@@ -80,8 +84,9 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     step(3, f"loading {days[0]}..{days[-1]} into raw (Dagster job `ingest`, one run)")
     run_id = load_range(instance, days[0], days[-1])
     say(f"      run {run_id}")
-    step(4, "dbt build (Dagster job `transform`)")
-    outcome = build_models(instance)
+    dbt_log = dbt_log_path()
+    step(4, f"dbt build (Dagster job `transform`; dbt output in {dbt_log})")
+    outcome = build_models(instance, dbt_log=dbt_log)
     say(f"      run {outcome.run_id}")
     with connect(settings) as conn:
         counts = source_counts(conn)

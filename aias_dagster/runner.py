@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -14,6 +16,9 @@ from aias_dagster.instance import prepare_dagster_home
 from aias_dagster.jobs import INGEST_JOB, TRANSFORM_JOB
 from aias_dagster.partitions import day_key
 from aias_dagster.warehouse import ConnectionSettings
+
+# The console shows what each step did; the full debug log stays in the run's event log (UI).
+CONSOLE_PROGRESS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 class PipelineError(RuntimeError):
@@ -55,7 +60,9 @@ def _execute(
     definitions: dg.Definitions | None = None,
 ) -> dg.ExecuteInProcessResult:
     job = (definitions or default_definitions()).resolve_job_def(job_name)
-    result = job.execute_in_process(instance=instance, tags=tags or {}, raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance, tags=tags or {}, raise_on_error=False, run_config=CONSOLE_PROGRESS
+    )
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         messages = [
@@ -77,8 +84,16 @@ def load_range(instance: dg.DagsterInstance, first: date, last: date, definition
     return _execute(INGEST_JOB, instance, tags, definitions).run_id
 
 
-def build_models(instance: dg.DagsterInstance, definitions: dg.Definitions | None = None) -> TransformOutcome:
-    result = _execute(TRANSFORM_JOB, instance, definitions=definitions)
+def build_models(
+    instance: dg.DagsterInstance, definitions: dg.Definitions | None = None, dbt_log: Path | None = None
+) -> TransformOutcome:
+    """dbt build as one run. dbt's own output goes to dbt_log when given (the run's logs keep it too)."""
+    if dbt_log is None:
+        result = _execute(TRANSFORM_JOB, instance, definitions=definitions)
+    else:
+        dbt_log.parent.mkdir(parents=True, exist_ok=True)
+        with dbt_log.open("w") as log, contextlib.redirect_stdout(log):
+            result = _execute(TRANSFORM_JOB, instance, definitions=definitions)
     checks = result.get_asset_check_evaluations()
     return TransformOutcome(
         run_id=result.run_id,

@@ -82,11 +82,19 @@ def check_header(source: Source, path: Path, header: list[str]) -> tuple[str, ..
     return tuple(name for name in header if name not in source.column_names)
 
 
-def load_file(conn: psycopg.Connection, source: Source, path: Path, *, display_name: str | None = None) -> LoadResult:
+def load_file(
+    conn: psycopg.Connection,
+    source: Source,
+    path: Path,
+    *,
+    display_name: str | None = None,
+    ensure_schema: bool = True,
+) -> LoadResult:
     """Load one landing file of source in one transaction on conn (which must not be in one).
 
     The same bytes loaded again change nothing. Other bytes for an already loaded day are a
-    redelivery: that day's earlier rows and rejects are replaced.
+    redelivery: that day's earlier rows and rejects are replaced. A caller loading many files
+    creates the schema once and passes ensure_schema=False.
     """
     file_name = display_name or str(path)
     delivery = delivery_date_of(path)
@@ -94,7 +102,8 @@ def load_file(conn: psycopg.Connection, source: Source, path: Path, *, display_n
     extra = check_header(source, path, header)
     checksum = file_checksum(path)
     with conn.transaction():
-        ensure_raw_schema(conn)
+        if ensure_schema:
+            ensure_raw_schema(conn)
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"aias.load.{source.name}",))
         previous = conn.execute(
             "select checksum, lines, loaded, rejected from raw.load_audit where source = %s and delivery_date = %s",

@@ -12,6 +12,7 @@ import psycopg
 from aias_dagster.ingest.contract import Source
 from aias_dagster.ingest.landing import landing_file
 from aias_dagster.ingest.loader import LoadResult, load_file
+from aias_dagster.ingest.schema import ensure_raw_schema
 
 
 @dataclass(frozen=True)
@@ -23,16 +24,21 @@ class WindowReport:
     missing_days: tuple[date, ...]
 
     @property
+    def _new(self) -> list[LoadResult]:
+        """Files loaded by this run; unchanged files were loaded before and add nothing now."""
+        return [r for r in self.results if not r.skipped]
+
+    @property
     def lines(self) -> int:
-        return sum(r.lines for r in self.results)
+        return sum(r.lines for r in self._new)
 
     @property
     def loaded(self) -> int:
-        return sum(r.loaded for r in self.results)
+        return sum(r.loaded for r in self._new)
 
     @property
     def rejected(self) -> int:
-        return sum(r.rejected for r in self.results)
+        return sum(r.rejected for r in self._new)
 
     @property
     def files_loaded(self) -> int:
@@ -63,11 +69,13 @@ def load_days(conn: psycopg.Connection, source: Source, landing_dir: Path, days:
     """
     results: list[LoadResult] = []
     missing: list[date] = []
+    with conn.transaction():
+        ensure_raw_schema(conn)
     for day in days:
         path = landing_file(landing_dir, source.name, day)
         if path is None:
             missing.append(day)
             continue
         display = str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
-        results.append(load_file(conn, source, path, display_name=display))
+        results.append(load_file(conn, source, path, display_name=display, ensure_schema=False))
     return WindowReport(source.name, tuple(results), tuple(missing))
