@@ -91,6 +91,29 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from aias_dagster.demo import dbt_log_path, yesterday_utc
+    from aias_dagster.runner import instance_for, run_days, transform_outcome
+    from aias_dagster.transform.project import apply_dbt_environment, dbt_project, prepare_manifest
+
+    settings = _settings()
+    if not dbt_project().manifest_path.exists():
+        prepare_manifest()
+    apply_dbt_environment(settings)
+    os.environ["AIAS_LANDING_DIR"] = str(_landing(args))
+    first = args.date_from or yesterday_utc()
+    last = args.date_to or first
+    dbt_log = dbt_log_path()
+    say(f"job {args.job}: delivery days {first}..{last} as one run (dbt output in {dbt_log})")
+    result = run_days(args.job, instance_for(settings), first, last, dbt_log=dbt_log)
+    outcome = transform_outcome(result)
+    say(
+        f"aias run {args.job}: run {result.run_id} succeeded; {outcome.models_built} models built, "
+        f"{outcome.checks_passed} tests passed, {outcome.checks_warned} warned, {outcome.checks_failed} failed"
+    )
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from aias_dagster.demo import dbt_log_path
     from aias_dagster.runner import build_models, instance_for
@@ -198,6 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last delivery day (default: newest file)")
     load.set_defaults(func=cmd_load)
+
+    run = sub.add_parser(
+        "run",
+        help="run a partitioned job over delivery days (default: yesterday), e.g. a backfill of the nightly job",
+    )
+    run.add_argument(
+        "job", choices=["nightly", "ingest"], help="nightly: load the days and build everything downstream"
+    )
+    run.add_argument(
+        "--from", dest="date_from", type=date.fromisoformat, help="first delivery day (default: yesterday)"
+    )
+    run.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last delivery day (default: --from)")
+    run.add_argument("--landing", help="landing folder (default $AIAS_LANDING_DIR or .aias/landing)")
+    run.set_defaults(func=cmd_run)
 
     build = sub.add_parser("build", help="dbt build of every model and test (a Dagster run of job `transform`)")
     build.set_defaults(func=cmd_build)

@@ -14,9 +14,26 @@ BASE_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 120.0
 
 
+# What dbt (a child process) prints when the database, not the data, failed it.
+TRANSIENT_DBT_MESSAGES: tuple[str, ...] = (
+    "could not connect to server",
+    "connection refused",
+    "server closed the connection unexpectedly",
+    "terminating connection due to administrator command",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "canceling statement due to statement timeout",
+    "connection timed out",
+    "ssl syscall error",
+)
+
+
 def is_transient(exc: BaseException) -> bool:
     """Connection loss, server shutdown and statement timeouts are transient; data errors are not."""
-    return isinstance(exc, psycopg.OperationalError)
+    if isinstance(exc, psycopg.OperationalError):
+        return True
+    text = str(exc).lower()
+    return any(message in text for message in TRANSIENT_DBT_MESSAGES)
 
 
 def backoff_seconds(retry_number: int, rng: random.Random | None = None) -> float:

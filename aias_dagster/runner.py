@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 from dagster._utils.error import SerializableErrorInfo
 
 from aias_dagster.instance import prepare_dagster_home
@@ -78,26 +83,59 @@ def _execute(
     return result
 
 
+def partition_tags(first: date, last: date) -> dict[str, str]:
+    """Tags of a run over delivery days first..last: a nightly partition, or a single-run backfill range."""
+    if first == last:
+        return {PARTITION_NAME_TAG: day_key(first)}
+    return {ASSET_PARTITION_RANGE_START_TAG: day_key(first), ASSET_PARTITION_RANGE_END_TAG: day_key(last)}
+
+
+def run_days(
+    job_name: str,
+    instance: dg.DagsterInstance,
+    first: date,
+    last: date,
+    definitions: dg.Definitions | None = None,
+    dbt_log: Path | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Run a partitioned job over delivery days first..last as one run (what the UI calls a single-run backfill)."""
+    if last < first:
+        raise PipelineError(f"--to {last} is before --from {first}")
+    with _stdout_to(dbt_log):
+        return _execute(job_name, instance, partition_tags(first, last), definitions)
+
+
 def load_range(instance: dg.DagsterInstance, first: date, last: date, definitions: dg.Definitions | None = None) -> str:
     """Load every source's files for delivery days first..last in one run (a single-run backfill)."""
-    tags = {ASSET_PARTITION_RANGE_START_TAG: day_key(first), ASSET_PARTITION_RANGE_END_TAG: day_key(last)}
-    return _execute(INGEST_JOB, instance, tags, definitions).run_id
+    return run_days(INGEST_JOB, instance, first, last, definitions).run_id
+
+
+@contextlib.contextmanager
+def _stdout_to(path: Path | None) -> Iterator[None]:
+    """dbt's own output (dagster-dbt echoes it to stdout) goes to a file; the run's logs keep it too."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as log, contextlib.redirect_stdout(log):
+        yield
 
 
 def build_models(
     instance: dg.DagsterInstance, definitions: dg.Definitions | None = None, dbt_log: Path | None = None
 ) -> TransformOutcome:
     """dbt build as one run. dbt's own output goes to dbt_log when given (the run's logs keep it too)."""
-    if dbt_log is None:
+    with _stdout_to(dbt_log):
         result = _execute(TRANSFORM_JOB, instance, definitions=definitions)
-    else:
-        dbt_log.parent.mkdir(parents=True, exist_ok=True)
-        with dbt_log.open("w") as log, contextlib.redirect_stdout(log):
-            result = _execute(TRANSFORM_JOB, instance, definitions=definitions)
+    return transform_outcome(result)
+
+
+def transform_outcome(result: dg.ExecuteInProcessResult) -> TransformOutcome:
+    """How many models a run built and how its dbt tests (asset checks) came out."""
     checks = result.get_asset_check_evaluations()
     return TransformOutcome(
         run_id=result.run_id,
-        models_built=len(result.get_asset_materialization_events()),
+        models_built=sum(1 for e in result.get_asset_materialization_events() if e.asset_key.path[0] != "raw"),
         checks_passed=sum(1 for c in checks if c.passed),
         checks_failed=sum(1 for c in checks if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR),
         checks_warned=sum(1 for c in checks if not c.passed and c.severity == dg.AssetCheckSeverity.WARN),

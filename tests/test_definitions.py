@@ -48,3 +48,17 @@ def test_loaders_are_daily_partitioned(definitions: dg.Definitions) -> None:
     graph = definitions.resolve_asset_graph()
     partitions = graph.get(dg.AssetKey(["raw", "customers"])).partitions_def
     assert isinstance(partitions, dg.DailyPartitionsDefinition)
+
+
+def test_nightly_schedule_runs_yesterdays_partition_at_two_utc(definitions: dg.Definitions) -> None:
+    schedule = definitions.resolve_schedule_def("nightly")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "UTC"
+    assert schedule.job_name == "nightly"
+
+
+def test_nightly_job_spans_the_loaders_and_every_dbt_model(definitions: dg.Definitions) -> None:
+    job = definitions.resolve_job_def("nightly")
+    keys = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    assert "raw/touchpoints" in keys and "staging/stg_platform__touchpoints" in keys
+    assert all(f"raw/{source}" in keys for source in SOURCE_NAMES)
