@@ -122,7 +122,7 @@ def main() -> int:
         f"{len(files)} files, {size / 1e6:.0f} MB (largest {largest / 1e6:.1f} MB) into {settings.describe()}",
         flush=True,
     )
-    with psycopg.connect(settings.url) as conn:
+    with psycopg.connect(settings.url, autocommit=True) as conn:
         version = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print("plain COPY ...", flush=True)

@@ -172,6 +172,8 @@ def _table(source: Source) -> sql.Composable:
 
 def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
     columns = ", ".join(f"{f} text" for f in fields)
+    # Dropped on commit; dropped here too in case the caller's transaction holds an earlier one.
+    conn.execute(f"drop table if exists {STAGE}")  # type: ignore[arg-type]
     conn.execute(
         f"create temp table {STAGE} (_ordinal bigint generated always as identity, "  # type: ignore[arg-type]
         f"_line bigint, _raw text, {columns}) on commit drop"
@@ -211,10 +213,11 @@ def _copy_into_stage(
 
 def copy_file(conn: psycopg.Connection, statement: str, path: Path) -> int:
     """Stream a file's bytes into COPY FROM STDIN in fixed-size chunks: memory stays flat. Returns rows."""
-    with conn.cursor() as cur, cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
-        while chunk := handle.read(COPY_CHUNK_BYTES):
-            copy.write(chunk)
-    return cur.rowcount
+    with conn.cursor() as cur:
+        with cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
+            while chunk := handle.read(COPY_CHUNK_BYTES):
+                copy.write(chunk)
+        return cur.rowcount
 
 
 def classify_records(lines: Iterable[str], expected_fields: int) -> Iterator[tuple[int, list[str], str | None]]:

@@ -175,3 +175,21 @@ def test_accepted_values_test_fails_on_an_unknown_segment(database: ConnectionSe
     assert not result.names_with_status("test", "error")
     assert f"Failure in test {SEGMENT_TEST}" in result.output
     assert result.names_with_status("model", "success") == {"stg_platform__customers"}
+
+
+def test_a_windowed_build_tests_only_the_rows_delivered_in_its_window(database: ConnectionSettings, dbt: Dbt) -> None:
+    # A bad segment delivered on 2026-03-01; the nightly build of 2026-03-02 does not re-test that day.
+    insert_customers(
+        database,
+        [
+            ("c1", "startup", "2026-03-01T10:00:00Z", "2026-03-01", 2),
+            ("c2", "smb", "2026-03-02T10:00:00Z", "2026-03-02", 2),
+        ],
+    )
+
+    next_day = dbt("build", *ONLY_CUSTOMERS, "--vars", '{"min_date": "2026-03-02", "max_date": "2026-03-03"}')
+    bad_day = dbt("build", *ONLY_CUSTOMERS, "--vars", '{"min_date": "2026-03-01", "max_date": "2026-03-02"}')
+
+    assert next_day.returncode == 0, next_day.output
+    assert SEGMENT_TEST in next_day.names_with_status("test", "pass")
+    assert bad_day.names_with_status("test", "fail") == {SEGMENT_TEST}
