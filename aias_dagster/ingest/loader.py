@@ -345,16 +345,11 @@ def _validate_and_upsert(
             from checked where _reason is not null
             returning 1
         ),
-        newest as (
-            select distinct on ({key}) *
-            from (select {casts}, _physical_line from checked where _reason is null) as typed
-            order by {key}, {version}_physical_line desc
-        ),
+        newest as ({{newest}}),
         upserted as (
             insert into {source.table} as t ({", ".join(names)}, _delivery_date, _source_file, _source_line)
             select {", ".join(names)}, {delivery_literal}, {file_literal}, _physical_line from newest
-            on conflict ({key}) do update set {updates}, _loaded_at = now()
-            where {newer}
+            {{on_conflict}}
             returning 1
         )
         select (select count(*) from checked),
@@ -362,7 +357,22 @@ def _validate_and_upsert(
                (select count(*) from rejected),
                (select count(*) from upserted)
     """
-    row = conn.execute(statement).fetchone()  # type: ignore[arg-type]
+    typed = f"select {casts}, _physical_line from checked where _reason is null"
+    newest_by_key = f"select distinct on ({key}) * from ({typed}) as typed order by {key}, {version}_physical_line desc"
+    upsert = f"on conflict ({key}) do update set {updates}, _loaded_at = now() where {newer}"
+    # Cheapest first, since most files are new keys, each once: a plain insert. A key loaded
+    # before makes it an upsert; a key repeated within the file makes it sort for the newest line.
+    attempts = [("", typed), (upsert, typed), (upsert, newest_by_key)]
+    conn.execute("set local work_mem = '64MB'")
+    row = None
+    for on_conflict, newest in attempts:
+        try:
+            with conn.transaction():
+                query = statement.replace("{newest}", newest).replace("{on_conflict}", on_conflict)
+                row = conn.execute(query).fetchone()  # type: ignore[arg-type]
+            break
+        except (psycopg.errors.UniqueViolation, psycopg.errors.CardinalityViolation):
+            continue
     assert row is not None
     lines, loaded, rejected, changed = (int(v) for v in row)
     return lines, loaded, rejected, changed

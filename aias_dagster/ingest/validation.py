@@ -36,15 +36,45 @@ def _valid_input(value: str, pg_type: str, modern: bool) -> str:
     return f"{function}({value}, '{pg_type}')"
 
 
+def _has_offset(value: str) -> str:
+    """Ends in Z or a +hh, +hhmm or +hh:mm offset: plain string functions, cheaper than a regex."""
+    sign = "in ('+', '-')"
+    return (
+        f"(right({value}, 1) in ('Z', 'z') or substr({value}, length({value}) - 2, 1) {sign} "
+        f"or substr({value}, length({value}) - 4, 1) {sign} or substr({value}, length({value}) - 5, 1) {sign})"
+    )
+
+
+def _date_shaped(value: str) -> str:
+    return f"(substr({value}, 5, 1) = '-' and substr({value}, 8, 1) = '-')"
+
+
 def _format_failure(value: str, kind: Kind, modern: bool) -> str | None:
-    """A boolean SQL expression that is true when a non-null value is malformed for its kind."""
+    """A boolean SQL expression that is true when a non-null value is malformed for its kind.
+
+    On Postgres 16+ the server's own parser decides (pg_input_is_valid) and cheap string tests
+    add what it would allow but the contract does not (a missing offset, exponents, spaces).
+    Older servers check the shape with regular expressions and the calendar with a PL/pgSQL
+    stand-in.
+    """
     if kind is Kind.TIMESTAMP:
+        if modern:
+            return (
+                f"not ({_date_shaped(value)} and substr({value}, 11, 1) in ('T', ' ') and {_has_offset(value)} "
+                f"and {_valid_input(value, 'timestamptz', modern)})"
+            )
         return f"({value} !~ '{TIMESTAMP_PATTERN}' or not {_valid_input(value, 'timestamptz', modern)})"
     if kind is Kind.DATE:
+        if modern:
+            return f"not (length({value}) = 10 and {_date_shaped(value)} and {_valid_input(value, 'date', modern)})"
         return f"({value} !~ '{DATE_PATTERN}' or not {_valid_input(value, 'date', modern)})"
     if kind is Kind.INTEGER:
+        if modern:
+            return f"not (translate({value}, '0123456789+-', '') = '' and {_valid_input(value, 'bigint', modern)})"
         return f"{value} !~ '{INTEGER_PATTERN}'"
     if kind is Kind.DECIMAL:
+        if modern:
+            return f"not (translate({value}, '0123456789.+-', '') = '' and {_valid_input(value, 'numeric', modern)})"
         return f"{value} !~ '{DECIMAL_PATTERN}'"
     if kind is Kind.COUNTRY:
         return f"{value} !~ '{COUNTRY_PATTERN}'"
