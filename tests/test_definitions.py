@@ -62,3 +62,8 @@ def test_nightly_job_spans_the_loaders_and_every_dbt_model(definitions: dg.Defin
     keys = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
     assert "raw/touchpoints" in keys and "staging/stg_platform__touchpoints" in keys
     assert all(f"raw/{source}" in keys for source in SOURCE_NAMES)
+
+
+def test_raw_sources_declare_a_freshness_policy(definitions: dg.Definitions) -> None:
+    graph = definitions.resolve_asset_graph()
+    assert all(graph.get(dg.AssetKey(["raw", s])).freshness_policy is not None for s in SOURCE_NAMES)

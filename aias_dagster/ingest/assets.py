@@ -1,19 +1,17 @@
 """One daily-partitioned loader asset per raw source, all built from the contract."""
 
 import warnings
-from datetime import timedelta
 from typing import Any
 
 import dagster as dg
 
+from aias_dagster.freshness import DAILY_FRESHNESS
 from aias_dagster.ingest.contract import SOURCES, Source
 from aias_dagster.ingest.window import WindowReport, load_days
 from aias_dagster.loops import INGEST_GROUP, PLATFORM_OWNER
 from aias_dagster.partitions import DAILY, window_days
 from aias_dagster.resources import LandingResource, WarehouseResource
 from aias_dagster.retries import retry_transient
-
-RAW_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48), warn_window=timedelta(hours=30))
 
 
 def report_metadata(report: WindowReport) -> dict[str, Any]:
@@ -45,7 +43,7 @@ def build_loader_asset(source: Source) -> dg.AssetsDefinition:
         kinds={"postgres", "csv"},
         partitions_def=DAILY,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        freshness_policy=RAW_FRESHNESS,
+        freshness_policy=DAILY_FRESHNESS,
         description=f"{source.description} Loaded from `<landing>/{source.name}/<day>.csv[.gz]` "
         f"into `{source.table}`; bad rows go to `raw.load_rejects`.",
         metadata={"dagster/column_schema": columns, "dagster/table_name": f"aias.{source.table}"},

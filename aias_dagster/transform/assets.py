@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from aias_dagster.freshness import with_mart_freshness
 from aias_dagster.partitions import delivery_window
 from aias_dagster.resources import WarehouseResource
 from aias_dagster.retries import retry_transient
@@ -60,7 +61,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         with retry_transient(context):
             yield from dbt.cli(args, context=context).stream()
 
-    return dbt_models
+    return dbt_models.map_asset_specs(with_mart_freshness)
 
 
 def dbt_resource() -> DbtCliResource:
