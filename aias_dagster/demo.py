@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from aias_dagster.acquisition.report import format_cac, last_complete_month_cac
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.runner import build_models, instance_for, load_range
 from aias_dagster.summary import format_counts, source_counts
@@ -90,6 +91,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     say(f"      run {outcome.run_id}")
     with connect(settings) as conn:
         counts = source_counts(conn)
+        cac = last_complete_month_cac(conn)
     elapsed = time.monotonic() - started
     say("")
     say(f"aias demo: done in {elapsed:.0f}s")
@@ -98,6 +100,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         f"  dbt: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
         f"{outcome.checks_warned} warned, {outcome.checks_failed} failed"
     )
+    say(format_cac(cac))
     say(f"  landing files: {landing}")
     say(f"  database: {settings.describe()}")
     say(f"  connect:  {settings.psql_command()}")

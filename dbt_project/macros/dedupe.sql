@@ -1,9 +1,12 @@
 {#-
     Keep one row per key: the first row of each `partition_by` group in `order_by` order.
 
-    Used by every staging model with the loader's version order (newest `updated_at`, then the latest
-    delivery, then the last line of the file), so staging stays correct even when raw holds more than
-    one version of a key. row_number() rather than Postgres' `distinct on` keeps it portable.
+    Used by the staging models of the small, versioned sources with the loader's version order (newest
+    `updated_at`, then the latest delivery, then the last line of the file), so staging stays correct even
+    when raw holds more than one version of a key. row_number() rather than Postgres' `distinct on` keeps it
+    portable. The large event streams (touchpoints, product events, API requests, app errors) do without:
+    raw's primary key already keeps one row per key, and the window function would stop Postgres from
+    pushing an incremental model's `_delivery_date` filter into the view.
 
     The result carries an extra `_dedupe_rank` column (always 1): the caller's final column list drops it.
 

@@ -59,7 +59,8 @@ class DbtResult:
         for unique_id, node_status in self.statuses.items():
             kind, _package, *rest = unique_id.split(".")
             if kind == resource_type and node_status == status:
-                names.add(rest[-2] if kind == "test" else rest[-1])
+                # Generic tests end in a hash (test.aias.<name>.<hash>), singular ones do not.
+                names.add(rest[-2] if kind == "test" and len(rest) > 1 else rest[-1])
         return names
 
 

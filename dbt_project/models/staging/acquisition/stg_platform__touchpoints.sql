@@ -41,16 +41,6 @@ renamed as (
 
 ),
 
-deduplicated as (
-
-    {{ dedupe(
-        'renamed',
-        partition_by=['touchpoint_id'],
-        order_by='_delivery_date desc, _source_line desc'
-    ) }}
-
-),
-
 final as (
 
     select
@@ -68,7 +58,7 @@ final as (
         _source_file,
         _source_line,
         _loaded_at
-    from deduplicated
+    from renamed
 
 )
 

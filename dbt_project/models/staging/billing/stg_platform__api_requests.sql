@@ -44,16 +44,6 @@ renamed as (
 
 ),
 
-deduplicated as (
-
-    {{ dedupe(
-        'renamed',
-        partition_by=['request_id'],
-        order_by='_delivery_date desc, _source_line desc'
-    ) }}
-
-),
-
 final as (
 
     select
@@ -73,7 +63,7 @@ final as (
         _source_file,
         _source_line,
         _loaded_at
-    from deduplicated
+    from renamed
 
 )
 

@@ -42,16 +42,6 @@ renamed as (
 
 ),
 
-deduplicated as (
-
-    {{ dedupe(
-        'renamed',
-        partition_by=['error_id'],
-        order_by='_delivery_date desc, _source_line desc'
-    ) }}
-
-),
-
 final as (
 
     select
@@ -70,7 +60,7 @@ final as (
         _source_file,
         _source_line,
         _loaded_at
-    from deduplicated
+    from renamed
 
 )
 

@@ -1,0 +1,1 @@
+"""Loop 1, acquisition: CAC by channel. The models are dbt's (models/*/acquisition); this is the Python side."""

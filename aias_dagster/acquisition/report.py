@@ -1,0 +1,66 @@
+"""CAC per channel for the last complete month, as `aias demo` prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+
+LAST_COMPLETE_MONTH_SQL = """
+with bounds as (
+    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as month_start
+    from marts.metrics_daily
+)
+select c.month_start, c.channel, c.spend_usd, c.new_paying_customers, c.new_paying_customers_adjusted,
+       c.paid_cac, c.paid_cac_adjusted, c.attribution_coverage, c.blended_cac
+from marts.cac_monthly as c
+inner join bounds on c.month_start = bounds.month_start
+where c.is_default_model
+order by c.spend_usd desc nulls last, c.channel
+"""
+
+
+@dataclass(frozen=True)
+class ChannelCac:
+    month_start: date
+    channel: str
+    spend_usd: Decimal | None
+    new_paying: Decimal | None
+    new_paying_adjusted: Decimal | None
+    paid_cac: Decimal | None
+    paid_cac_adjusted: Decimal | None
+    coverage: Decimal | None
+    blended_cac: Decimal | None
+
+
+def last_complete_month_cac(conn: psycopg.Connection) -> list[ChannelCac]:
+    return [ChannelCac(*row) for row in conn.execute(LAST_COMPLETE_MONTH_SQL).fetchall()]
+
+
+def _money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _count(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.1f}"
+
+
+def format_cac(rows: list[ChannelCac]) -> str:
+    """A table an analyst can read at a glance: both CACs, and the coverage that separates them."""
+    if not rows:
+        return "  no complete month of acquisition data yet"
+    first = rows[0]
+    coverage = "-" if first.coverage is None else f"{first.coverage:.1%}"
+    lines = [
+        f"  CAC by channel, {first.month_start:%B %Y} (last non-direct touch, 30-day lookback); "
+        f"attribution coverage {coverage}, blended CAC {_money(first.blended_cac)} USD",
+        f"  {'channel':<16}{'spend USD':>14}{'new paying':>12}{'adjusted':>10}{'paid CAC':>11}{'adj. CAC':>11}",
+    ]
+    for r in rows:
+        lines.append(
+            f"  {r.channel:<16}{_money(r.spend_usd):>14}{_count(r.new_paying):>12}{_count(r.new_paying_adjusted):>10}"
+            f"{_money(r.paid_cac):>11}{_money(r.paid_cac_adjusted):>11}"
+        )
+    return "\n".join(lines)

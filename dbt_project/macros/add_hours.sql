@@ -1,0 +1,20 @@
+{#-
+    A timestamp moved by a number of hours (negative: back).
+
+    Hours, not days: a day of a timestamptz in a session time zone with daylight saving lasts 23 or 25 hours
+    twice a year, so "30 days before signup" is written as 720 hours to mean the same span everywhere.
+-#}
+{% macro add_hours(column, hours) -%}
+    {{ return(adapter.dispatch('add_hours')(column, hours)) }}
+{%- endmacro %}
+
+{% macro postgres__add_hours(column, hours) -%}
+    ({{ column }} + interval '1 hour' * ({{ hours }}))
+{%- endmacro %}
+
+{% macro default__add_hours(column, hours) -%}
+    {{ exceptions.raise_compiler_error(
+        "add_hours has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__add_hours macro to dbt_project/macros/add_hours.sql"
+    ) }}
+{%- endmacro %}

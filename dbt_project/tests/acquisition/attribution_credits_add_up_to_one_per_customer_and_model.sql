@@ -1,0 +1,55 @@
+-- Every customer is credited exactly once under every attribution model: its credits (attributed or
+-- unattributed) add up to exactly 1, so no customer is dropped or counted twice.
+with
+
+customers as (
+
+    select customer_id
+    from {{ ref('stg_platform__customers') }}
+
+),
+
+attribution as (
+
+    select
+        customer_id,
+        attribution_model,
+        credit
+    from {{ ref('int_acquisition__attribution') }}
+
+),
+
+attribution_models as (
+
+    {{ attribution_models_query() }}
+
+),
+
+credited as (
+
+    select
+        customer_id,
+        attribution_model,
+        sum(credit) as credit
+    from attribution
+    group by customer_id, attribution_model
+
+),
+
+final as (
+
+    select
+        customers.customer_id,
+        attribution_models.attribution_model,
+        credited.credit
+    from customers
+    cross join attribution_models
+    left join credited
+        on
+            customers.customer_id = credited.customer_id
+            and attribution_models.attribution_model = credited.attribution_model
+    where coalesce(credited.credit, 0) <> 1
+
+)
+
+select * from final

@@ -1,0 +1,179 @@
+"""The acquisition loop on the default demo world: its CAC against the generator's ground truth.
+
+The truth is computed here, independently of the project's SQL: spend straight from the landing files
+(converted with the fx files, USD at 1) and every customer's TRUE channel and conversion time from
+`ground_truth/customer_channels.csv`. The marts only ever see the landing files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aias_dagster.sample_data import generate_world
+from aias_dagster.sample_data.world import PAID_CHANNELS
+from aias_dagster.warehouse import ConnectionSettings
+from tests.acquisition.support import BUILD_MARTS, load_acquisition, query
+from tests.conftest import create_database, drop_database
+from tests.dbt.support import Dbt, DbtResult
+
+pytestmark = pytest.mark.slow
+
+WORLD = {"customers": 2000, "days": 90, "seed": 7, "end": date(2026, 3, 31)}
+MIN_NEW_PAYING = 30  # channel-months with fewer true new paying customers are too noisy to judge
+TOLERANCE = 0.05
+RECONCILIATIONS = {
+    "metrics_daily_spend_equals_raw_spend_in_usd",
+    "cac_monthly_customers_add_up_to_all_new_paying_customers",
+    "attribution_credits_add_up_to_one_per_customer_and_model",
+    "metrics_daily_has_every_day_of_its_range",
+}
+
+
+@dataclass(frozen=True)
+class BuiltWorld:
+    settings: ConnectionSettings
+    landing: Path
+    truth: Path
+    build: DbtResult
+
+
+@pytest.fixture(scope="module")
+def world(pg_server: ConnectionSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWorld]:
+    """The default demo world, loaded with the real loader and built by real dbt, once for the module."""
+    root = tmp_path_factory.mktemp("cac_world")
+    summary = generate_world(**WORLD, out=root / "landing")
+    settings = create_database(pg_server)
+    try:
+        loads = load_acquisition(settings, summary.out)
+        assert loads and all(r.rejected == 0 for r in loads)
+        build = Dbt(settings, root / "target")("build", *BUILD_MARTS)
+        yield BuiltWorld(settings, summary.out, summary.truth_out, build)
+    finally:
+        drop_database(pg_server, settings)
+
+
+def read_landing(landing: Path, source: str) -> pd.DataFrame:
+    files = sorted((landing / source).glob("*.csv"))
+    return pd.concat([pd.read_csv(path, dtype=str, keep_default_na=False) for path in files])
+
+
+def true_spend_usd(landing: Path) -> pd.DataFrame:
+    """Spend per (channel, month) in USD: each row at the fx file's rate of its own day."""
+    spend = read_landing(landing, "marketing_spend")
+    fx = read_landing(landing, "fx_rates").rename(columns={"rate_date": "spend_date"})
+    spend = spend.merge(fx[["spend_date", "currency", "usd_per_unit"]], how="left", on=["spend_date", "currency"])
+    is_usd = spend.currency == "USD"
+    assert spend.usd_per_unit[~is_usd].ne("").all() and spend.usd_per_unit[~is_usd].notna().all()
+    rate = spend.usd_per_unit.where(~is_usd, "1").astype(float)
+    spend["usd"] = spend.amount.astype(float) * rate
+    spend["month"] = spend.spend_date.str[:7]
+    return spend.groupby(["channel", "month"], as_index=False).usd.sum()
+
+
+def true_new_paying(truth: Path) -> pd.DataFrame:
+    """Every paying customer with its TRUE channel, conversion month (UTC) and trackability."""
+    customers = pd.read_csv(truth / "customer_channels.csv", dtype=str, keep_default_na=False)
+    paying = customers[customers.converted_at != ""].copy()
+    paying["month"] = pd.to_datetime(paying.converted_at, utc=True).dt.strftime("%Y-%m")
+    return paying.rename(columns={"true_channel": "channel"})
+
+
+def mart(world: BuiltWorld) -> pd.DataFrame:
+    rows = query(
+        world.settings,
+        """
+        select channel, to_char(month_start, 'YYYY-MM'), attribution_model, is_default_model,
+               spend_usd, new_paying_customers, paid_cac, paid_cac_adjusted, attribution_coverage,
+               blended_cac, month_new_paying_customers, spend_without_customers_usd
+        from marts.cac_monthly
+        """,
+    )
+    columns = ["channel", "month", "attribution_model", "is_default_model", "spend_usd", "new_paying",
+               "paid_cac", "paid_cac_adjusted", "coverage", "blended_cac", "month_new_paying",
+               "spend_without_customers"]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns)
+    numeric = columns[4:]
+    frame[numeric] = frame[numeric].astype(float)
+    return frame
+
+
+def test_the_build_passes_every_test_and_reconciliation(world: BuiltWorld) -> None:
+    assert world.build.returncode == 0, world.build.output
+    assert world.build.names_with_status("test", "pass") >= RECONCILIATIONS
+    assert not world.build.names_with_status("test", "warn"), world.build.output
+    assert world.build.names_with_status("model", "success") >= {"metrics_daily", "cac_monthly"}
+
+
+def test_adjusted_paid_cac_of_the_default_model_is_within_5_percent_of_the_true_cac(world: BuiltWorld) -> None:
+    paying = true_new_paying(world.truth)
+    truth = true_spend_usd(world.landing).merge(
+        paying.groupby(["channel", "month"]).size().rename("true_new_paying").reset_index(), on=["channel", "month"]
+    )
+    truth["true_cac"] = truth.usd / truth.true_new_paying
+    judged = truth[truth.channel.isin(PAID_CHANNELS) & (truth.true_new_paying >= MIN_NEW_PAYING)]
+    reported = mart(world)
+    reported = reported[reported.is_default_model & (reported.attribution_model == "last_non_direct")]
+
+    compared = judged.merge(reported, on=["channel", "month"], how="left", validate="1:1")
+    compared["error"] = compared.paid_cac_adjusted / compared.true_cac - 1
+
+    assert len(compared) == len(PAID_CHANNELS) * 3  # every paid channel in each of the world's three months
+    assert compared.paid_cac_adjusted.notna().all()
+    worst = compared.loc[compared.error.abs().idxmax()]
+    assert (compared.error.abs() < TOLERANCE).all(), compared[["channel", "month", "true_cac", "paid_cac_adjusted"]]
+    print(f"worst relative CAC error: {worst.error:+.4%} ({worst.channel}, {worst.month})")
+    # The mart's spend per channel-month is the landing files' spend.
+    assert (compared.spend_usd - compared.usd).abs().max() < 1e-6
+
+
+def test_coverage_is_the_trackable_share_of_each_months_new_paying_customers(world: BuiltWorld) -> None:
+    paying = true_new_paying(world.truth)
+    trackable_share = paying.groupby("month").trackable.apply(lambda t: (t == "true").mean())
+    reported = mart(world)
+
+    per_month = reported.groupby("month").coverage.agg(["min", "max"])
+    assert (per_month["min"] == per_month["max"]).all()  # the same beside every row and under every model
+    assert per_month["max"].to_dict() == pytest.approx(trackable_share.to_dict(), abs=1e-12)
+    assert trackable_share.between(0.78, 0.86).all()  # the generator's 18 % untrackable
+    print("coverage by month:", {m: round(c, 4) for m, c in per_month["max"].items()})
+
+
+def test_unadjusted_cac_blended_cac_and_customers_are_reported_beside(world: BuiltWorld) -> None:
+    paying = true_new_paying(world.truth)
+    spend = true_spend_usd(world.landing).groupby("month").usd.sum()
+    reported = mart(world)
+    default = reported[reported.is_default_model]
+
+    # Every new paying customer of a month is counted once per model, attributed or in the bucket.
+    totals = reported.groupby(["month", "attribution_model"]).new_paying.sum().unstack()
+    expected = paying.groupby("month").size()
+    for model in ("first_touch", "last_touch", "last_non_direct", "linear"):
+        assert totals[model].to_dict() == pytest.approx(expected.astype(float).to_dict()), model
+    blended = default.groupby("month").blended_cac.first()
+    assert blended.to_dict() == pytest.approx((spend / expected).to_dict())
+    # Without the coverage adjustment a paid channel's CAC is too high by exactly the factor 1 / coverage.
+    paid = default[default.channel.isin(PAID_CHANNELS)]
+    assert (paid.paid_cac > paid.paid_cac_adjusted).all()
+    assert ((paid.paid_cac_adjusted / paid.paid_cac) - paid.coverage).abs().max() < 1e-9
+    assert (default[default.channel == "unattributed"].paid_cac.isna()).all()
+
+
+def test_metrics_daily_has_every_day_and_channel_and_flags_the_last_three_days(world: BuiltWorld) -> None:
+    rows = query(
+        world.settings,
+        "select count(distinct date_day), count(distinct channel), count(*), sum(spend_usd),"
+        " min(date_day) filter (where is_provisional), bool_and(attribution_model = 'last_non_direct')"
+        " from marts.metrics_daily",
+    )
+    days, channels, count, spend, first_provisional, default_model = rows[0]
+
+    assert (days, channels, count) == (90, 10, 900)  # 9 channels of the mapping and unattributed
+    assert float(spend) == pytest.approx(true_spend_usd(world.landing).usd.sum(), rel=1e-12)
+    assert first_provisional == date(2026, 3, 29)
+    assert default_model
