@@ -42,4 +42,4 @@ bench: prepare
 	$(BIN)/python -m aias_dagster.bench
 
 clean:
-	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
+	rm -rf target logs dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

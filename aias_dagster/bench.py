@@ -25,6 +25,7 @@ from aias_dagster.ingest.loader import copy_file, load_file, read_header
 from aias_dagster.warehouse import ConnectionSettings, aias_home, warehouse_settings
 
 BENCH_DATABASE = "aias_bench"
+BENCH_NIGHTLY_DATABASE = "aias_bench_nightly"
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,11 @@ def validated_load(conn: psycopg.Connection, files: list[tuple[str, Path]]) -> T
     return Timing(rows, time.perf_counter() - started)
 
 
-def fresh_bench_database(server: ConnectionSettings) -> ConnectionSettings:
+def fresh_bench_database(server: ConnectionSettings, name: str = "aias_bench") -> ConnectionSettings:
     with psycopg.connect(server.with_database("postgres").url, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {BENCH_DATABASE} with (force)")  # type: ignore[arg-type]
-        conn.execute(f"create database {BENCH_DATABASE}")  # type: ignore[arg-type]
-    return server.with_database(BENCH_DATABASE)
+        conn.execute(f"drop database if exists {name} with (force)")  # type: ignore[arg-type]
+        conn.execute(f"create database {name}")  # type: ignore[arg-type]
+    return server.with_database(name)
 
 
 def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> None:
@@ -123,21 +124,13 @@ def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> N
     marker.write_text(json.dumps(spec))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--customers", type=int, default=20000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args()
-
-    landing = aias_home() / "bench" / "landing"
-    ensure_bench_world(landing, args.customers, args.days, args.seed)
+def loader_benchmark(landing: Path) -> None:
     files = bench_files(landing)
     size = sum(p.stat().st_size for _, p in files)
     largest = max(p.stat().st_size for _, p in files)
-    for _, path in files:  # read once so both contenders start from the page cache
+    for _, path in files:  # read once so every contender starts from the page cache
         path.read_bytes()
-    settings = fresh_bench_database(warehouse_settings())
+    settings = fresh_bench_database(warehouse_settings(), BENCH_DATABASE)
     print(
         f"{len(files)} files, {size / 1e6:.0f} MB (largest {largest / 1e6:.1f} MB) into {settings.describe()}",
         flush=True,
@@ -145,34 +138,66 @@ def main() -> int:
     with psycopg.connect(settings.url, autocommit=True) as conn:
         version = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print("plain COPY ...", flush=True)
-        plain = plain_copy(conn, files)
-        print(f"  {plain.rows} rows in {plain.seconds:.1f}s = {plain.rows_per_second:,.0f} rows/s", flush=True)
-        print("COPY into typed tables with their keys ...", flush=True)
-        typed = typed_copy(conn, files)
-        print(f"  {typed.rows} rows in {typed.seconds:.1f}s = {typed.rows_per_second:,.0f} rows/s", flush=True)
-        print("validated loader ...", flush=True)
-        loader = validated_load(conn, files)
-        print(
-            f"  {loader.rows} rows in {loader.seconds:.1f}s = {loader.rows_per_second:,.0f} rows/s",
-            flush=True,
+        contenders = (
+            ("plain COPY", plain_copy),
+            ("typed COPY + key", typed_copy),
+            ("validated loader", validated_load),
         )
+        timings: dict[str, Timing] = {}
+        for name, run in contenders:
+            print(f"{name} ...", flush=True)
+            timings[name] = run(conn, files)
+            print(f"  {timings[name].rows} rows in {timings[name].seconds:.1f}s", flush=True)
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    ratio = loader.rows_per_second / plain.rows_per_second
+    plain, typed, loader = timings["plain COPY"], timings["typed COPY + key"], timings["validated loader"]
     print()
     print(f"make bench: Postgres {version}, {plain.rows:,} rows in {len(files)} files")
-    print(f"  plain COPY        {plain.rows_per_second:>12,.0f} rows/s  ({plain.seconds:.1f}s)")
-    print(f"  typed COPY + key  {typed.rows_per_second:>12,.0f} rows/s  ({typed.seconds:.1f}s)")
-    print(f"  validated loader  {loader.rows_per_second:>12,.0f} rows/s  ({loader.seconds:.1f}s)")
+    for name, timing in timings.items():
+        print(f"  {name:<18}{timing.rows_per_second:>12,.0f} rows/s  ({timing.seconds:.1f}s)")
     print(
-        f"  loader speed = {ratio:.2f} x plain COPY (goal: >= 0.50), "
+        f"  loader speed = {loader.rows_per_second / plain.rows_per_second:.2f} x plain COPY (goal: >= 0.50), "
         f"{loader.rows_per_second / typed.rows_per_second:.2f} x typed COPY with keys"
     )
     print(
         f"  loader process peak RSS {rss_after / 1024:.0f} MiB (was {rss_before / 1024:.0f} MiB before loading; "
         f"largest file {largest / 1e6:.1f} MB)"
     )
-    print("  record these in docs/benchmarks.md")
+
+
+def nightly_benchmark(landing: Path) -> None:
+    from aias_dagster.bench_nightly import measure_nightly
+
+    timings = measure_nightly(fresh_bench_database(warehouse_settings(), BENCH_NIGHTLY_DATABASE), landing)
+    print()
+    print(f"make bench: nightly run of {timings.night} after {timings.history_days} days of history")
+    nightly, full = timings.nightly_dbt, timings.full_refresh_dbt
+    print(
+        f"  nightly partition (load one day + incremental dbt build)  {timings.nightly_s:>7.1f}s  "
+        f"(dbt {nightly.elapsed_s:.1f}s, of which model SQL {nightly.models_s:.1f}s)"
+    )
+    print(
+        f"  full refresh (dbt build --full-refresh)                   {timings.full_refresh_s:>7.1f}s  "
+        f"(dbt {full.elapsed_s:.1f}s, of which model SQL {full.models_s:.1f}s)"
+    )
+    print(f"  (initial build of the history: {timings.initial_build_s:.1f}s)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=20000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--only", choices=["loader", "nightly"], help="run one of the two benchmarks")
+    args = parser.parse_args()
+
+    landing = aias_home() / "bench" / "landing"
+    ensure_bench_world(landing, args.customers, args.days, args.seed)
+    if args.only in (None, "loader"):
+        loader_benchmark(landing)
+        print()
+    if args.only in (None, "nightly"):
+        nightly_benchmark(landing)
+    print("record these in docs/benchmarks.md")
     return 0
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from dagster._core.storage.tags import (
@@ -63,10 +64,11 @@ def _execute(
     instance: dg.DagsterInstance,
     tags: dict[str, str] | None = None,
     definitions: dg.Definitions | None = None,
+    run_config: dict[str, Any] | None = None,
 ) -> dg.ExecuteInProcessResult:
     job = (definitions or default_definitions()).resolve_job_def(job_name)
     result = job.execute_in_process(
-        instance=instance, tags=tags or {}, raise_on_error=False, run_config=CONSOLE_PROGRESS
+        instance=instance, tags=tags or {}, raise_on_error=False, run_config={**CONSOLE_PROGRESS, **(run_config or {})}
     )
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
@@ -122,11 +124,15 @@ def _stdout_to(path: Path | None) -> Iterator[None]:
 
 
 def build_models(
-    instance: dg.DagsterInstance, definitions: dg.Definitions | None = None, dbt_log: Path | None = None
+    instance: dg.DagsterInstance,
+    definitions: dg.Definitions | None = None,
+    dbt_log: Path | None = None,
+    full_refresh: bool = False,
 ) -> TransformOutcome:
     """dbt build as one run. dbt's own output goes to dbt_log when given (the run's logs keep it too)."""
+    run_config = {"ops": {"dbt_models": {"config": {"full_refresh": True}}}} if full_refresh else None
     with _stdout_to(dbt_log):
-        result = _execute(TRANSFORM_JOB, instance, definitions=definitions)
+        result = _execute(TRANSFORM_JOB, instance, definitions=definitions, run_config=run_config)
     return transform_outcome(result)
 
 

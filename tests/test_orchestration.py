@@ -32,9 +32,10 @@ def test_run_tags_for_one_day_are_a_partition_and_for_several_a_range() -> None:
 
 def test_dbt_build_takes_the_window_as_vars() -> None:
     window = (date(2026, 3, 1), date(2026, 3, 2))
-    assert dbt_build_args(window) == ["build", "--vars", '{"min_date": "2026-03-01", "max_date": "2026-03-02"}']
-    assert dbt_build_args(None) == ["build"]
-    assert dbt_build_args(window, full_refresh=True) == ["build", "--full-refresh"]
+    build = ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(window) == [*build, "--vars", '{"min_date": "2026-03-01", "max_date": "2026-03-02"}']
+    assert dbt_build_args(None) == build
+    assert dbt_build_args(window, full_refresh=True) == [*build, "--full-refresh"]
 
 
 def test_connection_loss_and_timeouts_are_transient_but_bad_data_is_not() -> None:

@@ -16,6 +16,10 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.slow
 
 QUERY = "{ assetNodes { assetKey { path } groupName } }"
+SCHEDULES = (
+    '{ schedulesOrError(repositorySelector: {repositoryName: "__repository__", repositoryLocationName: "aias_loops"})'
+    " { ... on Schedules { results { name cronSchedule pipelineName } } } }"
+)
 
 
 def free_port() -> int:
@@ -34,7 +38,9 @@ def graphql(port: int, query: str) -> dict:
         return json.load(response)
 
 
-def test_the_webserver_shows_the_ingest_group_and_the_dbt_models(tmp_path: Path, dbt_manifest: Path) -> None:
+def test_the_webserver_shows_the_groups_the_dbt_models_and_the_nightly_schedule(
+    tmp_path: Path, dbt_manifest: Path
+) -> None:
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     command = [sys.executable, "-m", "dagster_webserver", "-w", str(REPO_ROOT / "workspace.yaml"),
@@ -53,6 +59,9 @@ def test_the_webserver_shows_the_ingest_group_and_the_dbt_models(tmp_path: Path,
         groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
         assert groups["raw/customers"] == "ingest"
         assert groups["staging/stg_platform__customers"] == "acquisition"
+        assert groups["marts/metrics_daily"] == "acquisition"
+        schedules = graphql(port, SCHEDULES)["data"]["schedulesOrError"]["results"]
+        assert {"name": "nightly", "cronSchedule": "0 2 * * *", "pipelineName": "nightly"} in schedules
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from aias_dagster.ingest.contract import Source
 from aias_dagster.ingest.landing import landing_file
@@ -78,4 +79,10 @@ def load_days(conn: psycopg.Connection, source: Source, landing_dir: Path, days:
             continue
         display = str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
         results.append(load_file(conn, source, path, display_name=display, ensure_schema=False))
-    return WindowReport(source.name, tuple(results), tuple(missing))
+    report = WindowReport(source.name, tuple(results), tuple(missing))
+    if report.files_loaded:
+        # Fresh statistics right after a bulk load: without them the planner may pick a nested loop
+        # over a table it believes is empty (autovacuum's analyze comes too late for the same run).
+        conn.execute(sql.SQL("analyze {}").format(sql.Identifier("raw", source.name)))
+        conn.commit()
+    return report

@@ -33,7 +33,8 @@ def dbt_build_args(window: tuple[date, date] | None, full_refresh: bool = False)
 
     Without a window (an unpartitioned run) they process what arrived since their last build.
     """
-    args = ["build"]
+    # dbt unit tests check SQL logic, not data: they run in `make test`, not in every production build.
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         return [*args, "--full-refresh"]
     if window:

@@ -15,7 +15,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from aias_dagster.loops import LOOPS, owners_of
 from aias_dagster.warehouse import ConnectionSettings, project_root
 
-TARGET_PATH = Path("dbt_project/target")
+# dbt's default, so dagster-dbt finds partial_parse.msgpack there and parses each run incrementally.
+TARGET_PATH = Path("target")
 
 
 @functools.cache

@@ -1,5 +1,7 @@
 -- Every customer is credited exactly once under every attribution model: its credits (attributed or
 -- unattributed) add up to exactly 1, so no customer is dropped or counted twice.
+-- Shown in Dagster as a check of int_acquisition__attribution (it reads more than one model).
+{{ config(meta={'dagster': {'ref': {'name': 'int_acquisition__attribution'}}}) }}
 with
 
 customers as (

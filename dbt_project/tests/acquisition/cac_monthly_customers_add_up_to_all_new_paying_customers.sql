@@ -2,6 +2,8 @@
 -- straight from the customers (converted_at's UTC month), for every attribution model; the same for the
 -- coverage-adjusted counts, and the month totals beside every row agree. Credits add up exactly (see
 -- int_acquisition__attribution), so this compares with `<>`, no tolerance.
+-- Shown in Dagster as a check of cac_monthly (it reads more than one model).
+{{ config(meta={'dagster': {'ref': {'name': 'cac_monthly'}}}) }}
 with
 
 customers as (

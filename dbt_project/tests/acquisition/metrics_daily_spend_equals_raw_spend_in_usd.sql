@@ -1,6 +1,8 @@
 -- Spend in the mart = raw spend in USD, per day and channel: converted here straight from staging with a
 -- correlated lookup (not the model's rate periods), USD at 1, so spend never goes missing between the
 -- feed and the mart. Fails with the days and channels that differ.
+-- Shown in Dagster as a check of metrics_daily (it reads more than one model).
+{{ config(meta={'dagster': {'ref': {'name': 'metrics_daily'}}}) }}
 with
 
 spend as (
