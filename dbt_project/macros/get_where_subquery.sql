@@ -33,8 +33,5 @@
     {%- if '_delivery_date' not in column_names -%}
         {%- do return('') -%}
     {%- endif -%}
-    {%- do return(
-        "_delivery_date >= cast('" ~ var('min_date') ~ "' as date) and _delivery_date < cast('"
-        ~ var('max_date') ~ "' as date)"
-    ) -%}
+    {%- do return(delivery_window('_delivery_date', 'null')) -%}
 {%- endmacro %}
