@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -15,6 +17,15 @@ SUFFIXES = (".csv", ".csv.gz")
 
 class LandingError(Exception):
     """A landing file that cannot be loaded at all; the message names the file and what to fix."""
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn a failed read (missing file, cut-off or corrupt gzip) into a LandingError naming the file."""
+    try:
+        yield
+    except (OSError, EOFError) as exc:
+        raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
 
 
 def landing_file(landing_dir: Path, source: str, day: date) -> Path | None:

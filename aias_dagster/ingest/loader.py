@@ -18,7 +18,7 @@ import psycopg
 from psycopg import sql
 
 from aias_dagster.ingest.contract import Source
-from aias_dagster.ingest.landing import LandingError, delivery_date_of, file_checksum, open_binary
+from aias_dagster.ingest.landing import LandingError, delivery_date_of, file_checksum, open_binary, reading
 from aias_dagster.ingest.schema import ensure_raw_schema, server_version
 from aias_dagster.ingest.validation import (
     cast_expression,
@@ -53,11 +53,8 @@ class LoadResult:
 
 def read_header(path: Path) -> list[str]:
     """The header row's column names, stripped. An empty or undecodable header is a LandingError."""
-    try:
-        with open_binary(path) as handle:
-            first = handle.readline()
-    except (OSError, EOFError) as exc:
-        raise LandingError(f"{path}: cannot be read ({exc})") from exc
+    with reading(path), open_binary(path) as handle:
+        first = handle.readline()
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -197,11 +194,9 @@ def _copy_into_stage(
     """
     columns = ", ".join(fields)
     try:
-        with conn.transaction():
+        with reading(path), conn.transaction():
             copy_file(conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path)
         return None
-    except (OSError, EOFError) as exc:
-        raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
     except psycopg.errors.DataError as exc:
         log.info(
             "%s: COPY could not parse the file (%s); re-reading it record by record",
@@ -254,20 +249,18 @@ def _copy_record_by_record(
 ) -> int:
     rejects: list[tuple[int, str, str]] = []
     columns = ", ".join(["_line", "_raw", *fields])
-    try:
-        with (
-            conn.cursor() as cur,
-            cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy,  # type: ignore[arg-type]
-            open_binary(path) as binary,
-        ):
-            text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
-            for start, record, reason in classify_records(text, len(header)):
-                if reason is None:
-                    copy.write_row([start, _csv_line(record), *record])
-                else:
-                    rejects.append((start, _csv_line(record), reason))
-    except (OSError, EOFError) as exc:
-        raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
+    with (
+        reading(path),
+        conn.cursor() as cur,
+        cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy,  # type: ignore[arg-type]
+        open_binary(path) as binary,
+    ):
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
+        for start, record, reason in classify_records(text, len(header)):
+            if reason is None:
+                copy.write_row([start, _csv_line(record), *record])
+            else:
+                rejects.append((start, _csv_line(record), reason))
     if rejects:
         with (
             conn.cursor() as cur,

@@ -11,7 +11,7 @@ import pytest
 
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.landing import LandingError
-from aias_dagster.ingest.loader import load_file
+from aias_dagster.ingest.loader import classify_records, load_file
 from aias_dagster.ingest.schema import ensure_raw_schema
 from tests.ingest.files import row, write_landing
 
@@ -227,3 +227,14 @@ def test_gzip_files_load_like_plain_ones(conn: psycopg.Connection, tmp_path: Pat
     assert load_file(conn, get_source("touchpoints"), path).loaded == 3
     with gzip.open(path, "rt") as handle:
         assert handle.readline().startswith("touchpoint_id,")
+
+
+def test_structural_checks_name_the_line_where_each_record_starts() -> None:
+    lines = ["a,b\n", '1,"two\n', 'lines"\n', "3\n", "4,5,6\n", "7,8\n"]
+    classified = [(start, reason) for start, _, reason in classify_records(lines, expected_fields=2)]
+    assert classified == [
+        (2, None),
+        (4, "row: wrong number of fields: expected 2, got 1"),
+        (5, "row: wrong number of fields: expected 2, got 3"),
+        (6, None),
+    ]
