@@ -8,9 +8,7 @@ size (files stream through in fixed-size chunks).
 from __future__ import annotations
 
 import argparse
-import json
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -98,30 +96,21 @@ def fresh_bench_database(server: ConnectionSettings, name: str = "aias_bench") -
 
 
 def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> None:
-    marker = landing / "world.json"
-    spec = {"customers": customers, "days": days, "seed": seed}
-    if marker.exists() and json.loads(marker.read_text()) == spec:
+    from aias_dagster.demo import WorldSpec, holds_world, replace_world, yesterday_utc
+
+    spec = WorldSpec(customers, days, seed, yesterday_utc().isoformat())
+    if holds_world(landing, spec):
         print(f"bench world already in {landing}", flush=True)
         return
-    if landing.exists():
-        shutil.rmtree(landing)
-    # In a child process, so the generator's memory does not hide the loader's in this one.
-    command = [
-        sys.executable,
-        "-m",
-        "aias_dagster.cli",
-        "generate",
-        "--out",
-        str(landing),
-        "--customers",
-        str(customers),
-        "--days",
-        str(days),
-        "--seed",
-        str(seed),
-    ]
-    subprocess.run(command, check=True)
-    marker.write_text(json.dumps(spec))
+
+    def write() -> None:
+        # In a child process, so the generator's memory does not hide the loader's in this one.
+        options = {"--out": str(landing), "--customers": str(customers), "--days": str(days),
+                   "--seed": str(seed), "--end": spec.end}  # fmt: skip
+        command = [sys.executable, "-m", "aias_dagster.cli", "generate", *(x for pair in options.items() for x in pair)]
+        subprocess.run(command, check=True)
+
+    replace_world(landing, spec, write)
 
 
 def loader_benchmark(landing: Path) -> None:

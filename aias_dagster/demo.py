@@ -34,36 +34,51 @@ def yesterday_utc() -> date:
     return datetime.now(UTC).date() - timedelta(days=1)
 
 
-def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> None:
-    """Generate the sample world unless the landing folder already holds this exact one.
+WORLD_MARKER = "world.json"
 
-    Keeping the world of the first run is what makes a second `make demo` a no-op, even on
-    another day.
+
+def holds_world(landing: Path, spec: WorldSpec) -> bool:
+    """Whether landing already holds a world of this size and seed.
+
+    The end day is left out on purpose: keeping the world of the first run is what makes a second
+    `make demo` a no-op, even on another day.
     """
-    from aias_dagster.sample_data import generate_world
+    marker = landing / WORLD_MARKER
+    if not marker.exists():
+        return False
+    held = json.loads(marker.read_text())
+    return (held.get("customers"), held.get("days"), held.get("seed")) == (spec.customers, spec.days, spec.seed)
 
-    marker = landing / "world.json"
-    if (
-        marker.exists()
-        and json.loads(marker.read_text()).get("customers") == spec.customers
-        and json.loads(marker.read_text()).get("days") == spec.days
-        and json.loads(marker.read_text()).get("seed") == spec.seed
-    ):
-        say(f"sample world already in {landing} ({marker.read_text().strip()})")
-        return
+
+def replace_world(landing: Path, spec: WorldSpec, write: Callable[[], None]) -> None:
+    """Empty landing, let write() fill it, and mark it as holding spec's world."""
     if landing.exists():
         shutil.rmtree(landing)
-    summary = generate_world(
-        customers=spec.customers,
-        days=spec.days,
-        seed=spec.seed,
-        out=landing,
-        end=date.fromisoformat(spec.end),
-        progress=say,
-    )
-    marker.write_text(json.dumps(asdict(spec)) + "\n")
-    for line in summary.lines():
-        say(line)
+    write()
+    (landing / WORLD_MARKER).write_text(json.dumps(asdict(spec)) + "\n")
+
+
+def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> None:
+    """Generate the sample world unless the landing folder already holds it."""
+    from aias_dagster.sample_data import generate_world
+
+    if holds_world(landing, spec):
+        say(f"sample world already in {landing} ({(landing / WORLD_MARKER).read_text().strip()})")
+        return
+
+    def write() -> None:
+        summary = generate_world(
+            customers=spec.customers,
+            days=spec.days,
+            seed=spec.seed,
+            out=landing,
+            end=date.fromisoformat(spec.end),
+            progress=say,
+        )
+        for line in summary.lines():
+            say(line)
+
+    replace_world(landing, spec, write)
 
 
 def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:

@@ -1,0 +1,24 @@
+"""The demo keeps the world it generated first, so a second `make demo` changes nothing."""
+
+from pathlib import Path
+
+from aias_dagster.demo import WorldSpec, holds_world, replace_world
+
+
+def test_a_world_of_the_same_size_and_seed_is_kept_even_on_another_day(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    replace_world(landing, WorldSpec(200, 10, 7, "2026-03-01"), lambda: (landing / "customers").mkdir(parents=True))
+
+    assert holds_world(landing, WorldSpec(200, 10, 7, "2026-03-02"))
+    assert not holds_world(landing, WorldSpec(200, 10, 8, "2026-03-01"))
+    assert not holds_world(tmp_path / "elsewhere", WorldSpec(200, 10, 7, "2026-03-01"))
+
+
+def test_replacing_a_world_removes_the_old_files(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    (landing / "customers").mkdir(parents=True)
+    (landing / "customers" / "2026-01-01.csv").write_text("old")
+
+    replace_world(landing, WorldSpec(200, 10, 7, "2026-03-01"), lambda: landing.mkdir())
+
+    assert sorted(p.name for p in landing.iterdir()) == ["world.json"]
