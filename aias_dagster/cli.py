@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from aias_dagster.warehouse import DATABASE_URL_ENV, aias_home, project_root
+from aias_dagster.warehouse import DATABASE_URL_ENV, LANDING_DIR_ENV, aias_home, project_root
 
 DEFAULT_CUSTOMERS = 2000
 DEFAULT_DAYS = 90
@@ -76,7 +76,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     settings = _settings()
     landing = _landing(args)
-    os.environ["AIAS_LANDING_DIR"] = str(landing)
+    os.environ[LANDING_DIR_ENV] = str(landing)
     days = sorted({d for s in SOURCE_NAMES for d in delivery_days(landing, s)})
     if not days:
         say(f"aias load: no landing files under {landing} (expected <source>/<YYYY-MM-DD>.csv)")
@@ -94,23 +94,19 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from aias_dagster.demo import dbt_log_path, yesterday_utc
     from aias_dagster.runner import instance_for, run_days, transform_outcome
-    from aias_dagster.transform.project import apply_dbt_environment, dbt_project, prepare_manifest
+    from aias_dagster.transform.project import apply_dbt_environment, ensure_manifest
 
     settings = _settings()
-    if not dbt_project().manifest_path.exists():
-        prepare_manifest()
+    ensure_manifest()
     apply_dbt_environment(settings)
-    os.environ["AIAS_LANDING_DIR"] = str(_landing(args))
+    os.environ[LANDING_DIR_ENV] = str(_landing(args))
     first = args.date_from or yesterday_utc()
     last = args.date_to or first
     dbt_log = dbt_log_path()
     say(f"job {args.job}: delivery days {first}..{last} as one run (dbt output in {dbt_log})")
     result = run_days(args.job, instance_for(settings), first, last, dbt_log=dbt_log)
     outcome = transform_outcome(result)
-    say(
-        f"aias run {args.job}: run {result.run_id} succeeded; {outcome.models_built} models built, "
-        f"{outcome.checks_passed} tests passed, {outcome.checks_warned} warned, {outcome.checks_failed} failed"
-    )
+    say(f"aias run {args.job}: run {result.run_id} succeeded; {outcome.describe()}")
     return 0
 
 
@@ -125,10 +121,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     dbt_log = dbt_log_path()
     say(f"dbt build (dbt output in {dbt_log})")
     outcome = build_models(instance_for(settings), dbt_log=dbt_log)
-    say(
-        f"aias build: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
-        f"{outcome.checks_warned} warned, {outcome.checks_failed} failed (run {outcome.run_id})"
-    )
+    say(f"aias build: {outcome.describe()} (run {outcome.run_id})")
     return 0
 
 
@@ -146,11 +139,10 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_ui(args: argparse.Namespace) -> int:
     from aias_dagster.instance import prepare_dagster_home
-    from aias_dagster.transform.project import apply_dbt_environment, dbt_project, prepare_manifest
+    from aias_dagster.transform.project import apply_dbt_environment, ensure_manifest
 
     settings = _settings()
-    if not dbt_project().manifest_path.exists():
-        prepare_manifest()
+    ensure_manifest()
     prepare_dagster_home(settings)
     apply_dbt_environment(settings)
     os.environ[DATABASE_URL_ENV] = settings.url

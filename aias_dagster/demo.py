@@ -111,10 +111,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     say("")
     say(f"aias demo: done in {elapsed:.0f}s")
     say(format_counts(counts))
-    say(
-        f"  dbt: {outcome.models_built} models built, {outcome.checks_passed} tests passed, "
-        f"{outcome.checks_warned} warned, {outcome.checks_failed} failed"
-    )
+    say(f"  dbt: {outcome.describe()}")
     say(format_cac(cac))
     say(f"  landing files: {landing}")
     say(f"  database: {settings.describe()}")

@@ -46,5 +46,6 @@ def prepare_dagster_home(settings: ConnectionSettings) -> Path:
     if not config.exists() or config.read_text().startswith(GENERATED_MARKER):
         config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
-    os.environ.setdefault(STORAGE_URL_ENV, dagster_storage_url(settings))
+    if STORAGE_URL_ENV not in os.environ:  # a configured storage URL is used as it is, untouched
+        os.environ[STORAGE_URL_ENV] = dagster_storage_url(settings)
     return home

@@ -10,9 +10,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
-from aias_dagster.warehouse import ConnectionSettings, aias_home, connect, warehouse_settings
-
-LANDING_DIR_ENV = "AIAS_LANDING_DIR"
+from aias_dagster.warehouse import LANDING_DIR_ENV, ConnectionSettings, aias_home, connect, warehouse_settings
 
 
 def default_landing_dir() -> Path:

@@ -39,6 +39,12 @@ class TransformOutcome:
     checks_failed: int
     checks_warned: int
 
+    def describe(self) -> str:
+        return (
+            f"{self.models_built} models built, {self.checks_passed} tests passed, "
+            f"{self.checks_warned} warned, {self.checks_failed} failed"
+        )
+
 
 @functools.cache
 def default_definitions() -> dg.Definitions:

@@ -80,6 +80,12 @@ class AiasDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = AiasDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def ensure_manifest() -> Path:
+    """The manifest, built now only if `make prepare` has not built it yet."""
+    path = dbt_project().manifest_path
+    return path if path.exists() else prepare_manifest()
+
+
 def apply_dbt_environment(settings: ConnectionSettings) -> None:
     """Give dbt (a child process) the connection through the variables profiles.yml reads."""
     os.environ.update(settings.dbt_env())
