@@ -10,8 +10,9 @@ from typing import Any
 import psycopg
 
 from aias_dagster.ingest.contract import get_source
-from aias_dagster.ingest.loader import LoadResult, load_file
-from aias_dagster.ingest.schema import ensure_raw_schema
+from aias_dagster.ingest.landing import delivery_days
+from aias_dagster.ingest.loader import LoadResult
+from aias_dagster.ingest.window import load_days
 from aias_dagster.warehouse import ConnectionSettings
 
 # The raw sources the acquisition loop reads; the other loops' sources stay empty, which keeps a 2,000
@@ -29,15 +30,12 @@ RUN_ACQUISITION: tuple[str, ...] = (
 
 def load_acquisition(settings: ConnectionSettings, landing: Path, day: date | None = None) -> list[LoadResult]:
     """Load the acquisition sources' files with the real loader: every day, oldest first, or one day's."""
-    pattern = f"{day.isoformat()}.csv" if day else "*.csv"
-    results = []
     with psycopg.connect(settings.url) as conn:
-        with conn.transaction():
-            ensure_raw_schema(conn)
-        for name in ACQUISITION_SOURCES:
-            for path in sorted((landing / name).glob(pattern)):
-                results.append(load_file(conn, get_source(name), path, ensure_schema=False))
-    return results
+        reports = [
+            load_days(conn, get_source(name), landing, [day] if day else delivery_days(landing, name))
+            for name in ACQUISITION_SOURCES
+        ]
+    return [result for report in reports for result in report.results]
 
 
 def query(settings: ConnectionSettings, statement: str) -> list[tuple[Any, ...]]:

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import psycopg
 
-from aias_dagster.ingest.contract import SOURCE_NAMES, get_source
-from aias_dagster.ingest.loader import LoadResult, load_file
+from aias_dagster.ingest.contract import SOURCES
+from aias_dagster.ingest.landing import delivery_days
+from aias_dagster.ingest.loader import LoadResult
+from aias_dagster.ingest.window import load_days
 from aias_dagster.warehouse import ConnectionSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +39,9 @@ def dbt_executable() -> str:
 
 def load_landing(settings: ConnectionSettings, landing_dir: Path = LANDING_DIR) -> dict[str, LoadResult]:
     """Load every `<source>/<YYYY-MM-DD>.csv` under landing_dir with the real loader, oldest day first."""
-    results: dict[str, LoadResult] = {}
     with psycopg.connect(settings.url) as conn:
-        for name in SOURCE_NAMES:
-            for path in sorted((landing_dir / name).glob("*.csv")):
-                results[f"{name}/{path.name}"] = load_file(conn, get_source(name), path)
-    return results
+        reports = [load_days(conn, s, landing_dir, delivery_days(landing_dir, s.name)) for s in SOURCES]
+    return {result.file: result for report in reports for result in report.results}
 
 
 @dataclass(frozen=True)
