@@ -2,7 +2,10 @@
     True when an incremental model's rows were classified with another channel mapping version than the
     newest one of the seed, so the run must classify every row again instead of the delivery window only.
 
-    relation: the incremental model (`this`), with a `channel_mapping_version` column.
+    relation: the incremental model (`this`), with `channel_mapping_version` and `_processed_at` columns.
+    Every row shares one version (a new one reclassifies them all), so the row written last tells, by the
+    index on `_processed_at` (macros/processed_marks.sql), without reading the whole table. A table built
+    before it had `_processed_at` counts as outdated: the run reclassifies it and adds the column.
     mapping: `ref('channel_mapping')`, passed in so the model (not the macro) declares the dependency.
     False at parse time, when nothing can be queried.
 -#}
@@ -10,11 +13,10 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set versions_query -%}
-        select
-            (select max(channel_mapping_version) from {{ relation }}) as stored_version,
-            (select max(version) from {{ mapping }}) as newest_version
-    {%- endset -%}
-    {%- set versions = run_query(versions_query).rows[0] -%}
-    {{ return(versions['stored_version'] != versions['newest_version']) }}
+    {%- set stored_columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- if '_processed_at' not in stored_columns -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set newest_version = run_query('select max(version) from ' ~ mapping).columns[0].values()[0] -%}
+    {{ return(newest_written(relation, 'channel_mapping_version') != newest_version) }}
 {%- endmacro %}

@@ -1,8 +1,8 @@
 {#-
     What a data test reads. dbt's own version applies the test's `where` config; ours also narrows
-    the test to the rows delivered in the run's window when the build has one (vars `min_date` and
-    `max_date`, set by the nightly job and by backfills) and the tested relation carries
-    `_delivery_date`. A nightly build then tests one day of data instead of the whole history,
+    the test to the rows of the run's window when the build has one (vars `min_date` and `max_date`,
+    set by the nightly job and by backfills): the rows the build wrote, or those delivered in the
+    window (delivery_window_predicate). A nightly build then tests one day of data instead of the whole history,
     while a build without a window (the demo, a full refresh, CI) still tests every row.
 -#}
 {% macro get_where_subquery(relation) -%}
@@ -24,14 +24,20 @@
 {%- endmacro %}
 
 
-{#- `_delivery_date` within [min_date, max_date) when the build has a window and the relation has the column. -#}
+{#-
+    The rows of this build, when the build has a window (vars `min_date` and `max_date`): those the build
+    wrote (`_processed_at`, for models that rewrite older rows, see macros/processed_marks.sql), else those
+    delivered in the window (`_delivery_date`); nothing to narrow by when the relation has neither.
+-#}
 {% macro delivery_window_predicate(relation) -%}
     {%- if not execute or var('min_date', none) is none or var('max_date', none) is none -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set column_names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- if '_delivery_date' not in column_names -%}
-        {%- do return('') -%}
+    {%- if '_processed_at' in column_names -%}
+        {%- do return('_processed_at = ' ~ run_processed_at()) -%}
+    {%- elif '_delivery_date' in column_names -%}
+        {%- do return(delivery_window('_delivery_date', 'null')) -%}
     {%- endif -%}
-    {%- do return(delivery_window('_delivery_date', 'null')) -%}
+    {%- do return('') -%}
 {%- endmacro %}

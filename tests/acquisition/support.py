@@ -38,9 +38,9 @@ def load_acquisition(settings: ConnectionSettings, landing: Path, day: date | No
     return [result for report in reports for result in report.results]
 
 
-def query(settings: ConnectionSettings, statement: str) -> list[tuple[Any, ...]]:
+def query(settings: ConnectionSettings, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     with psycopg.connect(settings.url) as conn:
-        return conn.execute(statement).fetchall()  # type: ignore[arg-type]
+        return conn.execute(statement, params or None).fetchall()  # type: ignore[arg-type]
 
 
 def rows_affected(target_path: Path, model: str) -> int:

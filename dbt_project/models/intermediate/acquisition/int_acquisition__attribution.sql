@@ -1,18 +1,21 @@
+-- sqlfluff:indentation:template_blocks_indent:false
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_id',
+        indexes=[
+            {'columns': ['customer_id']},
+            {'columns': ['_processed_at']},
+        ],
+    )
+}}
+
 with
 
-customers as (
-
-    select
-        customer_id,
-        signup_at,
-        signup_date,
-        converted_at,
-        converted_date,
-        is_paying
-    from {{ ref('stg_platform__customers') }}
-
-),
-
+-- Every customer has a path (an empty one without visits), so the customers whose path was written since
+-- this table last read it are exactly the ones whose credits can have changed; a full build takes all.
+-- (The table is named in each subquery, not through a shared CTE, so that both use its indexes.)
 paths as (
 
     select
@@ -23,8 +26,35 @@ paths as (
         touches_in_path,
         is_first_touch,
         is_last_touch,
-        is_last_non_direct_touch
+        is_last_non_direct_touch,
+        signup_at,
+        signup_date,
+        converted_at,
+        converted_date,
+        is_paying
     from {{ ref('int_acquisition__customer_paths') }}
+    {%- if is_incremental_with(['_paths_processed_through']) %}
+    where
+        customer_id = any(array(
+            select distinct rewritten_paths.customer_id
+            from {{ ref('int_acquisition__customer_paths') }} as rewritten_paths
+            where rewritten_paths._processed_at > {{ processed_through(this, '_paths_processed_through') }}
+        ))
+    {%- endif %}
+
+),
+
+-- The customer's signup and conversion, which every row of its path carries.
+customers as (
+
+    select distinct
+        customer_id,
+        signup_at,
+        signup_date,
+        converted_at,
+        converted_date,
+        is_paying
+    from paths
 
 ),
 
@@ -82,6 +112,7 @@ linear_touches as (
         count(*) as channel_touches,
         max(case when is_last_touch then 1 else 0 end) as has_last_touch
     from paths
+    where touchpoint_id is not null
     group by customer_id, channel, touches_in_path
 
 ),
@@ -119,23 +150,20 @@ linear_credits as (
 
 ),
 
--- A customer without any stitched visit in the window keeps its credit, in the `unattributed` bucket.
+-- A customer without any stitched visit in the window (an empty path) keeps its credit, in the
+-- `unattributed` bucket.
 unattributed_credits as (
 
     select
-        customers.customer_id,
+        paths.customer_id,
         attribution_models.attribution_model,
         'unattributed' as channel,
         cast(null as varchar) as touchpoint_id,
         0 as touches_in_path,
         cast(1 as numeric) as credit
-    from customers
+    from paths
     cross join attribution_models
-    where not exists (
-        select 1
-        from paths
-        where paths.customer_id = customers.customer_id
-    )
+    where paths.touches_in_path = 0
 
 ),
 
@@ -163,7 +191,12 @@ final as (
         customers.signup_date,
         customers.converted_at,
         customers.converted_date,
-        customers.is_paying
+        customers.is_paying,
+        (
+            select max(written_paths._processed_at)
+            from {{ ref('int_acquisition__customer_paths') }} as written_paths
+        ) as _paths_processed_through,
+        {{ run_processed_at() }} as _processed_at
     from credits
     inner join customers
         on credits.customer_id = customers.customer_id

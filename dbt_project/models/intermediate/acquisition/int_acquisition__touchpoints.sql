@@ -9,6 +9,7 @@
             {'columns': ['anonymous_id']},
             {'columns': ['customer_id']},
             {'columns': ['_delivery_date']},
+            {'columns': ['_processed_at']},
         ],
     )
 }}
@@ -57,7 +58,8 @@ channel_mapping as (
 {% if read_window -%}
 
 -- Stitching is retroactive: the earlier visits of a visitor who shows up in the window take the customer
--- a new visit names, so they are read back (index on anonymous_id) and written again. A visit delivered
+-- a new visit names, so they are read back (by the index on anonymous_id: `= any(array(...))` keeps the
+-- planner from scanning every stored visit) and written again. A visit delivered
 -- again under another anonymous_id also leaves its old visitor, who is re-stitched as well.
 affected_visitors as (
 
@@ -68,8 +70,7 @@ affected_visitors as (
 
     select stored_visits.anonymous_id
     from {{ this }} as stored_visits
-    inner join arrived
-        on stored_visits.touchpoint_id = arrived.touchpoint_id
+    where stored_visits.touchpoint_id = any(array(select arrived.touchpoint_id from arrived))
 
 ),
 
@@ -90,13 +91,13 @@ earlier_visits as (
         stored_visits._source_file,
         stored_visits._source_line
     from {{ this }} as stored_visits
-    inner join affected_visitors
-        on stored_visits.anonymous_id = affected_visitors.anonymous_id
-    where not exists (
-        select 1
-        from arrived
-        where arrived.touchpoint_id = stored_visits.touchpoint_id
-    )
+    where
+        stored_visits.anonymous_id = any(array(select affected_visitors.anonymous_id from affected_visitors))
+        and not exists (
+            select 1
+            from arrived
+            where arrived.touchpoint_id = stored_visits.touchpoint_id
+        )
 
 ),
 
@@ -213,7 +214,8 @@ final as (
         classified.channel_rule_priority,
         visits._delivery_date,
         visits._source_file,
-        visits._source_line
+        visits._source_line,
+        {{ run_processed_at() }} as _processed_at
     from visits
     left join classified
         on visits.touchpoint_id = classified.touchpoint_id
