@@ -4,18 +4,13 @@
 
     relation: the incremental model (`this`), with `channel_mapping_version` and `_processed_at` columns.
     Every row shares one version (a new one reclassifies them all), so the row written last tells, by the
-    index on `_processed_at` (macros/processed_marks.sql), without reading the whole table. A table built
-    before it had `_processed_at` counts as outdated: the run reclassifies it and adds the column.
+    index on `_processed_at` (macros/processed_marks.sql), without reading the whole table.
     mapping: `ref('channel_mapping')`, passed in so the model (not the macro) declares the dependency.
     False at parse time, when nothing can be queried.
 -#}
 {% macro channel_mapping_is_outdated(relation, mapping) -%}
     {%- if not execute -%}
         {{ return(false) }}
-    {%- endif -%}
-    {%- set stored_columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- if '_processed_at' not in stored_columns -%}
-        {{ return(true) }}
     {%- endif -%}
     {%- set newest_version = run_query('select max(version) from ' ~ mapping).columns[0].values()[0] -%}
     {{ return(newest_written(relation, 'channel_mapping_version') != newest_version) }}

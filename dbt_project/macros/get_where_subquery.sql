@@ -33,10 +33,10 @@
     {%- if not execute or var('min_date', none) is none or var('max_date', none) is none -%}
         {%- do return('') -%}
     {%- endif -%}
-    {%- set column_names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- if '_processed_at' in column_names -%}
+    {%- set stored = column_names(relation) -%}
+    {%- if '_processed_at' in stored -%}
         {%- do return('_processed_at = ' ~ run_processed_at()) -%}
-    {%- elif '_delivery_date' in column_names -%}
+    {%- elif '_delivery_date' in stored -%}
         {%- do return(delivery_window('_delivery_date', 'null')) -%}
     {%- endif -%}
     {%- do return('') -%}

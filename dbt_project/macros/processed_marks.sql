@@ -39,7 +39,7 @@
     {%- if not is_incremental() -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set stored = column_names(this) -%}
     {%- for column in columns -%}
         {%- if column not in stored -%}
             {{ return(false) }}

@@ -15,7 +15,8 @@
 }}
 
 {#- A new channel mapping version re-classifies every stored touchpoint, not only the new ones. -#}
-{%- set read_window = is_incremental() and not channel_mapping_is_outdated(this, ref('channel_mapping')) -%}
+{%- set read_window = is_incremental_with(['_processed_at'])
+    and not channel_mapping_is_outdated(this, ref('channel_mapping')) -%}
 
 with
 
