@@ -63,8 +63,6 @@ class RunCost:
 
 @dataclass(frozen=True)
 class NightlyTimings:
-    history_days: int
-    night: date
     early_nightly: RunCost
     nightly: RunCost
     quiet_nightly: RunCost
@@ -159,4 +157,4 @@ def measure_nightly(settings: ConnectionSettings, landing: Path) -> NightlyTimin
             f"full refresh of all {len(days)} days",
             lambda: build_models(instance, definitions, dbt_log=log, full_refresh=True),
         )
-    return NightlyTimings(len(history), night, early_nightly, late_nightly, quiet, full)
+    return NightlyTimings(early_nightly, late_nightly, quiet, full)
