@@ -12,7 +12,7 @@
 
     Example:
         deduplicated as (
-            {{ dedupe('renamed', partition_by=['customer_id'], order_by='updated_at desc, _source_line desc') }}
+            {{ dedupe('renamed', partition_by=['customer_id'], order_by=newest_version_first('updated_at')) }}
         )
 -#}
 {% macro dedupe(relation, partition_by, order_by) -%}
@@ -33,4 +33,15 @@
         from {{ relation }} as _dedupe_input
     ) as _dedupe_ranked
     where _dedupe_rank = 1
+{%- endmacro %}
+
+
+{#-
+    The loader's "newest version" order (aias_dagster/ingest/loader.py), for dedupe()'s `order_by`: the
+    newest `version_column` (the contract's, e.g. `updated_at`) when the source has one, then the latest
+    delivery, then the last line of the file. One place, so that staging and the loader cannot drift apart.
+-#}
+{% macro newest_version_first(version_column=none) -%}
+    {%- if version_column -%}{{ version_column }} desc, {% endif -%}
+    _delivery_date desc, _source_line desc
 {%- endmacro %}

@@ -33,7 +33,7 @@ deduplicated as (
     {{ dedupe(
         'renamed',
         partition_by=['rate_date', 'currency'],
-        order_by='_delivery_date desc, _source_line desc'
+        order_by=newest_version_first()
     ) }}
 
 ),

@@ -39,7 +39,7 @@ deduplicated as (
     {{ dedupe(
         'renamed',
         partition_by=['spend_date', 'channel', 'campaign_id'],
-        order_by='_delivery_date desc, _source_line desc'
+        order_by=newest_version_first()
     ) }}
 
 ),

@@ -41,7 +41,7 @@ deduplicated as (
     {{ dedupe(
         'renamed',
         partition_by=['subscription_id'],
-        order_by='updated_at desc, _delivery_date desc, _source_line desc'
+        order_by=newest_version_first('updated_at')
     ) }}
 
 ),
