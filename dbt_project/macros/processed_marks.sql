@@ -13,6 +13,16 @@
 
 
 {#-
+    The mark a model stores of what it has read from an input: the input's newest `_processed_at`, as a
+    subquery of the model's own statement, so that it is read in the same snapshot as the input's rows and
+    never runs ahead of them. processed_through() reads it back on the next run.
+-#}
+{% macro newest_processed_at(relation) -%}
+    (select max(_processed_at) from {{ relation }})
+{%- endmacro %}
+
+
+{#-
     The newest mark a model stored of what it has read (a `_processed_at` of its input), as a SQL literal;
     minus infinity while it holds none, so that everything is new. Read before the model's query runs, so
     that the planner sees a constant and picks the index on `_processed_at` for the few new rows.

@@ -192,10 +192,7 @@ final as (
         customers.converted_at,
         customers.converted_date,
         customers.is_paying,
-        (
-            select max(written_paths._processed_at)
-            from {{ ref('int_acquisition__customer_paths') }} as written_paths
-        ) as _paths_processed_through,
+        {{ newest_processed_at(ref('int_acquisition__customer_paths')) }} as _paths_processed_through,
         {{ run_processed_at() }} as _processed_at
     from credits
     inner join customers

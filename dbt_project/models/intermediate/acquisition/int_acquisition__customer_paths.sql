@@ -220,10 +220,7 @@ final as (
         customers_in_scope.is_paying,
         {{ lookback_days }} as attribution_lookback_days,
         customers_in_scope._delivery_date as _customer_delivery_date,
-        (
-            select max(all_touchpoints._processed_at)
-            from {{ ref('int_acquisition__touchpoints') }} as all_touchpoints
-        ) as _touchpoints_processed_through,
+        {{ newest_processed_at(ref('int_acquisition__touchpoints')) }} as _touchpoints_processed_through,
         {{ run_processed_at() }} as _processed_at
     from paths
     inner join customers_in_scope
