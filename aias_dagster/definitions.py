@@ -1,25 +1,28 @@
-"""Assembles the code location. Nothing else lives here."""
+"""Assembles the code location from its folders. Nothing else lives here."""
+
+from datetime import date
 
 import dagster as dg
 
-from aias_dagster.ingest.assets import LOADER_ASSETS
-from aias_dagster.jobs import ingest_job, nightly_job, transform_job
-from aias_dagster.resources import LandingResource, WarehouseResource
-from aias_dagster.schedules import nightly_schedule
-from aias_dagster.transform.assets import build_dbt_assets, dbt_resource
+from aias_dagster.acquisition.definitions import build_acquisition_defs
+from aias_dagster.ingest.definitions import build_ingest_defs
+from aias_dagster.orchestration.definitions import build_orchestration_defs
+from aias_dagster.platform.definitions import build_platform_defs
+from aias_dagster.platform.partitions import delivery_partitions, landing_partitions
+from aias_dagster.platform.resources import LandingResource
+from aias_dagster.transform.definitions import build_transform_defs
 
 
-def build_definitions(warehouse_url: str = "", landing_dir: str = "") -> dg.Definitions:
-    """Empty arguments resolve from the environment when a run starts (see resources.py)."""
-    return dg.Definitions(
-        assets=[*LOADER_ASSETS, build_dbt_assets()],
-        jobs=[ingest_job, transform_job, nightly_job],
-        schedules=[nightly_schedule],
-        resources={
-            "warehouse": WarehouseResource(url=warehouse_url),
-            "landing": LandingResource(path=landing_dir),
-            "dbt": dbt_resource(),
-        },
+def build_definitions(warehouse_url: str = "", landing_dir: str = "", first_day: date | None = None) -> dg.Definitions:
+    """Empty arguments resolve from the environment; partitions start at the landing folder's first day."""
+    landing = LandingResource(path=landing_dir).directory()
+    partitions = delivery_partitions(first_day) if first_day else landing_partitions(landing)
+    return dg.Definitions.merge(
+        build_platform_defs(warehouse_url, landing_dir),
+        build_ingest_defs(partitions),
+        build_transform_defs(partitions),
+        build_orchestration_defs(),
+        build_acquisition_defs(),
     )
 
 

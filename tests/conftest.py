@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from aias_dagster.warehouse import DATABASE_URL_ENV, ConnectionSettings, start_embedded_server
+from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, start_embedded_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,10 +1,13 @@
 """The code location loads, and its graph is what the UI should show."""
 
+import re
+
 import dagster as dg
 import pytest
 
 from aias_dagster.ingest.contract import SOURCE_NAMES
-from aias_dagster.jobs import INGEST_JOB, TRANSFORM_JOB
+from aias_dagster.orchestration.jobs import INGEST_JOB, NIGHTLY_JOB, TRANSFORM_JOB
+from tests.conftest import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +70,45 @@ def test_nightly_job_spans_the_loaders_and_every_dbt_model(definitions: dg.Defin
 def test_raw_sources_declare_a_freshness_policy(definitions: dg.Definitions) -> None:
     graph = definitions.resolve_asset_graph()
     assert all(graph.get(dg.AssetKey(["raw", s])).freshness_policy is not None for s in SOURCE_NAMES)
+
+
+def test_incremental_models_are_partitioned_like_the_loaders_and_the_rest_is_not(definitions: dg.Definitions) -> None:
+    graph = definitions.resolve_asset_graph()
+    loader_partitions = graph.get(dg.AssetKey(["raw", "touchpoints"])).partitions_def
+    assert graph.get(dg.AssetKey(["intermediate", "int_acquisition__touchpoints"])).partitions_def == loader_partitions
+    assert graph.get(dg.AssetKey(["marts", "metrics_daily"])).partitions_def == loader_partitions
+    assert graph.get(dg.AssetKey(["marts", "cac_monthly"])).partitions_def is None
+    assert graph.get(dg.AssetKey(["staging", "stg_platform__touchpoints"])).partitions_def is None
+
+
+def test_jobs_select_by_purpose(definitions: dg.Definitions) -> None:
+    def keys(job: str) -> set[str]:
+        return {k.to_user_string() for k in definitions.resolve_job_def(job).asset_layer.executable_asset_keys}
+
+    dbt_models = {k for k in keys(NIGHTLY_JOB) if not k.startswith("raw/")}
+    assert keys(INGEST_JOB) == {f"raw/{source}" for source in SOURCE_NAMES}
+    assert keys(TRANSFORM_JOB) == dbt_models and "marts/cac_monthly" in dbt_models
+    assert keys(NIGHTLY_JOB) == keys(INGEST_JOB) | keys(TRANSFORM_JOB)
+
+
+def test_the_acquisition_kpi_is_an_asset_check_on_cac_monthly(definitions: dg.Definitions) -> None:
+    checks = definitions.resolve_asset_graph().asset_check_keys
+    assert dg.AssetCheckKey(dg.AssetKey(["marts", "cac_monthly"]), "attribution_coverage_meets_target") in checks
+
+
+def test_each_loop_with_a_report_names_a_function_that_exists() -> None:
+    from aias_dagster.platform.loops import LOOP_GROUPS
+
+    reports = {g.name: g.load_report() for g in LOOP_GROUPS}
+    assert callable(reports["acquisition"])
+
+
+def test_no_module_imports_private_dagster_modules() -> None:
+    """Private modules change without notice between Dagster releases."""
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}:{number}"
+        for path in (REPO_ROOT / "aias_dagster").rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.match(r"\s*(from|import)\s+dagster(_dbt|_postgres|_webserver)?\._", line)
+    ]
+    assert offenders == []

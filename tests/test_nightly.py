@@ -7,11 +7,11 @@ import dagster as dg
 import psycopg
 import pytest
 
+from aias_dagster.cli.runner import InProcessRunner, run_days
 from aias_dagster.definitions import build_definitions
-from aias_dagster.jobs import NIGHTLY_JOB
-from aias_dagster.runner import run_days
+from aias_dagster.orchestration.jobs import NIGHTLY_JOB
+from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from aias_dagster.warehouse import ConnectionSettings
 from tests.conftest import create_database, drop_database
 
 pytestmark = pytest.mark.slow
@@ -45,14 +45,14 @@ def test_a_three_day_backfill_lands_the_same_numbers_as_three_nightly_runs(
     last_three = [END - timedelta(days=2), END - timedelta(days=1), END]
     try:
         with dg.instance_for_test() as instance:
-            nightly = build_definitions(warehouse_url=nightly_db.url, landing_dir=str(landing))
-            run_days(NIGHTLY_JOB, instance, FIRST, last_three[0] - timedelta(days=1), nightly)
+            nightly = InProcessRunner(build_definitions(nightly_db.url, str(landing)), instance)
+            run_days(nightly, NIGHTLY_JOB, FIRST, last_three[0] - timedelta(days=1))
             for day in last_three:
-                run_days(NIGHTLY_JOB, instance, day, day, nightly)
+                run_days(nightly, NIGHTLY_JOB, day, day)
 
-            backfill = build_definitions(warehouse_url=backfill_db.url, landing_dir=str(landing))
-            run_days(NIGHTLY_JOB, instance, FIRST, last_three[0] - timedelta(days=1), backfill)
-            run_days(NIGHTLY_JOB, instance, last_three[0], last_three[-1], backfill)
+            backfill = InProcessRunner(build_definitions(backfill_db.url, str(landing)), instance)
+            run_days(backfill, NIGHTLY_JOB, FIRST, last_three[0] - timedelta(days=1))
+            run_days(backfill, NIGHTLY_JOB, last_three[0], last_three[-1])
 
         by_night, by_backfill = snapshot(nightly_db), snapshot(backfill_db)
         assert by_night["marts.metrics_daily"], "the nightly runs built no metrics"

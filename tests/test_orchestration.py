@@ -1,33 +1,48 @@
-"""Pure pieces of orchestration: partition windows, dbt arguments, what counts as transient."""
+"""Pure pieces of orchestration: partition windows, run tags, range checks, dbt arguments, transient errors."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+import dagster as dg
 import psycopg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
+import pytest
 
-from aias_dagster.partitions import delivery_window
-from aias_dagster.retries import backoff_seconds, is_transient
-from aias_dagster.runner import partition_tags
+from aias_dagster.cli.runner import PipelineError, check_days, partition_tags
+from aias_dagster.platform.partitions import delivery_partitions, partition_bounds, partitions_start, window_days
+from aias_dagster.platform.retries import backoff_seconds, is_transient
 from aias_dagster.transform.assets import dbt_build_args
 
-
-def test_a_nightly_partition_is_one_delivery_day() -> None:
-    assert delivery_window({PARTITION_NAME_TAG: "2026-03-05"}) == (date(2026, 3, 5), date(2026, 3, 6))
+PARTITIONS = delivery_partitions(date(2026, 3, 1))
 
 
-def test_a_backfill_range_covers_both_ends() -> None:
-    tags = {ASSET_PARTITION_RANGE_START_TAG: "2026-03-01", ASSET_PARTITION_RANGE_END_TAG: "2026-03-03"}
-    assert delivery_window(tags) == (date(2026, 3, 1), date(2026, 3, 4))
-    assert delivery_window({}) is None
+def test_a_backfill_window_covers_every_day_of_the_range() -> None:
+    window = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
+    assert window_days(window) == [date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)]
 
 
 def test_run_tags_for_one_day_are_a_partition_and_for_several_a_range() -> None:
-    assert partition_tags(date(2026, 3, 1), date(2026, 3, 1)) == {PARTITION_NAME_TAG: "2026-03-01"}
-    assert delivery_window(partition_tags(date(2026, 3, 1), date(2026, 3, 3))) == (date(2026, 3, 1), date(2026, 3, 4))
+    assert partition_tags(date(2026, 3, 1), date(2026, 3, 1)) == {"dagster/partition": "2026-03-01"}
+    assert partition_tags(date(2026, 3, 1), date(2026, 3, 3)) == {
+        "dagster/asset_partition_range_start": "2026-03-01",
+        "dagster/asset_partition_range_end": "2026-03-03",
+    }
+
+
+def test_partitions_start_at_the_first_delivery_day_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIAS_PARTITIONS_START", raising=False)
+    assert partitions_start(date(2026, 9, 2)) == date(2026, 9, 2)
+    monkeypatch.setenv("AIAS_PARTITIONS_START", "2026-01-01")
+    assert partitions_start(date(2026, 9, 2)) == date(2026, 1, 1)
+    assert partition_bounds(PARTITIONS)[0] == date(2026, 3, 1)  # type: ignore[index]
+
+
+def test_a_range_outside_the_partitions_is_refused_before_any_run() -> None:
+    with pytest.raises(PipelineError, match=r"--from 2020-01-01 is before the first partition, 2026-03-01"):
+        check_days(PARTITIONS, date(2020, 1, 1), date(2026, 3, 2))
+    with pytest.raises(PipelineError, match=r"--to 2099-01-01 is after the last partition"):
+        check_days(PARTITIONS, date(2026, 3, 1), date(2099, 1, 1))
+    with pytest.raises(PipelineError, match=r"--to 2026-03-01 is before --from 2026-03-02"):
+        check_days(PARTITIONS, date(2026, 3, 2), date(2026, 3, 1))
+    check_days(PARTITIONS, date(2026, 3, 1), date(2026, 3, 2))
 
 
 def test_dbt_build_takes_the_window_as_vars() -> None:

@@ -7,10 +7,10 @@ import dagster as dg
 import psycopg
 import pytest
 
+from aias_dagster.cli.runner import InProcessRunner, PipelineError, build_models, load_range
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCE_NAMES
-from aias_dagster.runner import PipelineError, build_models, load_range
-from aias_dagster.warehouse import ConnectionSettings
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing
 
 pytestmark = pytest.mark.slow
@@ -30,8 +30,9 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
     definitions = build_definitions(warehouse_url=database.url, landing_dir=str(tmp_path))
 
     with dg.instance_for_test() as instance:
-        load_range(instance, date(2026, 3, 1), date(2026, 3, 4), definitions)
-        outcome = build_models(instance, definitions)
+        runner = InProcessRunner(definitions, instance)
+        load_range(runner, date(2026, 3, 1), date(2026, 3, 4))
+        outcome = build_models(runner, date(2026, 3, 1), date(2026, 3, 4))
         materialized = instance.get_latest_materialization_event(dg.AssetKey(["raw", "customers"]))
 
     assert (outcome.checks_failed, outcome.checks_warned) == (0, 0) and outcome.checks_passed > 0
@@ -54,6 +55,6 @@ def test_a_file_without_a_required_column_fails_the_run_naming_file_and_column(
     definitions = build_definitions(warehouse_url=database.url, landing_dir=str(tmp_path))
 
     with dg.instance_for_test() as instance, pytest.raises(PipelineError) as failure:
-        load_range(instance, date(2026, 3, 1), date(2026, 3, 1), definitions)
+        load_range(InProcessRunner(definitions, instance), date(2026, 3, 1), date(2026, 3, 1))
 
     assert "fx_rates/2026-03-01.csv, line 1: missing required column(s) usd_per_unit" in str(failure.value)

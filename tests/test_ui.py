@@ -1,4 +1,7 @@
-"""`make ui` serves the code location: the webserver loads workspace.yaml and shows our groups."""
+"""`make ui` serves the code location, and a run started from `aias` shows up in it like a UI run.
+
+One webserver over workspace.yaml, on the same Postgres storage the CLI writes to, for the module.
+"""
 
 import json
 import os
@@ -7,18 +10,37 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from aias_dagster.platform.instance import STORAGE_URL_ENV, prepare_dagster_home
+from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_DIR_ENV, dagster_storage_url
+from aias_dagster.sample_data import generate_world
+from tests.conftest import REPO_ROOT, create_database, drop_database
 
 pytestmark = pytest.mark.slow
 
-QUERY = "{ assetNodes { assetKey { path } groupName } }"
+LOCATION = '{repositoryName: "__repository__", repositoryLocationName: "aias_loops"}'
+ASSET_GROUPS = "{ assetNodes { assetKey { path } groupName } }"
 SCHEDULES = (
-    '{ schedulesOrError(repositorySelector: {repositoryName: "__repository__", repositoryLocationName: "aias_loops"})'
+    f"{{ schedulesOrError(repositorySelector: {LOCATION})"
     " { ... on Schedules { results { name cronSchedule pipelineName } } } }"
+)
+JOB_RUNS = (
+    '{ pipelineOrError(params: {pipelineName: "nightly", repositoryName: "__repository__", '
+    'repositoryLocationName: "aias_loops"}) { ... on Pipeline { runs { runId status } } } }'
+)
+ASSET_EVENTS = (
+    '{ assetOrError(assetKey: {path: ["%s", "%s"]}) '
+    "{ ... on Asset { assetMaterializations(limit: 10) { runId partition } } } }"
+)
+RUN_ORIGIN = (
+    '{ runsOrError(filter: {runIds: ["%s"]}) { ... on Runs { results { runId jobName '
+    "repositoryOrigin { repositoryLocationName repositoryName } } } } }"
 )
 
 
@@ -34,34 +56,87 @@ def graphql(port: int, query: str) -> dict:
         data=json.dumps({"query": query}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["data"]
 
 
-def test_the_webserver_shows_the_groups_the_dbt_models_and_the_nightly_schedule(
-    tmp_path: Path, dbt_manifest: Path
-) -> None:
+@dataclass(frozen=True)
+class Ui:
+    port: int
+    env: dict[str, str]
+    day: str
+
+
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory: pytest.TempPathFactory, pg_server, dbt_manifest: Path) -> Iterator[Ui]:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("ui")
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    generate_world(customers=60, days=3, seed=3, out=root / "landing", end=yesterday)
+    database = create_database(pg_server)
+    env = {
+        **os.environ,
+        DATABASE_URL_ENV: database.url,
+        HOME_ENV: str(root / "home"),
+        LANDING_DIR_ENV: str(root / "landing"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        STORAGE_URL_ENV: dagster_storage_url(database),
+    }
+    saved = {key: os.environ.get(key) for key in ("DAGSTER_HOME", STORAGE_URL_ENV)}
+    os.environ.update({key: env[key] for key in saved})
+    prepare_dagster_home(database)  # writes the dagster.yaml files the webserver and `aias` read
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     command = [sys.executable, "-m", "dagster_webserver", "-w", str(REPO_ROOT / "workspace.yaml"),
                "-h", "127.0.0.1", "-p", str(port)]  # fmt: skip
     server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        nodes = None
-        while time.monotonic() < deadline and not nodes:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
             time.sleep(2)
             try:
-                nodes = graphql(port, QUERY)["data"]["assetNodes"]
+                if graphql(port, ASSET_GROUPS)["assetNodes"]:
+                    break
             except (OSError, KeyError, TypeError):
                 continue
-        assert nodes, "the webserver did not answer within 120 s"
-        groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
-        assert groups["raw/customers"] == "ingest"
-        assert groups["staging/stg_platform__customers"] == "acquisition"
-        assert groups["marts/metrics_daily"] == "acquisition"
-        schedules = graphql(port, SCHEDULES)["data"]["schedulesOrError"]["results"]
-        assert {"name": "nightly", "cronSchedule": "0 2 * * *", "pipelineName": "nightly"} in schedules
+        else:
+            pytest.fail("the webserver did not answer within 180 s")
+        yield Ui(port, env, yesterday.isoformat())
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        drop_database(pg_server, database)
+
+
+def test_the_webserver_shows_the_groups_the_dbt_models_and_the_nightly_schedule(ui: Ui) -> None:
+    nodes = graphql(ui.port, ASSET_GROUPS)["assetNodes"]
+    groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
+    assert groups["raw/customers"] == "ingest"
+    assert groups["staging/stg_platform__touchpoints"] == "acquisition"
+    assert groups["marts/metrics_daily"] == "acquisition"
+    schedules = graphql(ui.port, SCHEDULES)["schedulesOrError"]["results"]
+    assert {"name": "nightly", "cronSchedule": "0 2 * * *", "pipelineName": "nightly"} in schedules
+
+
+def test_a_nightly_run_started_from_aias_shows_on_the_jobs_page_and_in_the_assets_events(ui: Ui) -> None:
+    command = [sys.executable, "-m", "aias_dagster.cli", "run", "nightly", "--from", ui.day]
+    finished = subprocess.run(command, cwd=REPO_ROOT, env=ui.env, capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    run_id = finished.stdout.split("aias run nightly: run ")[1].split()[0]
+
+    runs = graphql(ui.port, JOB_RUNS)["pipelineOrError"]["runs"]
+    assert {"runId": run_id, "status": "SUCCESS"} in runs
+    (origin,) = graphql(ui.port, RUN_ORIGIN % run_id)["runsOrError"]["results"]
+    assert origin["repositoryOrigin"] == {"repositoryLocationName": "aias_loops", "repositoryName": "__repository__"}
+    for path in (("raw", "customers"), ("marts", "metrics_daily")):
+        events = graphql(ui.port, ASSET_EVENTS % path)["assetOrError"]["assetMaterializations"]
+        assert {"runId": run_id, "partition": ui.day} in events, path
+    cac = graphql(ui.port, ASSET_EVENTS % ("marts", "cac_monthly"))["assetOrError"]["assetMaterializations"]
+    assert {"runId": run_id, "partition": None} in cac

@@ -64,3 +64,8 @@ def format_cac(rows: list[ChannelCac]) -> str:
             f"{_money(r.paid_cac):>11}{_money(r.paid_cac_adjusted):>11}"
         )
     return "\n".join(lines)
+
+
+def report(conn: psycopg.Connection) -> str:
+    """The loop's summary for `aias demo` (registered in aias_dagster/platform/loops.py)."""
+    return format_cac(last_complete_month_cac(conn))

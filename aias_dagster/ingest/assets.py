@@ -5,13 +5,14 @@ from typing import Any
 
 import dagster as dg
 
-from aias_dagster.freshness import DAILY_FRESHNESS
 from aias_dagster.ingest.contract import SOURCES, Source
 from aias_dagster.ingest.window import WindowReport, load_days
-from aias_dagster.loops import INGEST_GROUP, PLATFORM_OWNER
-from aias_dagster.partitions import DAILY, window_days
-from aias_dagster.resources import LandingResource, WarehouseResource
-from aias_dagster.retries import retry_transient
+from aias_dagster.platform.cadence import DAILY, cadence_tags
+from aias_dagster.platform.freshness import DAILY_FRESHNESS
+from aias_dagster.platform.loops import INGEST
+from aias_dagster.platform.partitions import window_days
+from aias_dagster.platform.resources import LandingResource, WarehouseResource
+from aias_dagster.platform.retries import retry_transient
 
 
 def report_metadata(report: WindowReport) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def report_metadata(report: WindowReport) -> dict[str, Any]:
     }
 
 
-def build_loader_asset(source: Source) -> dg.AssetsDefinition:
+def build_loader_asset(source: Source, partitions: dg.DailyPartitionsDefinition) -> dg.AssetsDefinition:
     columns = dg.TableSchema(
         columns=[
             dg.TableColumn(c.name, c.pg_type, description=None if c.required else "may be empty")
@@ -38,16 +39,16 @@ def build_loader_asset(source: Source) -> dg.AssetsDefinition:
     @dg.asset(
         name=source.name,
         key_prefix="raw",
-        group_name=INGEST_GROUP,
-        owners=[PLATFORM_OWNER],
+        group_name=INGEST.name,
+        owners=[INGEST.owner],
         kinds={"postgres", "csv"},
-        partitions_def=DAILY,
+        partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         freshness_policy=DAILY_FRESHNESS,
         description=f"{source.description} Loaded from `<landing>/{source.name}/<day>.csv[.gz]` "
         f"into `{source.table}`; bad rows go to `raw.load_rejects`.",
         metadata={"dagster/column_schema": columns, "dagster/table_name": f"aias.{source.table}"},
-        tags={"loop": source.loop},
+        tags={"loop": source.loop, **cadence_tags(DAILY)},
     )
     def load_source(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
@@ -66,12 +67,8 @@ def build_loader_asset(source: Source) -> dg.AssetsDefinition:
     return load_source
 
 
-def build_loader_assets() -> list[dg.AssetsDefinition]:
+def build_loader_assets(partitions: dg.DailyPartitionsDefinition) -> list[dg.AssetsDefinition]:
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", dg.BetaWarning
-        )  # backfill_policy is beta; single-run backfills are what we want
-        return [build_loader_asset(source) for source in SOURCES]
-
-
-LOADER_ASSETS: list[dg.AssetsDefinition] = build_loader_assets()
+        # backfill_policy is beta; single-run backfills are what we want
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return [build_loader_asset(source, partitions) for source in SOURCES]

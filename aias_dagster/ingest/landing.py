@@ -74,3 +74,13 @@ def file_checksum(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def first_delivery_day(landing_dir: Path) -> date | None:
+    """The oldest day any source has a file for: where the daily partitions start."""
+    if not landing_dir.is_dir():
+        return None
+    days = [
+        day for folder in landing_dir.iterdir() if folder.is_dir() for day in delivery_days(landing_dir, folder.name)
+    ]
+    return min(days, default=None)

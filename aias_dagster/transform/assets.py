@@ -1,4 +1,4 @@
-"""Every dbt model, seed and test as Dagster assets and asset checks."""
+"""Every dbt model, seed and test as Dagster assets and asset checks, built by one `dbt build`."""
 
 import functools
 import json
@@ -9,17 +9,14 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from aias_dagster.freshness import with_mart_freshness
-from aias_dagster.partitions import delivery_window
-from aias_dagster.resources import WarehouseResource
-from aias_dagster.retries import retry_transient
-from aias_dagster.transform.project import (
-    TRANSLATOR,
-    apply_dbt_environment,
-    dbt_executable,
-    dbt_project,
-    manifest_path,
-)
+from aias_dagster.platform.freshness import with_mart_freshness
+from aias_dagster.platform.partitions import partition_window
+from aias_dagster.platform.resources import WarehouseResource
+from aias_dagster.platform.retries import retry_transient
+from aias_dagster.transform.project import apply_dbt_environment, dbt_executable, dbt_project, manifest_path
+from aias_dagster.transform.translator import AiasDbtTranslator
+
+DBT_ASSETS_NAME = "dbt_models"
 
 
 class DbtBuildConfig(dg.Config):
@@ -31,7 +28,7 @@ class DbtBuildConfig(dg.Config):
 def dbt_build_args(window: tuple[date, date] | None, full_refresh: bool = False) -> list[str]:
     """`dbt build` for a run: incremental models read only the delivery days of its partition window.
 
-    Without a window (an unpartitioned run) they process what arrived since their last build.
+    Without a window (a run of unpartitioned models only) they process what arrived since their last build.
     """
     # dbt unit tests check SQL logic, not data: they run in `make test`, not in every production build.
     args = ["build", "--exclude-resource-type", "unit_test"]
@@ -44,23 +41,28 @@ def dbt_build_args(window: tuple[date, date] | None, full_refresh: bool = False)
 
 
 @functools.cache
-def build_dbt_assets() -> dg.AssetsDefinition:
-    """Built on first use, from the manifest prepared ahead of time."""
+def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """Built on first use, from the manifest prepared ahead of time.
+
+    One multi-asset for the whole project, so a run is one dbt invocation: incremental models carry the
+    daily partitions (the UI shows which delivery days they hold), views, tables and seeds none.
+    """
 
     @dbt_assets(
         manifest=manifest_path(),
         project=dbt_project(),
-        dagster_dbt_translator=TRANSLATOR,
-        name="dbt_models",
+        dagster_dbt_translator=AiasDbtTranslator(partitions),
+        name=DBT_ASSETS_NAME,
+        backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def dbt_models(
         context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         apply_dbt_environment(warehouse.settings())
-        args = dbt_build_args(delivery_window(context.run.tags), full_refresh=config.full_refresh)
+        args = dbt_build_args(partition_window(context), full_refresh=config.full_refresh)
         context.log.info(f"dbt {' '.join(args)}")
         with retry_transient(context):
-            yield from dbt.cli(args, context=context).stream()
+            yield from dbt.cli(args, context=context).stream().fetch_row_counts().fetch_column_metadata()
 
     return dbt_models.map_asset_specs(with_mart_freshness)
 

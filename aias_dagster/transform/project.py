@@ -1,19 +1,16 @@
-"""The dbt project as Dagster sees it, and how dbt resources map to asset keys, groups and owners."""
+"""The dbt project as Dagster sees it: where it is, its manifest built ahead of time, its connection."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
-from aias_dagster.loops import LOOPS, owners_of
-from aias_dagster.warehouse import ConnectionSettings, project_root
+from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 
 # dbt's default, so dagster-dbt finds partial_parse.msgpack there and parses each run incrementally.
 TARGET_PATH = Path("target")
@@ -53,33 +50,6 @@ def prepare_manifest() -> Path:
     return project.manifest_path
 
 
-def loop_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
-    """The loop folder a model or seed sits in (models/<layer>/<loop>/..., seeds/<loop>/...)."""
-    for part in dbt_resource_props.get("fqn", []):
-        if part in LOOPS:
-            return part
-    return None
-
-
-class AiasDbtTranslator(DagsterDbtTranslator):
-    """Keys are `<schema>/<name>` (e.g. `marts/metrics_daily`); groups and owners follow the loop folder."""
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            return super().get_asset_key(dbt_resource_props)
-        schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
-        return dg.AssetKey([schema, dbt_resource_props["name"]])
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return loop_of(dbt_resource_props) or "platform"
-
-    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
-        return owners_of(loop_of(dbt_resource_props))
-
-
-TRANSLATOR = AiasDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
-
-
 def ensure_manifest() -> Path:
     """The manifest, built now only if `make prepare` has not built it yet."""
     path = dbt_project().manifest_path
@@ -89,3 +59,26 @@ def ensure_manifest() -> Path:
 def apply_dbt_environment(settings: ConnectionSettings) -> None:
     """Give dbt (a child process) the connection through the variables profiles.yml reads."""
     os.environ.update(settings.dbt_env())
+
+
+# What the dbt build reads: a change here (a model, macro, seed, test or the project file) is a reason
+# to build again even when no landing file changed.
+PROJECT_SOURCES = (
+    "dbt_project.yml",
+    "dbt_project/models",
+    "dbt_project/macros",
+    "dbt_project/seeds",
+    "dbt_project/tests",
+)
+
+
+def project_digest() -> str:
+    """sha256 over the dbt project's sources, to tell whether the models were built from the same code."""
+    root = project_root()
+    digest = hashlib.sha256()
+    for name in PROJECT_SOURCES:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()

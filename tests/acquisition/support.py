@@ -13,7 +13,7 @@ from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.loader import LoadResult
 from aias_dagster.ingest.window import load_days
-from aias_dagster.warehouse import ConnectionSettings
+from aias_dagster.platform.warehouse import ConnectionSettings
 
 # The raw sources the acquisition loop reads; the other loops' sources stay empty, which keeps a 2,000
 # customer world loading in seconds.

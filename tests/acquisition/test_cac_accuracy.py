@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
 from aias_dagster.sample_data.world import PAID_CHANNELS
-from aias_dagster.warehouse import ConnectionSettings
 from tests.acquisition.support import BUILD_MARTS, load_acquisition, query
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt, DbtResult

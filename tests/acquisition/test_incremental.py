@@ -18,8 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from aias_dagster.warehouse import ConnectionSettings
 from tests.acquisition.support import BUILD_MARTS, RUN_ACQUISITION, load_acquisition, query, rows_affected
 from tests.dbt.support import Dbt
 

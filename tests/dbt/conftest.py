@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from aias_dagster.warehouse import ConnectionSettings
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.dbt.support import Dbt
 
 

@@ -21,7 +21,7 @@ from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.loader import LoadResult
 from aias_dagster.ingest.window import load_days
-from aias_dagster.warehouse import ConnectionSettings
+from aias_dagster.platform.warehouse import ConnectionSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROFILES_DIR = REPO_ROOT / "dbt_project"

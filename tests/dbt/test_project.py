@@ -9,7 +9,7 @@ import yaml
 
 from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.schema import LINEAGE_COLUMNS
-from aias_dagster.warehouse import ConnectionSettings
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.dbt.support import REPO_ROOT, Dbt
 
 STAGING = REPO_ROOT / "dbt_project" / "models" / "staging"

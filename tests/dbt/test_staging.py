@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from aias_dagster.ingest.schema import ensure_raw_schema
-from aias_dagster.warehouse import ConnectionSettings
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.dbt.support import Dbt, load_landing
 
 pytestmark = pytest.mark.slow

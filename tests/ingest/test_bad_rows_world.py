@@ -10,8 +10,8 @@ import pytest
 from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.window import load_days
+from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from aias_dagster.warehouse import ConnectionSettings
 
 PROBLEM_WORDS = {  # the generator's problem code -> what the loader's reason says
     "missing_required": "missing required value",

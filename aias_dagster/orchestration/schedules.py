@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from aias_dagster.jobs import nightly_job
+from aias_dagster.orchestration.jobs import nightly_job
 
 NIGHTLY_SCHEDULE = "nightly"
 

@@ -27,14 +27,14 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
+from aias_dagster.cli.runner import InProcessRunner, build_models, run_days
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.window import load_days
-from aias_dagster.jobs import NIGHTLY_JOB
-from aias_dagster.runner import build_models, run_days
+from aias_dagster.orchestration.jobs import NIGHTLY_JOB
+from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 from aias_dagster.transform.project import apply_dbt_environment
-from aias_dagster.warehouse import ConnectionSettings, aias_home, project_root
 
 # Backends flush their statistics when they exit; give the last ones a moment before reading them.
 STATS_SETTLE_S = 1.0
@@ -129,32 +129,32 @@ def measure_nightly(settings: ConnectionSettings, landing: Path) -> NightlyTimin
     history, night = days[:-1], days[-1]
     quiet_night = days[0] - timedelta(days=1)
     apply_dbt_environment(settings)
-    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing))
-    log = aias_home() / "logs" / "bench-dbt.log"
+    # Partitions from the quiet night on, so the night before the first delivery is a partition too.
+    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing), first_day=quiet_night)
 
     with dg.instance_for_test() as instance:
+        runner = InProcessRunner(definitions, instance)
 
         def nightly(label: str, day: date) -> RunCost:
-            run = functools.partial(run_days, NIGHTLY_JOB, instance, day, day, definitions, dbt_log=log)
-            return timed(settings, label, run, (day, day))
+            return timed(settings, label, functools.partial(run_days, runner, NIGHTLY_JOB, day, day), (day, day))
 
         print(f"loading {early} days of history ({days[0]}..{days[early - 1]}) and building dbt ...", flush=True)
         started = time.perf_counter()
         load_history(settings, landing, days[:early])
-        build_models(instance, definitions, dbt_log=log)
+        build_models(runner, days[0], days[early - 1])
         print(f"  {time.perf_counter() - started:.1f}s", flush=True)
         early_nightly = nightly(f"nightly {days[early]} after {early} days", days[early])
 
         print(f"loading the rest of the history (..{history[-1]}) and building dbt ...", flush=True)
         started = time.perf_counter()
         load_history(settings, landing, history[early + 1 :])
-        build_models(instance, definitions, dbt_log=log)
+        build_models(runner, days[early + 1], history[-1])
         print(f"  {time.perf_counter() - started:.1f}s", flush=True)
         late_nightly = nightly(f"nightly {night} after {len(history)} days", night)
         quiet = nightly(f"nightly {quiet_night}, nothing delivered", quiet_night)
         full = timed(
             settings,
             f"full refresh of all {len(days)} days",
-            lambda: build_models(instance, definitions, dbt_log=log, full_refresh=True),
+            lambda: build_models(runner, days[0], days[-1], full_refresh=True),
         )
     return NightlyTimings(early_nightly, late_nightly, quiet, full)

@@ -99,8 +99,20 @@ class ConnectionSettings:
         }
 
     def psql_command(self) -> str:
+        """A psql command that connects, with no secret in it: a password stays in the environment."""
         psql = shutil.which("psql") or str(_bundled_bin() / "psql")
+        if self.password:
+            if os.environ.get(DATABASE_URL_ENV) == self.url:
+                return f'{psql} "${DATABASE_URL_ENV}"'
+            return f"PGPASSWORD=... {psql} '{self.without_password().url}'"
         return f"{psql} '{self.url}'"
+
+    def without_password(self) -> ConnectionSettings:
+        split = urlsplit(self.url)
+        netloc = split.netloc.rsplit("@", 1)
+        if len(netloc) == 2 and ":" in netloc[0]:
+            return ConnectionSettings(urlunsplit(split._replace(netloc=netloc[0].split(":", 1)[0] + "@" + netloc[1])))
+        return self
 
     def describe(self) -> str:
         """The URL without its password, for messages and logs."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
-from aias_dagster.warehouse import LANDING_DIR_ENV, ConnectionSettings, aias_home, connect, warehouse_settings
+from aias_dagster.platform.warehouse import LANDING_DIR_ENV, ConnectionSettings, aias_home, connect, warehouse_settings
 
 
 def default_landing_dir() -> Path:

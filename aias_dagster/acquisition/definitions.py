@@ -1,0 +1,9 @@
+"""The acquisition loop's own Dagster pieces; its models come with the dbt project."""
+
+import dagster as dg
+
+from aias_dagster.acquisition.checks import attribution_coverage_meets_target
+
+
+def build_acquisition_defs() -> dg.Definitions:
+    return dg.Definitions(asset_checks=[attribution_coverage_meets_target])

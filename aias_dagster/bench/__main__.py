@@ -1,0 +1,3 @@
+from aias_dagster.bench.main import main
+
+raise SystemExit(main())

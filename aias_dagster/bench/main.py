@@ -1,0 +1,74 @@
+"""`make bench`: the loader beside plain COPY, and a nightly run beside a full refresh, on one world.
+
+The world is generated once (20,000 customers, 90 days by default) under `.aias/bench/landing`; each
+benchmark gets a fresh database. The figures go into docs/benchmarks.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from aias_dagster.bench.loader import BENCH_NIGHTLY_DATABASE, fresh_bench_database, loader_benchmark
+from aias_dagster.platform.warehouse import aias_home, warehouse_settings
+
+
+def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> None:
+    from aias_dagster.cli.demo import WorldSpec, holds_world, replace_world, yesterday_utc
+
+    spec = WorldSpec(customers, days, seed, yesterday_utc().isoformat())
+    if holds_world(landing, spec):
+        print(f"bench world already in {landing}", flush=True)
+        return
+
+    def write() -> None:
+        # In a child process, so the generator's memory does not hide the loader's in this one.
+        options = {"--out": str(landing), "--customers": str(customers), "--days": str(days),
+                   "--seed": str(seed), "--end": spec.end}  # fmt: skip
+        command = [sys.executable, "-m", "aias_dagster.cli", "generate", *(x for pair in options.items() for x in pair)]
+        subprocess.run(command, check=True)
+
+    replace_world(landing, spec, write)
+
+
+def nightly_benchmark(landing: Path) -> None:
+    from aias_dagster.bench.nightly import measure_nightly
+
+    timings = measure_nightly(fresh_bench_database(warehouse_settings(), BENCH_NIGHTLY_DATABASE), landing)
+    print()
+    print("make bench: nightly runs (load the day + dbt build of its window) beside a full refresh")
+    print(f"  {'run':<36}{'wall':>8}{'dbt':>8}{'model SQL':>11}{'rows in window':>16}{'rows read':>13}")
+    for cost in timings.runs():
+        print(
+            f"  {cost.label:<36}{cost.wall_s:>7.1f}s{cost.dbt.elapsed_s:>7.1f}s{cost.dbt.models_s:>10.1f}s"
+            f"{cost.rows_delivered:>16,}{cost.rows_read:>13,}"
+        )
+    late, floor, full = timings.nightly, timings.quiet_nightly, timings.full_refresh
+    night_s, night_read = late.dbt.elapsed_s - floor.dbt.elapsed_s, late.rows_read - floor.rows_read
+    full_s, full_read = full.dbt.elapsed_s - floor.dbt.elapsed_s, full.rows_read - floor.rows_read
+    print(
+        f"  beyond the night with nothing delivered, the last night adds {night_s:.1f}s of dbt and"
+        f" {night_read:,} rows read for {late.rows_delivered / full.rows_delivered:.1%} of the rows;"
+        f" the full refresh adds {full_s:.1f}s and {full_read:,} ({full_read / max(night_read, 1):.0f} x)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=20000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--only", choices=["loader", "nightly"], help="run one of the two benchmarks")
+    args = parser.parse_args()
+
+    landing = aias_home() / "bench" / "landing"
+    ensure_bench_world(landing, args.customers, args.days, args.seed)
+    if args.only in (None, "loader"):
+        loader_benchmark(landing)
+        print()
+    if args.only in (None, "nightly"):
+        nightly_benchmark(landing)
+    print("record these in docs/benchmarks.md")
+    return 0

@@ -1,0 +1,1 @@
+"""The `aias` command: its parser and commands (main), the demo, the run launcher, the summaries."""

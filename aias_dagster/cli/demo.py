@@ -1,0 +1,160 @@
+"""`aias demo`: from nothing to a loaded, modelled warehouse, with a summary at the end."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+
+from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
+from aias_dagster.cli.summary import format_counts, source_counts
+from aias_dagster.orchestration.jobs import TRANSFORM_JOB
+from aias_dagster.platform.loops import LOOP_GROUPS
+from aias_dagster.platform.partitions import landing_partitions
+from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
+from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest, project_digest
+
+# The dbt project a build ran with, so a second demo can tell that the models are up to date.
+PROJECT_DIGEST_TAG = "aias/dbt_project"
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    customers: int
+    days: int
+    seed: int
+    end: str
+
+
+def run_log_path() -> Path:
+    """Where the output of the runs a command launches goes (dbt's included); the UI keeps it too."""
+    return aias_home() / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
+
+
+def yesterday_utc() -> date:
+    return datetime.now(UTC).date() - timedelta(days=1)
+
+
+WORLD_MARKER = "world.json"
+
+
+def holds_world(landing: Path, spec: WorldSpec) -> bool:
+    """Whether landing already holds a world of this size and seed.
+
+    The end day is left out on purpose: keeping the world of the first run is what makes a second
+    `make demo` a no-op, even on another day.
+    """
+    marker = landing / WORLD_MARKER
+    if not marker.exists():
+        return False
+    held = json.loads(marker.read_text())
+    return (held.get("customers"), held.get("days"), held.get("seed")) == (spec.customers, spec.days, spec.seed)
+
+
+def replace_world(landing: Path, spec: WorldSpec, write: Callable[[], None]) -> None:
+    """Empty landing, let write() fill it, and mark it as holding spec's world."""
+    if landing.exists():
+        shutil.rmtree(landing)
+    write()
+    (landing / WORLD_MARKER).write_text(json.dumps(asdict(spec)) + "\n")
+
+
+def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> None:
+    """Generate the sample world unless the landing folder already holds it."""
+    from aias_dagster.sample_data import generate_world
+
+    if holds_world(landing, spec):
+        say(f"sample world already in {landing} ({(landing / WORLD_MARKER).read_text().strip()})")
+        return
+
+    def write() -> None:
+        summary = generate_world(
+            customers=spec.customers,
+            days=spec.days,
+            seed=spec.seed,
+            out=landing,
+            end=date.fromisoformat(spec.end),
+            progress=say,
+        )
+        for line in summary.lines():
+            say(line)
+
+    replace_world(landing, spec, write)
+
+
+def models_up_to_date(instance: dg.DagsterInstance, conn: psycopg.Connection, digest: str) -> bool:
+    """Whether the newest build succeeded, from this dbt project, after the newest file was loaded."""
+    runs = instance.get_run_records(dg.RunsFilter(job_name=TRANSFORM_JOB), limit=1)
+    if not runs or runs[0].dagster_run.status != dg.DagsterRunStatus.SUCCESS:
+        return False
+    newest = runs[0]
+    if newest.dagster_run.tags.get(PROJECT_DIGEST_TAG) != digest or newest.start_time is None:
+        return False
+    last_load = conn.execute("select extract(epoch from max(loaded_at)) from raw.load_audit").fetchone()[0]  # type: ignore[index]
+    return last_load is None or float(last_load) < newest.start_time
+
+
+def days_loaded_since(conn: psycopg.Connection, since: datetime) -> tuple[date, date] | None:
+    """The delivery days of the files a load wrote after `since` (the window the build must cover)."""
+    first, last = conn.execute(
+        "select min(delivery_date), max(delivery_date) from raw.load_audit where loaded_at >= %s", (since,)
+    ).fetchone()  # type: ignore[misc]
+    return None if first is None else (first, last)
+
+
+def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:
+    started = time.monotonic()
+    steps = 4
+
+    def step(number: int, text: str) -> None:
+        say(f"[{number}/{steps}] {text}  (+{time.monotonic() - started:.0f}s)")
+
+    step(1, "dbt manifest (dbt parse)")
+    prepare_manifest()
+    step(2, f"sample world: {spec.customers} customers, {spec.days} days, seed {spec.seed}")
+    ensure_world(spec, landing, say)
+    log = run_log_path()
+    runner = CodeLocationRunner(settings, landing_partitions(landing), log, say)
+    apply_dbt_environment(settings)
+    os.environ[DATABASE_URL_ENV] = settings.url
+    first, last = all_days(runner)
+    with connect(settings, autocommit=True) as conn:
+        since = conn.execute("select now()").fetchone()[0]  # type: ignore[index]
+    step(3, f"loading {first}..{last} into raw (Dagster job `ingest`, one run; log {log})")
+    loaded = load_range(runner, first, last)
+    say(f"      run {loaded.run_id}: {loaded.files_loaded} files loaded, {loaded.files_unchanged} unchanged")
+    digest = project_digest()
+    with connect(settings) as conn:
+        changed = days_loaded_since(conn, since)
+        up_to_date = models_up_to_date(dg.DagsterInstance.get(), conn, digest)
+    if changed is None and up_to_date:
+        step(4, f"nothing new: {loaded.files_unchanged} files unchanged, models up to date")
+        built = None
+    else:
+        window = changed if changed and up_to_date else (first, last)
+        step(4, f"dbt build of {window[0]}..{window[1]} (Dagster job `transform`; log {log})")
+        built = runner.run(TRANSFORM_JOB, {**partition_tags(*window), PROJECT_DIGEST_TAG: digest}, None)
+        say(f"      run {built.run_id}")
+    with connect(settings) as conn:
+        counts = source_counts(conn)
+        reports = [report(conn) for g in LOOP_GROUPS if (report := g.load_report()) is not None]
+    elapsed = time.monotonic() - started
+    say("")
+    say(f"aias demo: done in {elapsed:.0f}s")
+    say(format_counts(counts))
+    say(f"  dbt: {built.describe()}" if built else "  dbt: nothing to build")
+    for text in reports:
+        say(text)
+    say(f"  landing files: {landing}")
+    say(f"  database: {settings.describe()}")
+    say(f"  connect:  {settings.psql_command()}")
+    say(f"  run log:  {log}")
+    say("  next: `make ui` for the Dagster UI on http://127.0.0.1:3000")

@@ -1,0 +1,306 @@
+"""The `aias` command: demo, generate, load, build, run, ui, prepare, db.
+
+A mistake in the command line (a date that is not a date, a range outside the partitions, a negative
+count) is answered with one line naming the option and what it expects, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from aias_dagster.platform.warehouse import (
+    DATABASE_URL_ENV,
+    LANDING_DIR_ENV,
+    ConnectionSettings,
+    aias_home,
+    project_root,
+)
+
+DEFAULT_CUSTOMERS = 2000
+DEFAULT_DAYS = 90
+DEFAULT_SEED = 7
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: expected YYYY-MM-DD") from None
+
+
+def at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {value}")
+        return value
+
+    return parse
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, answering a mistake with one line (`aias load: error: --from 2026-13-01: expected YYYY-MM-DD`)."""
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"^argument (\S+?)(/\S+)?: ", r"\1 ", message)
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _settings() -> ConnectionSettings:
+    from aias_dagster.platform.warehouse import warehouse_settings
+
+    settings = warehouse_settings()
+    where = "AIAS_DATABASE_URL" if os.environ.get(DATABASE_URL_ENV) else f"embedded, data in {aias_home() / 'pgdata'}"
+    say(f"database: {settings.describe()} ({where}); connect with: {settings.psql_command()}")
+    return settings
+
+
+def _landing(args: argparse.Namespace) -> Path:
+    """The landing folder of this command, also for the runs it launches (they read AIAS_LANDING_DIR)."""
+    from aias_dagster.platform.resources import default_landing_dir
+
+    landing = Path(args.landing).resolve() if getattr(args, "landing", None) else default_landing_dir()
+    os.environ[LANDING_DIR_ENV] = str(landing)
+    return landing
+
+
+def _runner(settings: ConnectionSettings, landing: Path, log_path: Path):  # type: ignore[no-untyped-def]
+    from aias_dagster.cli.runner import CodeLocationRunner
+    from aias_dagster.platform.partitions import landing_partitions
+    from aias_dagster.transform.project import apply_dbt_environment, ensure_manifest
+
+    ensure_manifest()
+    apply_dbt_environment(settings)
+    os.environ[DATABASE_URL_ENV] = settings.url  # the launched run resolves the same database
+    return CodeLocationRunner(settings, landing_partitions(landing), log_path, say)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.demo import WorldSpec, run_demo, yesterday_utc
+
+    settings = _settings()
+    spec = WorldSpec(args.customers, args.days, args.seed, (args.end or yesterday_utc()).isoformat())
+    run_demo(settings, _landing(args), spec, say)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from aias_dagster.sample_data import generate_world
+
+    started = time.monotonic()
+    summary = generate_world(
+        customers=args.customers,
+        days=args.days,
+        seed=args.seed,
+        out=Path(args.out),
+        truth_out=Path(args.truth_out) if args.truth_out else None,
+        end=args.end,
+        bad_rows=args.bad_rows,
+        gzip=args.gzip,
+        progress=say,
+    )
+    for line in summary.lines():
+        say(line)
+    say(f"aias generate: done in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.runner import load_range
+    from aias_dagster.cli.summary import format_counts, source_counts
+    from aias_dagster.ingest.contract import SOURCE_NAMES
+    from aias_dagster.ingest.landing import delivery_days
+    from aias_dagster.platform.warehouse import connect
+
+    settings = _settings()
+    landing = _landing(args)
+    days = sorted({d for s in SOURCE_NAMES for d in delivery_days(landing, s)})
+    if not days:
+        say(f"aias load: no landing files under {landing} (expected <source>/<YYYY-MM-DD>.csv)")
+        return 1
+    first, last = args.date_from or days[0], args.date_to or days[-1]
+    from aias_dagster.cli.demo import run_log_path
+
+    log = run_log_path()
+    say(f"loading delivery days {first}..{last} from {landing} (job ingest, one run; log {log})")
+    outcome = load_range(_runner(settings, landing, log), first, last)
+    with connect(settings) as conn:
+        say(format_counts(source_counts(conn)))
+    say(f"aias load: run {outcome.run_id} done; rejected rows are in raw.load_rejects")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.demo import yesterday_utc
+    from aias_dagster.cli.runner import run_days
+
+    settings = _settings()
+    landing = _landing(args)
+    first = args.date_from or yesterday_utc()
+    last = args.date_to or first
+    from aias_dagster.cli.demo import run_log_path
+
+    log = run_log_path()
+    say(f"job {args.job}: delivery days {first}..{last} as one run (log {log})")
+    outcome = run_days(_runner(settings, landing, log), args.job, first, last)
+    say(f"aias run {args.job}: run {outcome.run_id} succeeded; {outcome.describe()}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.runner import build_models
+
+    settings = _settings()
+    landing = _landing(args)
+    from aias_dagster.cli.demo import run_log_path
+
+    log = run_log_path()
+    say(f"dbt build of the daily models (job transform; log {log})")
+    outcome = build_models(_runner(settings, landing, log), args.date_from, args.date_to, args.full_refresh)
+    say(f"aias build: {outcome.describe()} (run {outcome.run_id})")
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from aias_dagster.transform.project import prepare_manifest
+
+    say(f"aias prepare: dbt manifest at {prepare_manifest()}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    _settings()
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from aias_dagster.platform.instance import prepare_dagster_home
+    from aias_dagster.transform.project import apply_dbt_environment, ensure_manifest
+
+    settings = _settings()
+    _landing(args)
+    ensure_manifest()
+    prepare_dagster_home(settings)
+    apply_dbt_environment(settings)
+    os.environ[DATABASE_URL_ENV] = settings.url
+    workspace = project_root() / "workspace.yaml"
+    say(f"Dagster UI on http://{args.host}:{args.port} (webserver and daemon; Ctrl-C stops both)")
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
+    os.execv(sys.executable, command)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="aias",
+        description="aias-loops: the five business feedback loops on Dagster + dbt + Postgres. "
+        f"Uses ${DATABASE_URL_ENV} when set, else an embedded Postgres under .aias/.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+
+    def world_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--customers", type=at_least(1), default=DEFAULT_CUSTOMERS,
+                       help="customers in the world, at least 1 (default %(default)s)")  # fmt: skip
+        p.add_argument("--days", type=at_least(1), default=DEFAULT_DAYS,
+                       help="days of history, at least 1 (default %(default)s)")  # fmt: skip
+        p.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                       help="random seed; same seed, same files (default %(default)s)")  # fmt: skip
+        p.add_argument("--end", type=iso_day, default=None, help="last day YYYY-MM-DD (default: yesterday, UTC)")
+
+    def landing_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--landing", help="landing folder (default $AIAS_LANDING_DIR or .aias/landing)")
+
+    def range_options(p: argparse.ArgumentParser, first: str, last: str) -> None:
+        p.add_argument(
+            "--from", dest="date_from", type=iso_day, help=f"first delivery day YYYY-MM-DD (default: {first})"
+        )
+        p.add_argument("--to", dest="date_to", type=iso_day, help=f"last delivery day YYYY-MM-DD (default: {last})")
+
+    demo = sub.add_parser("demo", help="generate sample data, load it, build every model, print a summary")
+    world_options(demo)
+    landing_option(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    gen = sub.add_parser("generate", help="write a deterministic sample world as landing files")
+    world_options(gen)
+    gen.add_argument("--out", required=True, help="landing folder to write <source>/<day>.csv into")
+    gen.add_argument("--truth-out", help="ground-truth folder (default: <out>/../ground_truth)")
+    gen.add_argument("--bad-rows", action="store_true", help="mix in malformed rows of every kind")
+    gen.add_argument("--gzip", action="store_true", help="write .csv.gz files")
+    gen.set_defaults(func=cmd_generate)
+
+    load = sub.add_parser("load", help="load landing files into raw (a Dagster run of job `ingest`)")
+    landing_option(load)
+    range_options(load, "the oldest file", "the newest file")
+    load.set_defaults(func=cmd_load)
+
+    run = sub.add_parser(
+        "run", help="run a partitioned job over delivery days (default: yesterday), e.g. a backfill of the nightly job"
+    )
+    run.add_argument("job", choices=["nightly", "ingest"], help="nightly: load the days and build the daily models")
+    range_options(run, "yesterday", "--from")
+    landing_option(run)
+    run.set_defaults(func=cmd_run)
+
+    build = sub.add_parser("build", help="dbt build of the daily models and their tests (a Dagster run of `transform`)")
+    range_options(build, "the first partition", "the last")
+    landing_option(build)
+    build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from all of raw")
+    build.set_defaults(func=cmd_build)
+
+    prepare = sub.add_parser("prepare", help="build the dbt manifest ahead of time (dbt parse)")
+    prepare.set_defaults(func=cmd_prepare)
+
+    db = sub.add_parser("db", help="start the embedded database if needed and print how to connect")
+    db.set_defaults(func=cmd_db)
+
+    ui = sub.add_parser("ui", help="Dagster webserver and daemon over workspace.yaml")
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s: this machine only)")
+    ui.add_argument("--port", type=at_least(1, 65535), default=3000, help="port to listen on (default %(default)s)")
+    landing_option(ui)
+    ui.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the one place that turns an error into a message and an exit code
+        from aias_dagster.cli.runner import PipelineError
+        from aias_dagster.ingest.landing import LandingError
+        from aias_dagster.platform.loops import UnknownGroupError
+        from aias_dagster.platform.partitions import PartitionsStartError
+        from aias_dagster.transform.project import ManifestMissingError
+
+        if isinstance(
+            exc, LandingError | PipelineError | ManifestMissingError | PartitionsStartError | UnknownGroupError
+        ):
+            print(f"aias {args.command}: error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

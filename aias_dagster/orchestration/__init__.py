@@ -1,0 +1,1 @@
+"""Jobs and schedules that span the loops: ingest, transform, nightly."""

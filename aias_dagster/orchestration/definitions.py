@@ -1,0 +1,10 @@
+"""The cross-loop jobs and their schedules."""
+
+import dagster as dg
+
+from aias_dagster.orchestration.jobs import ingest_job, nightly_job, transform_job
+from aias_dagster.orchestration.schedules import nightly_schedule
+
+
+def build_orchestration_defs() -> dg.Definitions:
+    return dg.Definitions(jobs=[ingest_job, transform_job, nightly_job], schedules=[nightly_schedule])

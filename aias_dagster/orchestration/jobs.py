@@ -1,0 +1,42 @@
+"""Jobs that span groups, each selecting the assets it is for.
+
+`nightly` takes every daily asset (the loaders and the daily models of every loop); a monthly job takes
+the monthly ones, and adding either leaves the other as it is.
+"""
+
+import dagster as dg
+
+from aias_dagster.platform.cadence import DAILY, assets_of_cadence
+from aias_dagster.platform.loops import INGEST_GROUP
+
+INGEST_JOB = "ingest"
+TRANSFORM_JOB = "transform"
+NIGHTLY_JOB = "nightly"
+
+LOADERS = dg.AssetSelection.groups(INGEST_GROUP)
+DAILY_ASSETS = assets_of_cadence(DAILY)
+DAILY_MODELS = DAILY_ASSETS & dg.AssetSelection.kind("dbt")
+
+ingest_job = dg.define_asset_job(
+    INGEST_JOB,
+    selection=LOADERS,
+    description="Load the landing files of the selected delivery days into `raw`.",
+)
+
+transform_job = dg.define_asset_job(
+    TRANSFORM_JOB,
+    selection=DAILY_MODELS,
+    description=(
+        "dbt build of the daily models (staging, intermediate and marts) with their tests, the selected "
+        "delivery days as the incremental window."
+    ),
+)
+
+nightly_job = dg.define_asset_job(
+    NIGHTLY_JOB,
+    selection=DAILY_ASSETS,
+    description=(
+        "One delivery day end to end: load that day's files of every source, then dbt build of the daily "
+        "models with the day as the incremental window. A date-range backfill runs as one run over the range."
+    ),
+)

@@ -1,0 +1,17 @@
+"""Resources and the executor every part of the code location shares."""
+
+import dagster as dg
+
+from aias_dagster.platform.resources import LandingResource, WarehouseResource
+
+
+def build_platform_defs(warehouse_url: str = "", landing_dir: str = "") -> dg.Definitions:
+    """Empty arguments resolve from the environment when a run starts (see resources.py).
+
+    Runs execute their steps in one process: the steps are database-bound (COPY, one dbt invocation),
+    and a process per step would spend seconds importing Dagster for each of them on a small machine.
+    """
+    return dg.Definitions(
+        resources={"warehouse": WarehouseResource(url=warehouse_url), "landing": LandingResource(path=landing_dir)},
+        executor=dg.in_process_executor,
+    )

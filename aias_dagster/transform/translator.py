@@ -1,0 +1,72 @@
+"""How dbt resources become Dagster assets: keys, groups, owners, cadence and partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+from aias_dagster.platform.cadence import cadence_tags
+from aias_dagster.platform.loops import group
+
+INCREMENTAL = "incremental"
+
+
+def folder_group(dbt_resource_props: Mapping[str, Any]) -> str:
+    """The group folder a model or seed sits in: models/<layer>/<group>/..., seeds/<group>/...
+
+    The fqn is [project, <layer>, <group>, ..., name] for a model and [project, <group>, ..., name] for
+    a seed. A resource outside a group folder has no group, which the registry refuses.
+    """
+    fqn = dbt_resource_props.get("fqn", [])
+    position = 1 if dbt_resource_props["resource_type"] == "seed" else 2
+    return fqn[position] if len(fqn) > position + 1 else "(none)"
+
+
+def cadence_of(dbt_resource_props: Mapping[str, Any]) -> str:
+    """`meta.cadence`, set for every model in dbt_project.yml and overridden where a folder is not daily."""
+    meta = dbt_resource_props.get("config", {}).get("meta", {}) or dbt_resource_props.get("meta", {})
+    cadence = meta.get("cadence")
+    if cadence is None:
+        raise dg.DagsterInvalidDefinitionError(
+            f"{dbt_resource_props['unique_id']} has no meta.cadence; set +meta: {{cadence: ...}} in dbt_project.yml"
+        )
+    return cadence
+
+
+class AiasDbtTranslator(DagsterDbtTranslator):
+    """Keys are `<schema>/<name>` (e.g. `marts/metrics_daily`); the group is the dbt folder and the owner
+    the group's; incremental models are partitioned by delivery day like the loaders they read."""
+
+    def __init__(self, partitions: dg.PartitionsDefinition | None = None) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        self._partitions = partitions
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return group(super().get_group_name(dbt_resource_props) or folder_group(dbt_resource_props)).name
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        if dbt_resource_props["resource_type"] == "source":
+            return []
+        return list(super().get_owners(dbt_resource_props) or [group(self.get_group_name(dbt_resource_props)).owner])
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        tags = dict(super().get_tags(dbt_resource_props))
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            tags.update(cadence_tags(cadence_of(dbt_resource_props)))
+        return tags
+
+    def get_partitions_def(self, dbt_resource_props: Mapping[str, Any]) -> dg.PartitionsDefinition | None:
+        if dbt_resource_props.get("config", {}).get("materialized") == INCREMENTAL:
+            return self._partitions
+        return None
