@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install prepare demo test lint format ui bench clean
+.PHONY: install prepare demo test lint format ui bench contract clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
@@ -40,6 +40,10 @@ ui: prepare
 
 bench: prepare
 	$(BIN)/python -m aias_dagster.bench
+
+# docs/data_contract.md's per-source reference, rewritten from aias_dagster/ingest/contract.py.
+contract: install
+	$(BIN)/python -m aias_dagster.ingest.contract_doc --write
 
 clean:
 	rm -rf target logs dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

@@ -1,7 +1,8 @@
-"""The raw source contract (shared/spec/raw_sources.md) as data.
+"""The raw source contract (docs/data_contract.md) as data.
 
 Loaders, validation, DDL, the sample-data generator and the docs all read this one description, so a
-column added here is typed, validated, loaded and staged everywhere at once.
+column added here is typed, validated, loaded and staged everywhere at once. After a change here,
+`make contract` rewrites the document's per-source reference; a test fails until it is committed.
 """
 
 from __future__ import annotations
