@@ -124,6 +124,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.demo import run_log_path
     from aias_dagster.cli.runner import load_range
     from aias_dagster.cli.summary import format_counts, source_counts
     from aias_dagster.ingest.contract import SOURCE_NAMES
@@ -137,8 +138,6 @@ def cmd_load(args: argparse.Namespace) -> int:
         say(f"aias load: no landing files under {landing} (expected <source>/<YYYY-MM-DD>.csv)")
         return 1
     first, last = args.date_from or days[0], args.date_to or days[-1]
-    from aias_dagster.cli.demo import run_log_path
-
     log = run_log_path()
     say(f"loading delivery days {first}..{last} from {landing} (job ingest, one run; log {log})")
     outcome = load_range(_runner(settings, landing, log), first, last)
@@ -149,29 +148,28 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from aias_dagster.cli.demo import yesterday_utc
-    from aias_dagster.cli.runner import run_days
+    from aias_dagster.cli.demo import run_log_path, yesterday_utc
+    from aias_dagster.cli.runner import check_days, run_days
 
     settings = _settings()
     landing = _landing(args)
     first = args.date_from or yesterday_utc()
     last = args.date_to or first
-    from aias_dagster.cli.demo import run_log_path
-
     log = run_log_path()
+    runner = _runner(settings, landing, log)
+    check_days(runner.partitions, first, last)
     say(f"job {args.job}: delivery days {first}..{last} as one run (log {log})")
-    outcome = run_days(_runner(settings, landing, log), args.job, first, last)
+    outcome = run_days(runner, args.job, first, last)
     say(f"aias run {args.job}: run {outcome.run_id} succeeded; {outcome.describe()}")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.demo import run_log_path
     from aias_dagster.cli.runner import build_models
 
     settings = _settings()
     landing = _landing(args)
-    from aias_dagster.cli.demo import run_log_path
-
     log = run_log_path()
     say(f"dbt build of the daily models (job transform; log {log})")
     outcome = build_models(_runner(settings, landing, log), args.date_from, args.date_to, args.full_refresh)
