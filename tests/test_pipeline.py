@@ -34,6 +34,9 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
         load_range(runner, date(2026, 3, 1), date(2026, 3, 4))
         outcome = build_models(runner, date(2026, 3, 1), date(2026, 3, 4))
         materialized = instance.get_latest_materialization_event(dg.AssetKey(["raw", "customers"]))
+        mart = instance.get_latest_materialization_event(dg.AssetKey(["marts", "cac_monthly"]))
+        view = instance.get_latest_materialization_event(dg.AssetKey(["staging", "stg_platform__customers"]))
+        daily = instance.fetch_materializations(dg.AssetKey(["marts", "metrics_daily"]), limit=10).records
 
     assert (outcome.checks_failed, outcome.checks_warned) == (0, 0) and outcome.checks_passed > 0
     assert outcome.models_built >= len(SOURCE_NAMES)
@@ -41,7 +44,16 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
     metadata = materialized.asset_materialization.metadata  # type: ignore[union-attr]
     assert metadata["rows_loaded"].value == 3 and metadata["rows_rejected"].value == 1
     assert metadata["missing_days"].value == "2026-03-04"
+    # Row counts and column types for the UI; an incremental model's materializations name their days.
+    mart_metadata = mart.asset_materialization.metadata  # type: ignore[union-attr]
+    view_metadata = view.asset_materialization.metadata  # type: ignore[union-attr]
+    assert "dagster/row_count" not in view_metadata  # counting a view would run its query
+    assert ("customer_id", "text") in [(c.name, c.type) for c in view_metadata["dagster/column_schema"].value.columns]
+    assert {r.partition_key for r in daily} == {"2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"}
     with psycopg.connect(database.url) as conn:
+        assert conn.execute("select count(*) from marts.cac_monthly").fetchone() == (
+            mart_metadata["dagster/row_count"].value,
+        )
         assert conn.execute("select count(*) from staging.stg_platform__customers").fetchone() == (3,)
         assert conn.execute("select count(*) from staging.stg_platform__api_requests").fetchone() == (2,)
         assert conn.execute("select sum(rejected) from raw.load_audit").fetchone() == (1,)

@@ -4,6 +4,7 @@ import functools
 import json
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 import dagster as dg
@@ -14,6 +15,7 @@ from aias_dagster.platform.partitions import partition_window
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.retries import retry_transient
 from aias_dagster.transform.project import apply_dbt_environment, dbt_executable, dbt_project, manifest_path
+from aias_dagster.transform.table_facts import with_table_facts
 from aias_dagster.transform.translator import AiasDbtTranslator
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -40,6 +42,15 @@ def dbt_build_args(window: tuple[date, date] | None, full_refresh: bool = False)
     return args
 
 
+def materialized_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | None:
+    """The asset a dbt event materializes (an Output names its output, a materialization its key)."""
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    if isinstance(event, dg.AssetMaterialization):
+        return event.asset_key
+    return None
+
+
 @functools.cache
 def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     """Built on first use, from the manifest prepared ahead of time.
@@ -61,8 +72,10 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         apply_dbt_environment(warehouse.settings())
         args = dbt_build_args(partition_window(context), full_refresh=config.full_refresh)
         context.log.info(f"dbt {' '.join(args)}")
-        with retry_transient(context):
-            yield from dbt.cli(args, context=context).stream().fetch_row_counts().fetch_column_metadata()
+        with retry_transient(context), warehouse.connect() as conn:
+            yield from with_table_facts(
+                dbt.cli(args, context=context).stream(), partial(materialized_key, context), conn
+            )
 
     return dbt_models.map_asset_specs(with_mart_freshness)
 
