@@ -157,7 +157,7 @@ def render_contract_markdown(document: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from aias_dagster.warehouse import project_root
+    from aias_dagster.platform.warehouse import project_root
 
     parser = argparse.ArgumentParser(description=f"regenerate or check {DOC_RELATIVE_PATH} from the contract")
     mode = parser.add_mutually_exclusive_group(required=True)
