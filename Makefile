@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install prepare demo test lint format ui bench contract clean
+.PHONY: install prepare demo test lint format ui docs bench contract clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
@@ -37,6 +37,10 @@ test: lint prepare
 
 ui: prepare
 	$(BIN)/aias ui
+
+# dbt docs of the pipeline's database (embedded or $$AIAS_DATABASE_URL) on http://127.0.0.1:8080 (PORT=... to change).
+docs: install
+	$(BIN)/aias docs $(if $(PORT),--port $(PORT))
 
 bench: prepare
 	$(BIN)/python -m aias_dagster.bench

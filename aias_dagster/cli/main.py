@@ -1,4 +1,4 @@
-"""The `aias` command: demo, generate, load, build, run, ui, prepare, db.
+"""The `aias` command: demo, generate, load, build, run, ui, docs, prepare, db.
 
 A mistake in the command line (a date that is not a date, a range outside the partitions, a negative
 count) is answered with one line naming the option and what it expects, never a traceback.
@@ -206,6 +206,26 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from aias_dagster.transform.docs import DocsError, docs_server, generate_docs, server_url
+
+    settings = _settings()
+    say("dbt docs generate (into target/docs; Dagster's target/manifest.json stays as it is)")
+    try:
+        site = generate_docs(settings)
+        server = docs_server(site.folder, args.host, args.port)
+    except DocsError as exc:
+        print(f"aias docs: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"aias docs: error: cannot listen on {args.host}:{args.port} ({exc}); pass --port", file=sys.stderr)
+        return 1
+    say(f"dbt docs on {server_url(server)}: {site.describe()} (Ctrl-C stops)")
+    with server:
+        server.serve_forever()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="aias",
@@ -275,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=at_least(1, 65535), default=3000, help="port to listen on (default %(default)s)")
     landing_option(ui)
     ui.set_defaults(func=cmd_ui)
+
+    docs = sub.add_parser("docs", help="generate dbt docs against the pipeline's database and serve them over HTTP")
+    docs.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    docs.add_argument("--port", type=at_least(0, 65535), default=8080,
+                      help="port (default %(default)s; 0 picks a free one)")  # fmt: skip
+    docs.set_defaults(func=cmd_docs)
     return parser
 
 

@@ -4,10 +4,19 @@ metrics as (
 
     select
         date_day,
-        channel,
-        spend_usd,
         is_provisional
     from {{ ref('metrics_daily') }}
+
+),
+
+-- The exact spend behind metrics_daily's rounded spend_usd, so that a month's spend is rounded once.
+spend as (
+
+    select
+        spend_date,
+        channel,
+        amount_usd
+    from {{ ref('int_acquisition__spend_usd') }}
 
 ),
 
@@ -29,26 +38,39 @@ attribution_models as (
 
 ),
 
-months as (
-
-    select
-        {{ month_start('date_day') }} as month_start,
-        max(case when is_provisional then 1 else 0 end) = 1 as is_provisional,
-        sum(spend_usd) as month_spend_usd
-    from metrics
-    group by {{ month_start('date_day') }}
-
-),
-
 monthly_spend as (
 
     select
-        {{ month_start('date_day') }} as month_start,
+        {{ month_start('spend_date') }} as month_start,
         channel,
-        sum(spend_usd) as spend_usd
+        sum(amount_usd) as spend_usd
+    from spend
+    group by {{ month_start('spend_date') }}, channel
+    having sum(amount_usd) <> 0
+
+),
+
+month_spend as (
+
+    select
+        month_start,
+        sum(spend_usd) as month_spend_usd
+    from monthly_spend
+    group by month_start
+
+),
+
+-- Every month of metrics_daily's range, with or without spend.
+months as (
+
+    select
+        {{ month_start('metrics.date_day') }} as month_start,
+        max(case when metrics.is_provisional then 1 else 0 end) = 1 as is_provisional,
+        coalesce(max(month_spend.month_spend_usd), 0) as month_spend_usd
     from metrics
-    group by {{ month_start('date_day') }}, channel
-    having sum(spend_usd) <> 0
+    left join month_spend
+        on {{ month_start('metrics.date_day') }} = month_spend.month_start
+    group by {{ month_start('metrics.date_day') }}
 
 ),
 
@@ -194,19 +216,19 @@ final as (
         attribution_model,
         channel,
         is_default_model,
-        {{ drop_trailing_zeros('spend_usd') }} as spend_usd,
-        {{ drop_trailing_zeros('new_paying_customers') }} as new_paying_customers,
-        {{ drop_trailing_zeros('new_paying_customers_adjusted') }} as new_paying_customers_adjusted,
-        {{ drop_trailing_zeros('paid_cac') }} as paid_cac,
-        {{ drop_trailing_zeros('paid_cac_adjusted') }} as paid_cac_adjusted,
-        {{ drop_trailing_zeros('spend_without_customers_usd') }} as spend_without_customers_usd,
-        {{ drop_trailing_zeros('month_spend_usd') }} as month_spend_usd,
-        {{ drop_trailing_zeros('month_new_paying_customers') }} as month_new_paying_customers,
-        {{ drop_trailing_zeros('month_attributed_new_paying_customers') }} as month_attributed_new_paying_customers,
-        {{ drop_trailing_zeros('month_unattributed_new_paying_customers') }} as month_unattributed_new_paying_customers,
-        {{ drop_trailing_zeros('attribution_coverage') }} as attribution_coverage,
-        {{ drop_trailing_zeros('blended_cac') }} as blended_cac,
-        {{ drop_trailing_zeros('month_spend_without_customers_usd') }} as month_spend_without_customers_usd,
+        {{ round_money('spend_usd') }} as spend_usd,
+        {{ round_customers('new_paying_customers') }} as new_paying_customers,
+        {{ round_customers('new_paying_customers_adjusted') }} as new_paying_customers_adjusted,
+        {{ round_money('paid_cac') }} as paid_cac,
+        {{ round_money('paid_cac_adjusted') }} as paid_cac_adjusted,
+        {{ round_money('spend_without_customers_usd') }} as spend_without_customers_usd,
+        {{ round_money('month_spend_usd') }} as month_spend_usd,
+        {{ round_customers('month_new_paying_customers') }} as month_new_paying_customers,
+        {{ round_customers('month_attributed_new_paying_customers') }} as month_attributed_new_paying_customers,
+        {{ round_customers('month_unattributed_new_paying_customers') }} as month_unattributed_new_paying_customers,
+        {{ round_share('attribution_coverage') }} as attribution_coverage,
+        {{ round_money('blended_cac') }} as blended_cac,
+        {{ round_money('month_spend_without_customers_usd') }} as month_spend_without_customers_usd,
         is_provisional
     from with_cac
 

@@ -164,7 +164,7 @@ delivered_rate_days as (
 
 -- days whose customer credits differ from the stored ones: new and restated customers, visits stitched
 -- later, a month's changed mix for the adjusted columns, a changed lookback; compared in full because
--- the credits are one small row per day and channel,
+-- the credits are one small row per day and channel, and at the precision the table stores them,
 changed_credit_days as (
 
     select coalesce(credits.date_day, stored_rows.date_day) as date_day
@@ -174,9 +174,11 @@ changed_credit_days as (
             credits.date_day = stored_rows.date_day
             and credits.channel = stored_rows.channel
     where
-        coalesce(credits.signups, 0) <> coalesce(stored_rows.signups, 0)
-        or coalesce(credits.new_paying_customers, 0) <> coalesce(stored_rows.new_paying_customers, 0)
-        or coalesce(credits.new_paying_customers_adjusted, 0) <> coalesce(stored_rows.new_paying_customers_adjusted, 0)
+        {{ round_customers('coalesce(credits.signups, 0)') }} <> coalesce(stored_rows.signups, 0)
+        or {{ round_customers('coalesce(credits.new_paying_customers, 0)') }}
+        <> coalesce(stored_rows.new_paying_customers, 0)
+        or {{ round_customers('coalesce(credits.new_paying_customers_adjusted, 0)') }}
+        <> coalesce(stored_rows.new_paying_customers_adjusted, 0)
 
 ),
 
@@ -345,12 +347,12 @@ final as (
     select
         date_day,
         channel,
-        {{ drop_trailing_zeros('spend_usd') }} as spend_usd,
-        {{ drop_trailing_zeros('signups') }} as signups,
-        {{ drop_trailing_zeros('new_paying_customers') }} as new_paying_customers,
-        {{ drop_trailing_zeros('new_paying_customers_adjusted') }} as new_paying_customers_adjusted,
-        {{ drop_trailing_zeros('paid_cac') }} as paid_cac,
-        {{ drop_trailing_zeros('paid_cac_adjusted') }} as paid_cac_adjusted,
+        {{ round_money('spend_usd') }} as spend_usd,
+        {{ round_customers('signups') }} as signups,
+        {{ round_customers('new_paying_customers') }} as new_paying_customers,
+        {{ round_customers('new_paying_customers_adjusted') }} as new_paying_customers_adjusted,
+        {{ round_money('paid_cac') }} as paid_cac,
+        {{ round_money('paid_cac_adjusted') }} as paid_cac_adjusted,
         is_provisional,
         cast('{{ attribution_model }}' as varchar) as attribution_model,
         channel_mapping_version,
