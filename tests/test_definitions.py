@@ -34,7 +34,9 @@ def test_every_loader_feeds_its_staging_model(definitions: dg.Definitions) -> No
 def test_staging_models_are_grouped_by_loop(definitions: dg.Definitions) -> None:
     graph = definitions.resolve_asset_graph()
     groups = {key.path[-1]: graph.get(key).group_name for key in graph.get_all_asset_keys() if key.path[0] == "staging"}
-    assert groups["stg_platform__customers"] == "acquisition"
+    assert groups["stg_platform__customers"] == "shared"
+    assert groups["stg_platform__fx_rates"] == "shared"
+    assert groups["stg_platform__touchpoints"] == "acquisition"
     assert groups["stg_platform__product_events"] == "product"
     assert groups["stg_platform__support_tickets"] == "support"
     assert groups["stg_platform__api_requests"] == "billing"

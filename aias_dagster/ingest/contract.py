@@ -63,7 +63,7 @@ class Source:
     """One raw source: its columns, its key and the column that orders versions of a key."""
 
     name: str
-    loop: str
+    loop: str  # the group of its staging model: a loop, or "shared" for what every loop reads
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     event_time: str  # the column whose UTC day a row belongs to ("late rows land in their own day")
@@ -98,7 +98,7 @@ ZERO = Decimal(0)
 SOURCES: tuple[Source, ...] = (
     Source(
         name="customers",
-        loop="acquisition",
+        loop="shared",
         description="Accounts: the one customer identity shared by every loop.",
         columns=(
             Column("customer_id"),
@@ -145,7 +145,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="fx_rates",
-        loop="acquisition",
+        loop="shared",
         description="USD value of one unit of a currency, per day.",
         columns=(
             Column("rate_date", Kind.DATE),
