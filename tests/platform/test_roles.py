@@ -18,6 +18,8 @@ import psycopg
 import pytest
 import yaml
 
+from aias_dagster.cli.analyst import analyst_login_lines, print_analyst_login
+from aias_dagster.cli.main import build_parser
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.window import load_days
@@ -168,6 +170,21 @@ def test_ensure_roles_a_second_time_writes_nothing(built: Built) -> None:
         assert ensure_roles(conn)
         conn.commit()
         assert catalog_snapshot(conn) == before
+
+
+def test_aias_db_analyst_prints_the_sql_and_a_psql_command_without_secrets(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = analyst_login_lines(ConnectionSettings("postgresql://etl:s3cret@db.example:6543/aias"), "alice")
+
+    assert "  create role alice login password '<choose a password>' in role aias_analyst;" in lines
+    assert lines[4].endswith("psql 'postgresql://alice@db.example:6543/aias'"), lines
+    assert not any("s3cret" in line or "etl" in line for line in lines)
+    assert print_analyst_login(built.settings, "bob", print) == 0
+    assert "  create role bob login password '<choose a password>' in role aias_analyst;\n" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["db", "--analyst", "--name", "Bob; drop table x"])
+    assert "--name 'Bob; drop table x': expected a lowercase name" in capsys.readouterr().err
 
 
 def test_the_transform_schemas_are_the_ones_dbt_builds() -> None:
