@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
+from aias_dagster.cli.analyst import DEFAULT_LOGIN, login_name
 from aias_dagster.platform.warehouse import (
     DATABASE_URL_ENV,
     LANDING_DIR_ENV,
@@ -185,7 +186,11 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    _settings()
+    settings = _settings()
+    if args.analyst:
+        from aias_dagster.cli.analyst import print_analyst_login
+
+        return print_analyst_login(settings, args.name, say)
     return 0
 
 
@@ -288,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.set_defaults(func=cmd_prepare)
 
     db = sub.add_parser("db", help="start the embedded database if needed and print how to connect")
+    db.add_argument("--analyst", action="store_true", help="print how to create a login that reads marts only")
+    db.add_argument("--name", type=login_name, default=DEFAULT_LOGIN, help="the login's name (default %(default)s)")
     db.set_defaults(func=cmd_db)
 
     ui = sub.add_parser("ui", help="Dagster webserver and daemon over workspace.yaml")

@@ -26,6 +26,7 @@ from aias_dagster.ingest.validation import (
     reason_expression,
     sql_literal,
 )
+from aias_dagster.platform.roles import ROLES, act_as
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def load_file(
     extra = check_header(source, path, header)
     checksum = file_checksum(path)
     with conn.transaction():
+        act_as(conn, ROLES.loader)  # raw is written by the loader role (platform/roles.py)
         if ensure_schema:
             ensure_raw_schema(conn)
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"aias.load.{source.name}",))

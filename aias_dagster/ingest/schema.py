@@ -9,6 +9,7 @@ from __future__ import annotations
 import psycopg
 
 from aias_dagster.ingest.contract import SOURCES, Source
+from aias_dagster.platform.roles import ROLES, act_as
 
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_delivery_date", "date not null"),
@@ -73,7 +74,10 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
     """
     # Parallel loaders would otherwise race on `create ... if not exists` of the same table.
     conn.execute("select pg_advisory_xact_lock(hashtext('aias.raw.ddl'))")
-    conn.execute("create schema if not exists raw")
+    # The tables belong to the loader role, which the rest of the caller's transaction works as; with the
+    # roles in place ensure_roles has created the schema (only the connecting user may create schemas).
+    if not act_as(conn, ROLES.loader):
+        conn.execute("create schema if not exists raw")
     for source in SOURCES:
         conn.execute(raw_table_ddl(source))  # type: ignore[arg-type]
         conn.execute(

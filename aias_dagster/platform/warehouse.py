@@ -87,10 +87,11 @@ class ConnectionSettings:
         query = dict(parse_qsl(split.query)) | params
         return ConnectionSettings(urlunsplit(split._replace(query=urlencode(query, quote_via=quote))))
 
-    def dbt_env(self) -> dict[str, str]:
-        """Environment variables read by dbt_project/profiles.yml."""
+    def dbt_env(self, role: str = "") -> dict[str, str]:
+        """Environment variables read by dbt_project/profiles.yml; role: the role dbt switches to ("": none)."""
         parts = self._parts
         return {
+            "AIAS_PG_ROLE": role,
             "AIAS_PG_HOST": parts["host"],
             "AIAS_PG_PORT": parts["port"],
             "AIAS_PG_USER": parts["user"],
@@ -113,6 +114,13 @@ class ConnectionSettings:
         if len(netloc) == 2 and ":" in netloc[0]:
             return ConnectionSettings(urlunsplit(split._replace(netloc=netloc[0].split(":", 1)[0] + "@" + netloc[1])))
         return self
+
+    def as_user(self, user: str) -> ConnectionSettings:
+        """The same database for another user, with no password: that one is theirs to give."""
+        split = urlsplit(self.url)
+        query = {k: v for k, v in parse_qsl(split.query) if k not in ("user", "password")}
+        netloc = quote(user, safe="") + "@" + split.netloc.rsplit("@", 1)[-1]
+        return ConnectionSettings(urlunsplit(split._replace(netloc=netloc, query=urlencode(query, quote_via=quote))))
 
     def describe(self) -> str:
         """The URL without its password, for messages and logs."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from aias_dagster.platform.roles import transformer_role
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 
 # dbt's default, so dagster-dbt finds partial_parse.msgpack there and parses each run incrementally.
@@ -57,8 +58,11 @@ def ensure_manifest() -> Path:
 
 
 def apply_dbt_environment(settings: ConnectionSettings) -> None:
-    """Give dbt (a child process) the connection through the variables profiles.yml reads."""
-    os.environ.update(settings.dbt_env())
+    """Give dbt (a child process) the connection through the variables profiles.yml reads.
+
+    Ensures the database roles first: dbt builds as the transformer role when they are in place.
+    """
+    os.environ.update(settings.dbt_env(role=transformer_role(settings)))
 
 
 # What the dbt build reads: a change here (a model, macro, seed, test or the project file) is a reason

@@ -21,6 +21,7 @@ from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.loader import LoadResult
 from aias_dagster.ingest.window import load_days
+from aias_dagster.platform.roles import transformer_role
 from aias_dagster.platform.warehouse import ConnectionSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,10 +66,15 @@ class DbtResult:
 
 @dataclass(frozen=True)
 class Dbt:
-    """The project's dbt, pointed at one database, with its own target directory."""
+    """The project's dbt, pointed at one database, with its own target directory.
+
+    It builds as the product does: as the transformer role when the roles can be in place (role None),
+    else as the given role ("": the connecting user, for commands that never connect).
+    """
 
     settings: ConnectionSettings
     target_path: Path
+    role: str | None = None
 
     def __call__(self, *args: str) -> DbtResult:
         self.target_path.mkdir(parents=True, exist_ok=True)
@@ -80,7 +86,8 @@ class Dbt:
             "--log-path", str(self.target_path / "logs"),
             "--no-use-colors",
         ]  # fmt: skip
-        env = {**os.environ, **self.settings.dbt_env(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        role = transformer_role(self.settings) if self.role is None else self.role
+        env = {**os.environ, **self.settings.dbt_env(role=role), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
         return DbtResult(done.returncode, done.stdout + done.stderr, self._statuses())
 

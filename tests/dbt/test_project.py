@@ -45,7 +45,7 @@ def test_every_source_has_a_staging_model_in_its_loop_folder() -> None:
 @pytest.mark.slow
 def test_dbt_parse_reports_no_deprecations(tmp_path: Path) -> None:
     # parse never connects, so the settings only have to render profiles.yml.
-    dbt = Dbt(ConnectionSettings("postgresql://postgres@localhost/unused"), tmp_path / "target")
+    dbt = Dbt(ConnectionSettings("postgresql://postgres@localhost/unused"), tmp_path / "target", role="")
     result = dbt("parse", "--no-partial-parse", "--show-all-deprecations")
 
     assert result.returncode == 0, result.output
