@@ -94,6 +94,19 @@ def _choice(name: str, *choices: str, required: bool = True) -> Column:
 
 ZERO = Decimal(0)
 
+# The support loop's ticket taxonomy, as the contract names it: an agent's category is one of these.
+TICKET_CATEGORIES: tuple[str, ...] = (
+    "billing",
+    "login_access",
+    "api_errors",
+    "performance",
+    "bug_report",
+    "feature_request",
+    "account_management",
+    "data_export",
+    "how_to",
+)
+
 SOURCES: tuple[Source, ...] = (
     Source(
         name="customers",
@@ -205,7 +218,7 @@ SOURCES: tuple[Source, ...] = (
             _ts("solved_at", required=False),
             Column("reopened_count", Kind.INTEGER, minimum=ZERO),
             Column("csat_score", Kind.INTEGER, required=False, minimum=Decimal(1), maximum=Decimal(5)),
-            Column("agent_category", required=False),
+            _choice("agent_category", *TICKET_CATEGORIES, required=False),
             Column("request_id", required=False),
             _ts("updated_at"),
         ),

@@ -24,6 +24,10 @@ RULE_CASES = [
     ("customers", "signup_at", "2026-03-01 10:00:00", "signup_at: not an ISO 8601 timestamp with an offset"),
     ("customers", "converted_at", "yesterday", "converted_at: not an ISO 8601 timestamp"),
     ("customers", "country", "USA", "country: not an ISO 3166-1 alpha-2 country code"),
+    # Issue 8, item 6: codes were only shape-checked, so XX, ABC and space_lasers loaded.
+    ("customers", "country", "XX", "country: not an ISO 3166-1 alpha-2 country code (got 'XX')"),
+    ("marketing_spend", "currency", "ABC", "currency: not an ISO 4217 currency code (got 'ABC')"),
+    ("support_tickets", "agent_category", "space_lasers", "agent_category: not one of billing, login_access"),
     ("customers", "segment", "startup", "segment: not one of smb, mid_market, enterprise"),
     ("marketing_spend", "spend_date", "2026-02-30", "spend_date: not a date (YYYY-MM-DD)"),
     ("marketing_spend", "spend_date", "03/01/2026", "spend_date: not a date (YYYY-MM-DD)"),
