@@ -6,10 +6,7 @@ all. Lines in = rows loaded + rows rejected, always; a reject keeps its file, li
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +16,7 @@ from psycopg import sql
 
 from aias_dagster.ingest.contract import Source
 from aias_dagster.ingest.landing import LandingError, delivery_date_of, file_checksum, open_binary, reading
+from aias_dagster.ingest.records import RecordReader, split_fields
 from aias_dagster.ingest.schema import ensure_raw_schema, server_version
 from aias_dagster.ingest.validation import (
     cast_expression,
@@ -48,20 +46,32 @@ class LoadResult:
     extra_columns: tuple[str, ...] = ()
     structural_fallback: bool = False
     replaced_delivery: bool = False
+    physical_lines: int = 0  # lines of the file, header included; more than lines + 1 when records span lines
     sample_rejects: tuple[tuple[int, str], ...] = field(default=())
 
 
 def read_header(path: Path) -> list[str]:
-    """The header row's column names, stripped. An empty or undecodable header is a LandingError."""
+    """The header row's column names, stripped. A header that cannot be read is a LandingError naming the file."""
     with reading(path), open_binary(path) as handle:
         first = handle.readline()
+    line = first[:-2] if first.endswith(b"\r\n") else first[:-1] if first.endswith(b"\n") else first
+    if b"\r" in line:
+        raise LandingError(
+            f"{path}, line 1: a carriage return (CR) that does not end a line; lines must end in LF or CRLF "
+            f"(CR-only line ends come from old Mac tools)"
+        )
     try:
-        text = first.decode("utf-8-sig")
+        text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LandingError(f"{path}, line 1: the header is not valid UTF-8") from None
     if not text.strip():
         raise LandingError(f"{path}, line 1: the file has no header row")
-    return [name.strip() for name in next(csv.reader([text]))]
+    if "\x00" in text:
+        raise LandingError(f"{path}, line 1: the header contains a NUL byte (0x00)")
+    names, error = split_fields(text)
+    if error:
+        raise LandingError(f"{path}, line 1 (the header): {error}")
+    return [name.strip() for name in names]
 
 
 def check_header(source: Source, path: Path, header: list[str]) -> tuple[str, ...]:
@@ -103,7 +113,8 @@ def load_file(
             ensure_raw_schema(conn)
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"aias.load.{source.name}",))
         previous = conn.execute(
-            "select checksum, lines, loaded, rejected from raw.load_audit where source = %s and delivery_date = %s",
+            "select checksum, lines, loaded, rejected, physical_lines from raw.load_audit "
+            "where source = %s and delivery_date = %s",
             (source.name, delivery),
         ).fetchone()
         if previous and previous[0] == checksum:
@@ -116,27 +127,28 @@ def load_file(
                 previous[3],
                 skipped=True,
                 extra_columns=extra,
+                physical_lines=previous[4] or 0,
             )
         if previous:
             _forget_delivery(conn, source, delivery)
         fields = [f"f{i}" for i in range(len(header))]
         _create_stage(conn, fields)
-        structural = _copy_into_stage(conn, source, path, header, fields, file_name, delivery)
-        counts = _validate_and_upsert(conn, source, header, fields, file_name, delivery, structural is not None)
-        structural_rejects = structural or 0
-        lines, loaded, rejected, changed = counts
-        lines += structural_rejects
-        rejected += structural_rejects
+        physical_lines, strict = _copy_into_stage(conn, source, path, header, fields)
+        lines, loaded, rejected, changed = _validate_and_upsert(
+            conn, source, header, fields, file_name, delivery, strict
+        )
         conn.execute(
             """
-            insert into raw.load_audit (source, delivery_date, file, checksum, lines, loaded, rejected, extra_columns)
-            values (%s, %s, %s, %s, %s, %s, %s, %s)
+            insert into raw.load_audit
+                (source, delivery_date, file, checksum, lines, loaded, rejected, extra_columns, physical_lines)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
             on conflict (source, delivery_date) do update set
                 file = excluded.file, checksum = excluded.checksum, lines = excluded.lines,
                 loaded = excluded.loaded, rejected = excluded.rejected,
-                extra_columns = excluded.extra_columns, loaded_at = now()
+                extra_columns = excluded.extra_columns, physical_lines = excluded.physical_lines,
+                loaded_at = now()
             """,
-            (source.name, delivery, file_name, checksum, lines, loaded, rejected, list(extra)),
+            (source.name, delivery, file_name, checksum, lines, loaded, rejected, list(extra), physical_lines),
         )
         samples = conn.execute(
             "select line, reason from raw.load_rejects where source = %s and delivery_date = %s order by line limit 5",
@@ -151,8 +163,9 @@ def load_file(
         rejected=rejected,
         changed=changed,
         extra_columns=extra,
-        structural_fallback=structural is not None,
+        structural_fallback=strict,
         replaced_delivery=previous is not None,
+        physical_lines=physical_lines,
         sample_rejects=tuple((int(line), str(reason)) for line, reason in samples),
     )
 
@@ -173,114 +186,72 @@ def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
     conn.execute(f"drop table if exists {STAGE}")  # type: ignore[arg-type]
     conn.execute(
         f"create temp table {STAGE} (_ordinal bigint generated always as identity, "  # type: ignore[arg-type]
-        f"_line bigint, _raw text, {columns}) on commit drop"
+        f"_line bigint, _raw text, _structural text, {columns}) on commit drop"
     )
 
 
 def _copy_into_stage(
-    conn: psycopg.Connection,
-    source: Source,
-    path: Path,
-    header: list[str],
-    fields: list[str],
-    file_name: str,
-    delivery: date,
-) -> int | None:
-    """COPY the file into the stage. Returns None on the fast path, else the structural reject count.
+    conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str]
+) -> tuple[int, bool]:
+    """Stage the file's records; return its physical lines and whether the strict reader staged them.
 
-    The fast path hands the bytes straight to COPY. A file COPY cannot parse (a row with the
-    wrong number of fields, bytes that are not UTF-8) is re-read in Python, which rejects just the
-    broken records and stages the rest.
+    The fast path hands the bytes straight to COPY and counts the file's lines on the way (C code,
+    no work per row). COPY's reading is kept only when it gave one record per line after the header.
+    Otherwise the strict reader (ingest/records.py) stages the file instead: a record that spans
+    lines, where COPY's lenient quoting may have merged records; a line holding only `\\.`, where
+    Postgres 15-17 stop reading; and a file COPY cannot parse at all (a wrong number of fields, bytes
+    that are not UTF-8, a NUL byte).
     """
     columns = ", ".join(fields)
     try:
         with reading(path), conn.transaction():
-            copy_file(conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path)
-        return None
+            rows, physical_lines = _copy_counting_lines(
+                conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path
+            )
+        if rows + 1 == physical_lines:
+            return physical_lines, False
+        log.info("%s: %d lines hold %d records; reading it strictly, record by record", path, physical_lines, rows)
+        conn.execute(f"truncate {STAGE}")  # type: ignore[arg-type]
     except psycopg.errors.DataError as exc:
-        log.info(
-            "%s: COPY could not parse the file (%s); re-reading it record by record",
-            path,
-            exc.diag.message_primary,
-        )
-    return _copy_record_by_record(conn, source, path, header, fields, file_name, delivery)
+        log.info("%s: COPY could not parse it (%s); reading it record by record", path, exc.diag.message_primary)
+    return _stage_strictly(conn, source, path, header, fields), True
+
+
+def _copy_counting_lines(conn: psycopg.Connection, statement: str, path: Path) -> tuple[int, int]:
+    """copy_file that also counts the file's physical lines (a last line without LF counts too)."""
+    newlines, last = 0, b"\n"
+    with conn.cursor() as cur:
+        with cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
+            while chunk := handle.read(COPY_CHUNK_BYTES):
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
+                copy.write(chunk)
+        return cur.rowcount, newlines + (last != b"\n")
 
 
 def copy_file(conn: psycopg.Connection, statement: str, path: Path) -> int:
     """Stream a file's bytes into COPY FROM STDIN in fixed-size chunks: memory stays flat. Returns rows."""
-    with conn.cursor() as cur:
-        with cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
-            while chunk := handle.read(COPY_CHUNK_BYTES):
-                copy.write(chunk)
-        return cur.rowcount
+    return _copy_counting_lines(conn, statement, path)[0]
 
 
-def classify_records(lines: Iterable[str], expected_fields: int) -> Iterator[tuple[int, list[str], str | None]]:
-    """(first physical line, fields, reason or None) for each CSV record after the header.
-
-    Pure, so the structural rules are tested without a database. A quoting error makes the rest
-    of the file unreadable: it is reported once, at the line where it starts.
-    """
-    reader = csv.reader(lines)
-    line = 1
-    try:
-        next(reader, None)
-        line = reader.line_num + 1
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if len(record) != expected_fields:
-                yield start, record, f"row: wrong number of fields: expected {expected_fields}, got {len(record)}"
-            elif any(_has_invalid_utf8(value) for value in record):
-                yield start, record, "row: not valid UTF-8"
-            else:
-                yield start, record, None
-    except csv.Error as exc:
-        yield line, [], f"row: unreadable CSV from here to the end of the file ({exc})"
-
-
-def _copy_record_by_record(
-    conn: psycopg.Connection,
-    source: Source,
-    path: Path,
-    header: list[str],
-    fields: list[str],
-    file_name: str,
-    delivery: date,
-) -> int:
-    rejects: list[tuple[int, str, str]] = []
-    columns = ", ".join(["_line", "_raw", *fields])
+def _stage_strictly(conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str]) -> int:
+    """Stage every record the strict reader finds; a malformed one is staged with its reason. Returns lines."""
+    free_text = [i for i, name in enumerate(header) if name in source.column_names and source.column(name).free_text]
+    columns = ", ".join(["_line", "_raw", "_structural", *fields])
+    nothing = [None] * len(fields)
     with (
         reading(path),
         conn.cursor() as cur,
         cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy,  # type: ignore[arg-type]
         open_binary(path) as binary,
     ):
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
-        for start, record, reason in classify_records(text, len(header)):
-            if reason is None:
-                copy.write_row([start, _csv_line(record), *record])
+        reader = RecordReader(binary, header, free_text)
+        for record in reader:
+            if record.reason is None:
+                copy.write_row([record.line, record.raw, None, *record.fields])
             else:
-                rejects.append((start, _csv_line(record), reason))
-    if rejects:
-        with (
-            conn.cursor() as cur,
-            cur.copy("copy raw.load_rejects (source, delivery_date, file, line, raw_line, reason) from stdin") as copy,
-        ):
-            for start, raw, reason in rejects:
-                copy.write_row([source.name, delivery, file_name, start, raw, reason])
-    return len(rejects)
-
-
-def _has_invalid_utf8(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
-
-
-def _csv_line(record: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(
-        [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for value in record]
-    )
-    return buffer.getvalue()
+                copy.write_row([record.line, record.raw, record.reason, *nothing])
+    return reader.physical_lines
 
 
 def line_expression(source: Source, header: list[str], fields: list[str]) -> str:
@@ -306,14 +277,17 @@ def _validate_and_upsert(
     fields: list[str],
     file_name: str,
     delivery: date,
-    lines_known: bool,
+    strict: bool,
 ) -> tuple[int, int, int, int]:
     """One statement: validate every staged row, keep rejects, upsert the newest version of each key."""
     modern = server_version(conn) >= 160000
     field_of = dict(zip(header, fields, strict=True))
     reasons = ", ".join(reason_expression(c, field_of[c.name], modern) for c in source.columns)
-    raw_line = "_raw" if lines_known else " || ',' || ".join(csv_field_expression(f) for f in fields)
-    line = "_line" if lines_known else line_expression(source, header, fields)
+    raw_line = "_raw" if strict else " || ',' || ".join(csv_field_expression(f) for f in fields)
+    line = "_line" if strict else line_expression(source, header, fields)
+    reason = f"nullif(concat_ws('; ', {reasons}), '')"
+    if strict:
+        reason = f"coalesce(_structural, {reason})"
     names = [c.name for c in source.columns]
     casts = ", ".join(f"{cast_expression(c, field_of[c.name])} as {c.name}" for c in source.columns)
     key = ", ".join(source.key)
@@ -328,7 +302,7 @@ def _validate_and_upsert(
     delivery_literal = f"date {sql_literal(delivery.isoformat())}"
     statement = f"""
         with checked as materialized (
-            select *, {line} as _physical_line, nullif(concat_ws('; ', {reasons}), '') as _reason
+            select *, {line} as _physical_line, {reason} as _reason
             from {STAGE}
         ),
         rejected as (

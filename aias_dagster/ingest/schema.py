@@ -39,6 +39,7 @@ create table if not exists raw.load_audit (
     loaded bigint not null,
     rejected bigint not null,
     extra_columns text[] not null default '{}',
+    physical_lines bigint,
     loaded_at timestamptz not null default now(),
     primary key (source, delivery_date)
 )
@@ -83,6 +84,8 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
     conn.execute(LOAD_REJECTS_DDL)  # type: ignore[arg-type]
     conn.execute("create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)")
     conn.execute(LOAD_AUDIT_DDL)  # type: ignore[arg-type]
+    # Audits written before physical lines were counted have none.
+    conn.execute("alter table raw.load_audit add column if not exists physical_lines bigint")
     if server_version(conn) < 160000:
         conn.execute(IS_VALID_INPUT_FALLBACK_DDL)  # type: ignore[arg-type]
 

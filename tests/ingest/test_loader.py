@@ -11,7 +11,8 @@ import pytest
 
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.landing import LandingError
-from aias_dagster.ingest.loader import classify_records, load_file
+from aias_dagster.ingest.loader import load_file
+from aias_dagster.ingest.records import RecordReader
 from aias_dagster.ingest.schema import ensure_raw_schema
 from tests.ingest.files import row, write_landing
 
@@ -207,7 +208,7 @@ def test_bytes_that_are_not_utf8_reject_only_their_row(conn: psycopg.Connection,
         handle.write(b"2026-03-01,GB\xff,1.2\n")
     result = load_file(conn, get_source("fx_rates"), path)
     assert (result.loaded, result.rejected) == (1, 1)
-    assert conn.execute("select line, reason from raw.load_rejects").fetchone() == (3, "row: not valid UTF-8")
+    assert conn.execute("select line, reason from raw.load_rejects").fetchone() == (3, "currency: not valid UTF-8")
 
 
 def test_a_crash_mid_load_leaves_nothing_behind(conn: psycopg.Connection, tmp_path: Path) -> None:
@@ -234,11 +235,13 @@ def test_gzip_files_load_like_plain_ones(conn: psycopg.Connection, tmp_path: Pat
 
 
 def test_structural_checks_name_the_line_where_each_record_starts() -> None:
-    lines = ["a,b\n", '1,"two\n', 'lines"\n', "3\n", "4,5,6\n", "7,8\n"]
-    classified = [(start, reason) for start, _, reason in classify_records(lines, expected_fields=2)]
+    lines = [b"a,b\n", b'1,"two\n', b'lines"\n', b"3\n", b"4,5,6\n", b"7,8\n"]
+    reader = RecordReader(lines, ["a", "b"], free_text=[1])
+    classified = [(record.line, record.reason) for record in reader]
     assert classified == [
         (2, None),
         (4, "row: wrong number of fields: expected 2, got 1"),
         (5, "row: wrong number of fields: expected 2, got 3"),
         (6, None),
     ]
+    assert reader.physical_lines == 6
