@@ -133,7 +133,8 @@ def reason_expression(column: Column, field: str, modern: bool) -> str:
     if column.kind is Kind.CHOICE:
         allowed = ", ".join(sql_literal(c) for c in column.choices)
         problem = f"{column.name}: not one of {', '.join(column.choices)}"
-        whens.append(f"when {value} not in ({allowed}) then {sql_literal(problem)} || {got}")
+        compared = f"lower(btrim({value}))" if column.fold_case else value
+        whens.append(f"when {compared} not in ({allowed}) then {sql_literal(problem)} || {got}")
     for condition, problem in _range_rules(column, value):
         whens.append(f"when {condition} then {sql_literal(f'{column.name}: {problem}')} || {got}")
     if len(whens) == 1 and not column.required:

@@ -75,6 +75,13 @@ def test_each_contract_rule_rejects_its_bad_row_while_good_rows_load(
     assert bad in raw_line
 
 
+def test_an_agent_category_is_compared_in_lower_case_as_staging_cleans_it(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    path = write_landing(tmp_path, "support_tickets", DAY, [row("support_tickets", 1, agent_category=" Billing")])
+    assert load_file(conn, get_source("support_tickets"), path).loaded == 1
+
+
 def test_empty_units_default_to_one(conn: psycopg.Connection, tmp_path: Path) -> None:
     path = write_landing(tmp_path, "api_requests", DAY, [row("api_requests", 1, units="")])
     load_file(conn, get_source("api_requests"), path)
