@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 from aias_dagster.ingest.contract import Source
 from aias_dagster.ingest.landing import LandingError, delivery_date_of, file_checksum, open_binary, reading
@@ -171,13 +170,44 @@ def load_file(
 
 
 def _forget_delivery(conn: psycopg.Connection, source: Source, delivery: date) -> None:
-    """Drop what an earlier delivery of the same day loaded, before its replacement loads."""
-    conn.execute(sql.SQL("delete from {} where _delivery_date = %s").format(_table(source)), (delivery,))
+    """Drop what an earlier delivery of the same day loaded, before its replacement loads.
+
+    Where that delivery held a key's current version, the newest version another delivery brought
+    becomes current again, so a key the replacement no longer carries keeps its earlier version, as it
+    would after a fresh load of the same files.
+    """
+    key = ", ".join(source.key)
+    lineage = "_delivery_date, _source_file, _source_line, _loaded_at"
+    columns = f"{', '.join(source.column_names)}, {lineage}"
+    join = " and ".join(f"h.{k} = gone.{k}" for k in source.key)
+    same = " and ".join(f"h.{k} = best.{k}" for k in (*source.key, "_delivery_date"))
+    conn.execute(f"delete from {source.history_table} where _delivery_date = %s", (delivery,))  # type: ignore[arg-type]
+    conn.execute(
+        f"""
+        with gone as (
+            delete from {source.table} where _delivery_date = %(day)s returning {key}
+        ),
+        best as (
+            select distinct on ({", ".join(f"h.{k}" for k in source.key)}) h.*
+            from {source.history_table} as h join gone on {join}
+            order by {", ".join(f"h.{k}" for k in source.key)}, {_newest_first(source)}
+        ),
+        promoted as (
+            delete from {source.history_table} as h using best where {same}
+            returning h.*
+        )
+        insert into {source.table} ({columns})
+        select {columns} from promoted
+        """,  # type: ignore[arg-type]
+        {"day": delivery},
+    )
     conn.execute("delete from raw.load_rejects where source = %s and delivery_date = %s", (source.name, delivery))
 
 
-def _table(source: Source) -> sql.Composable:
-    return sql.Identifier("raw", source.name)
+def _newest_first(source: Source) -> str:
+    """The loader's version order across deliveries (dbt's newest_version_first() mirrors it)."""
+    version = f"{source.version_column} desc, " if source.version_column else ""
+    return f"{version}_delivery_date desc"
 
 
 def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
@@ -270,6 +300,37 @@ def line_expression(source: Source, header: list[str], fields: list[str]) -> str
     )
 
 
+def _history_ctes(source: Source, delivery_literal: str, file_literal: str) -> str:
+    """CTEs that keep in the history table whichever of a key's two versions loses: the current row a
+    newer one of the file replaces, or the file's row an already current one outranks.
+
+    They read the statement's snapshot, so they see the current rows as they were before the upsert.
+    """
+    names = ", ".join(source.column_names)
+    lineage = "_delivery_date, _source_file, _source_line, _loaded_at"
+    join = " and ".join(f"n.{k} = t.{k}" for k in source.key)
+    if source.version_column:
+        v = source.version_column
+        newer = f"(n.{v} > t.{v} or (n.{v} = t.{v} and {delivery_literal} >= t._delivery_date))"
+    else:
+        newer = f"({delivery_literal} >= t._delivery_date)"
+    current = ", ".join(f"t.{c}" for c in source.column_names)
+    incoming = ", ".join(f"n.{c}" for c in source.column_names)
+    return f"""
+        displaced as (
+            insert into {source.history_table} ({names}, {lineage})
+            select {current}, t._delivery_date, t._source_file, t._source_line, t._loaded_at
+            from newest as n join {source.table} as t on {join} where {newer}
+            returning 1
+        ),
+        outranked as (
+            insert into {source.history_table} ({names}, {lineage})
+            select {incoming}, {delivery_literal}, {file_literal}, n._physical_line, now()
+            from newest as n join {source.table} as t on {join} where not {newer}
+            returning 1
+        ),"""
+
+
 def _validate_and_upsert(
     conn: psycopg.Connection,
     source: Source,
@@ -313,6 +374,7 @@ def _validate_and_upsert(
             returning 1
         ),
         newest as ({{newest}}),
+        {{history}}
         upserted as (
             insert into {source.table} as t ({", ".join(names)}, _delivery_date, _source_file, _source_line)
             select {", ".join(names)}, {delivery_literal}, {file_literal}, _physical_line from newest
@@ -327,15 +389,17 @@ def _validate_and_upsert(
     typed = f"select {casts}, _physical_line from checked where _reason is null"
     newest_by_key = f"select distinct on ({key}) * from ({typed}) as typed order by {key}, {version}_physical_line desc"
     upsert = f"on conflict ({key}) do update set {updates}, _loaded_at = now() where {newer}"
+    history = _history_ctes(source, delivery_literal, file_literal)
     # Cheapest first, since most files are new keys, each once: a plain insert. A key loaded
     # before makes it an upsert; a key repeated within the file makes it sort for the newest line.
-    attempts = [("", typed), (upsert, typed), (upsert, newest_by_key)]
+    attempts = [("", typed, ""), (upsert, typed, history), (upsert, newest_by_key, history)]
     conn.execute("set local work_mem = '64MB'")
     row = None
-    for on_conflict, newest in attempts:
+    for on_conflict, newest, kept in attempts:
         try:
             with conn.transaction():
                 query = statement.replace("{newest}", newest).replace("{on_conflict}", on_conflict)
+                query = query.replace("{history}", kept)
                 row = conn.execute(query).fetchone()  # type: ignore[arg-type]
             break
         except (psycopg.errors.UniqueViolation, psycopg.errors.CardinalityViolation):

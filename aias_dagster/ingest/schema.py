@@ -60,11 +60,25 @@ $$
 
 
 def raw_table_ddl(source: Source) -> str:
+    """raw.<source>: the current version of each key, the one the dbt staging models read."""
+    return _versions_ddl(source.table, source, source.key)
+
+
+def history_table_ddl(source: Source) -> str:
+    """raw.<source>__history: every other delivered version, one per key and delivery day.
+
+    With the current table it holds every file's newest version of each key, so when a redelivery
+    drops a key's current version, the version an earlier delivery brought becomes current again:
+    what raw holds does not depend on the order files were loaded in.
+    """
+    return _versions_ddl(source.history_table, source, (*source.key, "_delivery_date"))
+
+
+def _versions_ddl(table: str, source: Source, key: tuple[str, ...]) -> str:
     columns = [f"    {c.name} {c.pg_type}" for c in source.columns]
     columns += [f"    {name} {spec}" for name, spec in LINEAGE_COLUMNS]
-    key = ", ".join(source.key)
-    body = ",\n".join([*columns, f"    primary key ({key})"])
-    return f"create table if not exists {source.table} (\n{body}\n)"
+    body = ",\n".join([*columns, f"    primary key ({', '.join(key)})"])
+    return f"create table if not exists {table} (\n{body}\n)"
 
 
 def ensure_raw_schema(conn: psycopg.Connection) -> None:
@@ -80,6 +94,11 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
         conn.execute(
             f"create index if not exists {source.name}__delivery_idx "  # type: ignore[arg-type]
             f"on {source.table} (_delivery_date)"
+        )
+        conn.execute(history_table_ddl(source))  # type: ignore[arg-type]
+        conn.execute(
+            f"create index if not exists {source.name}__history__delivery_idx "  # type: ignore[arg-type]
+            f"on {source.history_table} (_delivery_date)"
         )
     conn.execute(LOAD_REJECTS_DDL)  # type: ignore[arg-type]
     conn.execute("create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)")

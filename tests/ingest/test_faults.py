@@ -181,3 +181,60 @@ def test_a_file_that_cannot_be_loaded_does_not_stop_the_other_days(conn: psycopg
     assert "\n" not in str(raised.value)
     assert raised.value.report.loaded == 1
     assert conn.execute("select rate_date from raw.fx_rates").fetchall() == [(date(2026, 3, 2),)]
+
+
+def test_a_redelivery_without_a_key_keeps_the_version_an_earlier_delivery_brought(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    # Redelivering 11-25 without C1 deleted C1, which 11-21 still held: raw depended on the load history.
+    source = get_source("customers")
+    first, second = date(2025, 11, 21), date(2025, 11, 25)
+    older = row("customers", 1, company_name="Acme", updated_at="2025-11-21T09:00:00Z")
+    newer = row("customers", 1, company_name="Acme Group", updated_at="2025-11-25T09:00:00Z")
+    load_file(conn, source, write_landing(tmp_path, "customers", first, [older, row("customers", 2)]))
+    load_file(conn, source, write_landing(tmp_path, "customers", second, [newer, row("customers", 3)]))
+    assert conn.execute("select company_name from raw.customers where customer_id = 'C1-1'").fetchone() == (
+        "Acme Group",
+    )
+
+    redelivered = load_file(conn, source, write_landing(tmp_path, "customers", second, [row("customers", 3)]))
+
+    assert redelivered.replaced_delivery
+    current = conn.execute(
+        "select customer_id, company_name, _delivery_date, _source_line from raw.customers order by 1"
+    ).fetchall()
+    assert current == [("C1-1", "Acme", first, 2), ("C1-2", "Acme", first, 3), ("C1-3", "Acme", second, 2)]
+    assert conn.execute("select count(*) from raw.customers__history").fetchone() == (0,)
+
+    # The same files loaded afresh, in the other order, give the same current rows.
+    conn.execute("drop schema raw cascade")
+    conn.commit()
+    load_file(conn, source, write_landing(tmp_path, "customers", second, [row("customers", 3)]))
+    load_file(conn, source, write_landing(tmp_path, "customers", first, [older, row("customers", 2)]))
+    fresh = conn.execute(
+        "select customer_id, company_name, _delivery_date, _source_line from raw.customers order by 1"
+    ).fetchall()
+    assert fresh == current
+
+
+def test_an_older_version_delivered_later_is_kept_and_comes_back_when_the_newer_one_is_withdrawn(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    # Every delivered version is kept: the one that lost (older updated_at) waits in the history table.
+    source = get_source("customers")
+    newer = row("customers", 1, company_name="New", updated_at="2026-03-05T00:00:00Z")
+    older = row("customers", 1, company_name="Old", updated_at="2026-03-01T00:00:00Z")
+    load_file(conn, source, write_landing(tmp_path, "customers", date(2026, 3, 5), [newer]))
+    load_file(conn, source, write_landing(tmp_path, "customers", date(2026, 3, 6), [older]))
+    assert conn.execute("select company_name from raw.customers").fetchall() == [("New",)]
+    assert conn.execute("select company_name, _delivery_date from raw.customers__history").fetchall() == [
+        ("Old", date(2026, 3, 6))
+    ]
+
+    load_file(conn, source, write_landing(tmp_path, "customers", date(2026, 3, 5), [row("customers", 2)]))
+
+    assert conn.execute("select customer_id, company_name from raw.customers order by 1").fetchall() == [
+        ("C1-1", "Old"),
+        ("C1-2", "Acme"),
+    ]
+    assert conn.execute("select count(*) from raw.customers__history").fetchone() == (0,)
