@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install prepare demo test lint format ui bench clean
+.PHONY: install prepare demo test lint format ui bench fuzz clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
@@ -40,6 +40,11 @@ ui: prepare
 
 bench: prepare
 	$(BIN)/python -m aias_dagster.bench
+
+# The loader's property test with many more damaged files than the suite runs; figures: docs/loader_fuzzing.md.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	AIAS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/ingest/test_fuzz.py -q --hypothesis-show-statistics
 
 clean:
 	rm -rf target logs dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
