@@ -14,6 +14,7 @@ from aias_dagster.ingest.landing import LandingError
 from aias_dagster.ingest.loader import load_file
 from aias_dagster.ingest.records import RecordReader
 from aias_dagster.ingest.schema import ensure_raw_schema
+from aias_dagster.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing
 
 DAY = date(2026, 3, 1)
@@ -252,3 +253,19 @@ def test_structural_checks_name_the_line_where_each_record_starts() -> None:
         (6, None),
     ]
     assert reader.physical_lines == 6
+
+
+def test_the_schema_check_takes_no_lock_a_running_load_holds(database: ConnectionSettings) -> None:
+    # `create index if not exists` took a share lock on every raw table: it waited for any running load
+    # while holding the DDL lock, and deadlocked with a load that held raw.load_rejects.
+    with psycopg.connect(database.url) as loading, psycopg.connect(database.url) as checking:
+        with loading.transaction():
+            ensure_raw_schema(loading)
+        loading.execute(
+            "insert into raw.load_rejects (source, delivery_date, file, line, reason) values ('x', now(), 'f', 1, 'r')"
+        )
+        loading.execute("delete from raw.customers")  # the load holds its table and the rejects
+        checking.execute("set lock_timeout = '1s'")
+        with checking.transaction():
+            ensure_raw_schema(checking)
+        loading.rollback()
