@@ -50,7 +50,7 @@ class Column:
     minimum_exclusive: bool = False
     maximum: Decimal | None = None
     default: str | None = None  # used when the field is empty
-    free_text: bool = False  # may hold quoted newlines, so it shifts physical line numbers
+    free_text: bool = False  # may hold quoted line breaks; in any other column one is taken for a stray quote
     fold_case: bool = False  # a choice compared trimmed and in lower case, as staging cleans it
 
     @property

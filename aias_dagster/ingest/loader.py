@@ -284,22 +284,6 @@ def _stage_strictly(conn: psycopg.Connection, source: Source, path: Path, header
     return reader.physical_lines
 
 
-def line_expression(source: Source, header: list[str], fields: list[str]) -> str:
-    """Physical line of each staged record. Quoted newlines in free-text fields push later lines down."""
-    free_text = [
-        f
-        for name, f in zip(header, fields, strict=True)
-        if name in source.column_names and source.column(name).free_text
-    ]
-    if not free_text:
-        return "_ordinal + 1"
-    newlines = " + ".join(f"coalesce(length({f}) - length(replace({f}, E'\\n', '')), 0)" for f in free_text)
-    return (
-        f"_ordinal + 1 + coalesce(sum({newlines}) over (order by _ordinal rows between "
-        f"unbounded preceding and 1 preceding), 0)"
-    )
-
-
 def _history_ctes(source: Source, delivery_literal: str, file_literal: str) -> str:
     """CTEs that keep in the history table whichever of a key's two versions loses: the current row a
     newer one of the file replaces, or the file's row an already current one outranks.
@@ -345,7 +329,7 @@ def _validate_and_upsert(
     field_of = dict(zip(header, fields, strict=True))
     reasons = ", ".join(reason_expression(c, field_of[c.name], modern) for c in source.columns)
     raw_line = "_raw" if strict else " || ',' || ".join(csv_field_expression(f) for f in fields)
-    line = "_line" if strict else line_expression(source, header, fields)
+    line = "_line" if strict else "_ordinal + 1"  # COPY's reading is kept only at one record per line
     reason = f"nullif(concat_ws('; ', {reasons}), '')"
     if strict:
         reason = f"coalesce(_structural, {reason})"
