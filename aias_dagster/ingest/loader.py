@@ -238,13 +238,18 @@ def _copy_into_stage(
             rows, physical_lines = _copy_counting_lines(
                 conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path
             )
-        if rows + 1 == physical_lines:
-            return physical_lines, False
-        log.info("%s: %d lines hold %d records; reading it strictly, record by record", path, physical_lines, rows)
-        conn.execute(f"truncate {STAGE}")  # type: ignore[arg-type]
+            if rows + 1 != physical_lines:
+                raise _NotOneRecordPerLine(f"{physical_lines} lines hold {rows} records")
+        return physical_lines, False
+    except _NotOneRecordPerLine as exc:  # the savepoint's rollback has emptied the stage
+        log.info("%s: %s; reading it strictly, record by record", path, exc)
     except psycopg.errors.DataError as exc:
         log.info("%s: COPY could not parse it (%s); reading it record by record", path, exc.diag.message_primary)
     return _stage_strictly(conn, source, path, header, fields), True
+
+
+class _NotOneRecordPerLine(Exception):
+    """COPY's reading differs from one record per physical line: the strict reader decides."""
 
 
 def _copy_counting_lines(conn: psycopg.Connection, statement: str, path: Path) -> tuple[int, int]:
