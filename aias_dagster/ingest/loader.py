@@ -106,7 +106,8 @@ def load_file(
     delivery = delivery_date_of(path)
     header = read_header(path)
     extra = check_header(source, path, header)
-    checksum = file_checksum(path)
+    with reading(path):
+        checksum = file_checksum(path)
     with conn.transaction():
         if ensure_schema:
             ensure_raw_schema(conn)

@@ -238,3 +238,14 @@ def test_an_older_version_delivered_later_is_kept_and_comes_back_when_the_newer_
         ("C1-2", "Acme"),
     ]
     assert conn.execute("select count(*) from raw.customers__history").fetchone() == (0,)
+
+
+def test_a_delivery_that_is_not_a_readable_file_fails_with_one_line_naming_it(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    # Every read of a delivery (its header, its checksum, its records) turns a failure into one line naming it.
+    path = tmp_path / "fx_rates" / "2026-03-01.csv"
+    path.mkdir(parents=True)
+    with pytest.raises(LandingError) as raised:
+        load_file(conn, get_source("fx_rates"), path)
+    assert str(raised.value).startswith(f"{path}: cannot be read") and "\n" not in str(raised.value)
