@@ -249,3 +249,22 @@ def test_a_delivery_that_is_not_a_readable_file_fails_with_one_line_naming_it(
     with pytest.raises(LandingError) as raised:
         load_file(conn, get_source("fx_rates"), path)
     assert str(raised.value).startswith(f"{path}: cannot be read") and "\n" not in str(raised.value)
+
+
+def test_a_redelivery_brings_back_the_earlier_day_of_a_key_without_updated_at(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    # The same loss for a source whose newer delivery wins, with a key of three columns.
+    source = get_source("marketing_spend")
+    spend = row("marketing_spend", amount="10")
+    load_file(conn, source, write_landing(tmp_path, "marketing_spend", date(2026, 3, 2), [spend]))
+    later = write_landing(tmp_path, "marketing_spend", date(2026, 3, 5), [{**spend, "amount": "12.34"}])
+    load_file(conn, source, later)
+    assert conn.execute("select amount::text from raw.marketing_spend").fetchall() == [("12.34",)]
+
+    other = {**spend, "campaign_id": "other"}
+    load_file(conn, source, write_landing(tmp_path, "marketing_spend", date(2026, 3, 5), [other]))
+
+    assert conn.execute(
+        "select campaign_id, amount::text, _delivery_date from raw.marketing_spend order by 1"
+    ).fetchall() == [("other", "10", date(2026, 3, 5)), ("ps_brand-1", "10", date(2026, 3, 2))]
