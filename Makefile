@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install prepare demo test lint format ui docs bench contract clean
+.PHONY: install prepare demo test lint format ui docs bench fuzz contract clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
@@ -48,6 +48,11 @@ bench: prepare
 # docs/data_contract.md's per-source reference, rewritten from aias_dagster/ingest/contract.py.
 contract: install
 	$(BIN)/python -m aias_dagster.ingest.contract_doc --write
+
+# The loader's property test with many more damaged files than the suite runs; figures: docs/loader_fuzzing.md.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	AIAS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/ingest/test_fuzz.py -q --hypothesis-show-statistics
 
 clean:
 	rm -rf target logs dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ from typing import Any
 import dagster as dg
 
 from aias_dagster.ingest.contract import SOURCES, Source
-from aias_dagster.ingest.window import WindowReport, load_days
+from aias_dagster.ingest.window import WindowLoadError, WindowReport, load_days
 from aias_dagster.platform.cadence import DAILY, cadence_tags
 from aias_dagster.platform.freshness import DAILY_FRESHNESS
 from aias_dagster.platform.loops import INGEST
@@ -20,10 +20,13 @@ def report_metadata(report: WindowReport) -> dict[str, Any]:
         "rows_loaded": report.loaded,
         "rows_rejected": report.rejected,
         "lines_read": report.lines,
+        "physical_lines_read": report.physical_lines,
         "files_loaded": report.files_loaded,
         "files_unchanged": report.files_unchanged,
         "missing_days": ", ".join(d.isoformat() for d in report.missing_days) or "none",
         "extra_columns_ignored": ", ".join(report.extra_columns) or "none",
+        "ignored_files": "; ".join(f"{name} ({why})" for name, why in report.ignored_files) or "none",
+        "failed_files": "\n".join(report.failed_files) or "none",
         "rejects": dg.MetadataValue.md(report.rejects_markdown()),
     }
 
@@ -54,12 +57,18 @@ def build_loader_asset(source: Source, partitions: dg.DailyPartitionsDefinition)
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
     ) -> dg.MaterializeResult:
         days = window_days(context.partition_time_window)
-        with retry_transient(context), warehouse.connect() as conn:
-            report = load_days(conn, source, landing.directory(), days)
+        try:
+            with retry_transient(context), warehouse.connect() as conn:
+                report = load_days(conn, source, landing.directory(), days)
+        except WindowLoadError as exc:
+            # The files that could be loaded were; the step fails so that the bad ones are seen and fixed.
+            raise dg.Failure(description=str(exc), metadata=report_metadata(exc.report)) from exc
         context.log.info(
             f"{source.name}: {report.loaded} rows loaded, {report.rejected} rejected "
             f"from {report.files_loaded} files ({report.files_unchanged} unchanged)"
         )
+        for name, why in report.ignored_files:
+            context.log.warning(f"{source.name}: ignored {name}: {why}")
         if report.missing_days:
             context.log.warning(f"{source.name}: no file for {', '.join(map(str, report.missing_days))}")
         return dg.MaterializeResult(metadata=report_metadata(report))

@@ -51,7 +51,8 @@ class Column:
     minimum_exclusive: bool = False
     maximum: Decimal | None = None
     default: str | None = None  # used when the field is empty
-    free_text: bool = False  # may hold quoted newlines, so it shifts physical line numbers
+    free_text: bool = False  # may hold quoted line breaks; in any other column one is taken for a stray quote
+    fold_case: bool = False  # a choice compared trimmed and in lower case, as staging cleans it
 
     @property
     def pg_type(self) -> str:
@@ -78,6 +79,11 @@ class Source:
     def table(self) -> str:
         return f"raw.{self.name}"
 
+    @property
+    def history_table(self) -> str:
+        """Every delivered version of a key that is not the current one (the current one is in `table`)."""
+        return f"raw.{self.name}__history"
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:
@@ -89,11 +95,24 @@ def _ts(name: str, required: bool = True) -> Column:
     return Column(name, Kind.TIMESTAMP, required=required)
 
 
-def _choice(name: str, *choices: str, required: bool = True) -> Column:
-    return Column(name, Kind.CHOICE, required=required, choices=choices)
+def _choice(name: str, *choices: str, required: bool = True, fold_case: bool = False) -> Column:
+    return Column(name, Kind.CHOICE, required=required, choices=choices, fold_case=fold_case)
 
 
 ZERO = Decimal(0)
+
+# The support loop's ticket taxonomy, as the contract names it: an agent's category is one of these.
+TICKET_CATEGORIES: tuple[str, ...] = (
+    "billing",
+    "login_access",
+    "api_errors",
+    "performance",
+    "bug_report",
+    "feature_request",
+    "account_management",
+    "data_export",
+    "how_to",
+)
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -206,7 +225,8 @@ SOURCES: tuple[Source, ...] = (
             _ts("solved_at", required=False),
             Column("reopened_count", Kind.INTEGER, minimum=ZERO),
             Column("csat_score", Kind.INTEGER, required=False, minimum=Decimal(1), maximum=Decimal(5)),
-            Column("agent_category", required=False),
+            # Agents type or pick it: `Billing` is billing (staging lower-cases it), `space_lasers` is no category.
+            _choice("agent_category", *TICKET_CATEGORIES, required=False, fold_case=True),
             Column("request_id", required=False),
             _ts("updated_at"),
         ),

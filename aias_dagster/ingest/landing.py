@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -24,7 +25,7 @@ def reading(path: Path) -> Iterator[None]:
     """Turn a failed read (missing file, cut-off or corrupt gzip) into a LandingError naming the file."""
     try:
         yield
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise LandingError(f"{path}: cannot be read ({exc}); nothing of it was loaded") from exc
 
 
@@ -38,16 +39,44 @@ def landing_file(landing_dir: Path, source: str, day: date) -> Path | None:
 
 
 def delivery_days(landing_dir: Path, source: str) -> list[date]:
-    """The days for which a file of source was delivered, oldest first."""
+    """The days for which a file of source was delivered, oldest first (see ignored_files for the rest)."""
     folder = landing_dir / source
     if not folder.is_dir():
         return []
     days = set()
     for path in folder.iterdir():
-        match = FILE_PATTERN.match(path.name)
-        if match:
-            days.add(date.fromisoformat(match.group(1)))
+        day = _day_of(path.name)
+        if isinstance(day, date):
+            days.add(day)
     return sorted(days)
+
+
+def ignored_files(landing_dir: Path, source: str) -> list[tuple[str, str]]:
+    """(file name, why) for every entry of a source's folder that is not a delivery and so is never loaded.
+
+    A file named `2026-10-04; drop table raw.api_requests.csv` or `2026-02-30.csv` would otherwise be
+    skipped without a word: the load summary lists them.
+    """
+    folder = landing_dir / source
+    if not folder.is_dir():
+        return []
+    ignored = []
+    for path in sorted(folder.iterdir()):
+        day = _day_of(path.name)
+        if not isinstance(day, date):
+            ignored.append((path.name, "a directory" if path.is_dir() else day))
+    return ignored
+
+
+def _day_of(name: str) -> date | str:
+    """The delivery day a file name stands for, or why it stands for none."""
+    match = FILE_PATTERN.match(name)
+    if not match:
+        return "not named YYYY-MM-DD.csv or YYYY-MM-DD.csv.gz"
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        return f"{match.group(1)} is not a calendar date"
 
 
 def delivery_date_of(path: Path) -> date:

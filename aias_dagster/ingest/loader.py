@@ -6,19 +6,16 @@ all. Lines in = rows loaded + rows rejected, always; a reject keeps its file, li
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 from aias_dagster.ingest.contract import Source
 from aias_dagster.ingest.landing import LandingError, delivery_date_of, file_checksum, open_binary, reading
+from aias_dagster.ingest.records import RecordReader, split_fields
 from aias_dagster.ingest.schema import ensure_raw_schema, server_version
 from aias_dagster.ingest.validation import (
     cast_expression,
@@ -49,20 +46,32 @@ class LoadResult:
     extra_columns: tuple[str, ...] = ()
     structural_fallback: bool = False
     replaced_delivery: bool = False
+    physical_lines: int = 0  # lines of the file, header included; more than lines + 1 when records span lines
     sample_rejects: tuple[tuple[int, str], ...] = field(default=())
 
 
 def read_header(path: Path) -> list[str]:
-    """The header row's column names, stripped. An empty or undecodable header is a LandingError."""
+    """The header row's column names, stripped. A header that cannot be read is a LandingError naming the file."""
     with reading(path), open_binary(path) as handle:
         first = handle.readline()
+    line = first[:-2] if first.endswith(b"\r\n") else first[:-1] if first.endswith(b"\n") else first
+    if b"\r" in line:
+        raise LandingError(
+            f"{path}, line 1: a carriage return (CR) that does not end a line; lines must end in LF or CRLF "
+            f"(CR-only line ends come from old Mac tools)"
+        )
     try:
-        text = first.decode("utf-8-sig")
+        text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LandingError(f"{path}, line 1: the header is not valid UTF-8") from None
     if not text.strip():
         raise LandingError(f"{path}, line 1: the file has no header row")
-    return [name.strip() for name in next(csv.reader([text]))]
+    if "\x00" in text:
+        raise LandingError(f"{path}, line 1: the header contains a NUL byte (0x00)")
+    names, error = split_fields(text)
+    if error:
+        raise LandingError(f"{path}, line 1 (the header): {error}")
+    return [name.strip() for name in names]
 
 
 def check_header(source: Source, path: Path, header: list[str]) -> tuple[str, ...]:
@@ -98,14 +107,16 @@ def load_file(
     delivery = delivery_date_of(path)
     header = read_header(path)
     extra = check_header(source, path, header)
-    checksum = file_checksum(path)
+    with reading(path):
+        checksum = file_checksum(path)
     with conn.transaction():
         act_as(conn, ROLES.loader)  # raw is written by the loader role (platform/roles.py)
         if ensure_schema:
             ensure_raw_schema(conn)
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"aias.load.{source.name}",))
         previous = conn.execute(
-            "select checksum, lines, loaded, rejected from raw.load_audit where source = %s and delivery_date = %s",
+            "select checksum, lines, loaded, rejected, physical_lines from raw.load_audit "
+            "where source = %s and delivery_date = %s",
             (source.name, delivery),
         ).fetchone()
         if previous and previous[0] == checksum:
@@ -118,27 +129,28 @@ def load_file(
                 previous[3],
                 skipped=True,
                 extra_columns=extra,
+                physical_lines=previous[4] or 0,
             )
         if previous:
             _forget_delivery(conn, source, delivery)
         fields = [f"f{i}" for i in range(len(header))]
         _create_stage(conn, fields)
-        structural = _copy_into_stage(conn, source, path, header, fields, file_name, delivery)
-        counts = _validate_and_upsert(conn, source, header, fields, file_name, delivery, structural is not None)
-        structural_rejects = structural or 0
-        lines, loaded, rejected, changed = counts
-        lines += structural_rejects
-        rejected += structural_rejects
+        physical_lines, strict = _copy_into_stage(conn, source, path, header, fields)
+        lines, loaded, rejected, changed = _validate_and_upsert(
+            conn, source, header, fields, file_name, delivery, strict
+        )
         conn.execute(
             """
-            insert into raw.load_audit (source, delivery_date, file, checksum, lines, loaded, rejected, extra_columns)
-            values (%s, %s, %s, %s, %s, %s, %s, %s)
+            insert into raw.load_audit
+                (source, delivery_date, file, checksum, lines, loaded, rejected, extra_columns, physical_lines)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
             on conflict (source, delivery_date) do update set
                 file = excluded.file, checksum = excluded.checksum, lines = excluded.lines,
                 loaded = excluded.loaded, rejected = excluded.rejected,
-                extra_columns = excluded.extra_columns, loaded_at = now()
+                extra_columns = excluded.extra_columns, physical_lines = excluded.physical_lines,
+                loaded_at = now()
             """,
-            (source.name, delivery, file_name, checksum, lines, loaded, rejected, list(extra)),
+            (source.name, delivery, file_name, checksum, lines, loaded, rejected, list(extra), physical_lines),
         )
         samples = conn.execute(
             "select line, reason from raw.load_rejects where source = %s and delivery_date = %s order by line limit 5",
@@ -153,20 +165,52 @@ def load_file(
         rejected=rejected,
         changed=changed,
         extra_columns=extra,
-        structural_fallback=structural is not None,
+        structural_fallback=strict,
         replaced_delivery=previous is not None,
+        physical_lines=physical_lines,
         sample_rejects=tuple((int(line), str(reason)) for line, reason in samples),
     )
 
 
 def _forget_delivery(conn: psycopg.Connection, source: Source, delivery: date) -> None:
-    """Drop what an earlier delivery of the same day loaded, before its replacement loads."""
-    conn.execute(sql.SQL("delete from {} where _delivery_date = %s").format(_table(source)), (delivery,))
+    """Drop what an earlier delivery of the same day loaded, before its replacement loads.
+
+    Where that delivery held a key's current version, the newest version another delivery brought
+    becomes current again, so a key the replacement no longer carries keeps its earlier version, as it
+    would after a fresh load of the same files.
+    """
+    key = ", ".join(source.key)
+    lineage = "_delivery_date, _source_file, _source_line, _loaded_at"
+    columns = f"{', '.join(source.column_names)}, {lineage}"
+    join = " and ".join(f"h.{k} = gone.{k}" for k in source.key)
+    same = " and ".join(f"h.{k} = best.{k}" for k in (*source.key, "_delivery_date"))
+    conn.execute(f"delete from {source.history_table} where _delivery_date = %s", (delivery,))  # type: ignore[arg-type]
+    conn.execute(
+        f"""
+        with gone as (
+            delete from {source.table} where _delivery_date = %(day)s returning {key}
+        ),
+        best as (
+            select distinct on ({", ".join(f"h.{k}" for k in source.key)}) h.*
+            from {source.history_table} as h join gone on {join}
+            order by {", ".join(f"h.{k}" for k in source.key)}, {_newest_first(source)}
+        ),
+        promoted as (
+            delete from {source.history_table} as h using best where {same}
+            returning h.*
+        )
+        insert into {source.table} ({columns})
+        select {columns} from promoted
+        """,  # type: ignore[arg-type]
+        {"day": delivery},
+    )
     conn.execute("delete from raw.load_rejects where source = %s and delivery_date = %s", (source.name, delivery))
 
 
-def _table(source: Source) -> sql.Composable:
-    return sql.Identifier("raw", source.name)
+def _newest_first(source: Source) -> str:
+    """The loader's version order across deliveries (dbt's newest_version_first() mirrors it)."""
+    version = f"{source.version_column} desc, " if source.version_column else ""
+    return f"{version}_delivery_date desc"
 
 
 def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
@@ -175,130 +219,108 @@ def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
     conn.execute(f"drop table if exists {STAGE}")  # type: ignore[arg-type]
     conn.execute(
         f"create temp table {STAGE} (_ordinal bigint generated always as identity, "  # type: ignore[arg-type]
-        f"_line bigint, _raw text, {columns}) on commit drop"
+        f"_line bigint, _raw text, _structural text, {columns}) on commit drop"
     )
 
 
 def _copy_into_stage(
-    conn: psycopg.Connection,
-    source: Source,
-    path: Path,
-    header: list[str],
-    fields: list[str],
-    file_name: str,
-    delivery: date,
-) -> int | None:
-    """COPY the file into the stage. Returns None on the fast path, else the structural reject count.
+    conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str]
+) -> tuple[int, bool]:
+    """Stage the file's records; return its physical lines and whether the strict reader staged them.
 
-    The fast path hands the bytes straight to COPY. A file COPY cannot parse (a row with the
-    wrong number of fields, bytes that are not UTF-8) is re-read in Python, which rejects just the
-    broken records and stages the rest.
+    The fast path hands the bytes straight to COPY and counts the file's lines on the way (C code,
+    no work per row). COPY's reading is kept only when it gave one record per line after the header.
+    Otherwise the strict reader (ingest/records.py) stages the file instead: a record that spans
+    lines, where COPY's lenient quoting may have merged records; a line holding only `\\.`, where
+    Postgres 15-17 stop reading; and a file COPY cannot parse at all (a wrong number of fields, bytes
+    that are not UTF-8, a NUL byte).
     """
     columns = ", ".join(fields)
     try:
         with reading(path), conn.transaction():
-            copy_file(conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path)
-        return None
+            rows, physical_lines = _copy_counting_lines(
+                conn, f"copy {STAGE} ({columns}) from stdin (format csv, header true)", path
+            )
+            if rows + 1 != physical_lines:
+                raise _NotOneRecordPerLine(f"{physical_lines} lines hold {rows} records")
+        return physical_lines, False
+    except _NotOneRecordPerLine as exc:  # the savepoint's rollback has emptied the stage
+        log.info("%s: %s; reading it strictly, record by record", path, exc)
     except psycopg.errors.DataError as exc:
-        log.info(
-            "%s: COPY could not parse the file (%s); re-reading it record by record",
-            path,
-            exc.diag.message_primary,
-        )
-    return _copy_record_by_record(conn, source, path, header, fields, file_name, delivery)
+        log.info("%s: COPY could not parse it (%s); reading it record by record", path, exc.diag.message_primary)
+    return _stage_strictly(conn, source, path, header, fields), True
+
+
+class _NotOneRecordPerLine(Exception):
+    """COPY's reading differs from one record per physical line: the strict reader decides."""
+
+
+def _copy_counting_lines(conn: psycopg.Connection, statement: str, path: Path) -> tuple[int, int]:
+    """copy_file that also counts the file's physical lines (a last line without LF counts too)."""
+    newlines, last = 0, b"\n"
+    with conn.cursor() as cur:
+        with cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
+            while chunk := handle.read(COPY_CHUNK_BYTES):
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
+                copy.write(chunk)
+        return cur.rowcount, newlines + (last != b"\n")
 
 
 def copy_file(conn: psycopg.Connection, statement: str, path: Path) -> int:
     """Stream a file's bytes into COPY FROM STDIN in fixed-size chunks: memory stays flat. Returns rows."""
-    with conn.cursor() as cur:
-        with cur.copy(statement) as copy, open_binary(path) as handle:  # type: ignore[arg-type]
-            while chunk := handle.read(COPY_CHUNK_BYTES):
-                copy.write(chunk)
-        return cur.rowcount
+    return _copy_counting_lines(conn, statement, path)[0]
 
 
-def classify_records(lines: Iterable[str], expected_fields: int) -> Iterator[tuple[int, list[str], str | None]]:
-    """(first physical line, fields, reason or None) for each CSV record after the header.
-
-    Pure, so the structural rules are tested without a database. A quoting error makes the rest
-    of the file unreadable: it is reported once, at the line where it starts.
-    """
-    reader = csv.reader(lines)
-    line = 1
-    try:
-        next(reader, None)
-        line = reader.line_num + 1
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if len(record) != expected_fields:
-                yield start, record, f"row: wrong number of fields: expected {expected_fields}, got {len(record)}"
-            elif any(_has_invalid_utf8(value) for value in record):
-                yield start, record, "row: not valid UTF-8"
-            else:
-                yield start, record, None
-    except csv.Error as exc:
-        yield line, [], f"row: unreadable CSV from here to the end of the file ({exc})"
-
-
-def _copy_record_by_record(
-    conn: psycopg.Connection,
-    source: Source,
-    path: Path,
-    header: list[str],
-    fields: list[str],
-    file_name: str,
-    delivery: date,
-) -> int:
-    rejects: list[tuple[int, str, str]] = []
-    columns = ", ".join(["_line", "_raw", *fields])
+def _stage_strictly(conn: psycopg.Connection, source: Source, path: Path, header: list[str], fields: list[str]) -> int:
+    """Stage every record the strict reader finds; a malformed one is staged with its reason. Returns lines."""
+    free_text = [i for i, name in enumerate(header) if name in source.column_names and source.column(name).free_text]
+    columns = ", ".join(["_line", "_raw", "_structural", *fields])
+    nothing = [None] * len(fields)
     with (
         reading(path),
         conn.cursor() as cur,
         cur.copy(f"copy {STAGE} ({columns}) from stdin") as copy,  # type: ignore[arg-type]
         open_binary(path) as binary,
     ):
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
-        for start, record, reason in classify_records(text, len(header)):
-            if reason is None:
-                copy.write_row([start, _csv_line(record), *record])
+        reader = RecordReader(binary, header, free_text)
+        for record in reader:
+            if record.reason is None:
+                copy.write_row([record.line, record.raw, None, *record.fields])
             else:
-                rejects.append((start, _csv_line(record), reason))
-    if rejects:
-        with (
-            conn.cursor() as cur,
-            cur.copy("copy raw.load_rejects (source, delivery_date, file, line, raw_line, reason) from stdin") as copy,
-        ):
-            for start, raw, reason in rejects:
-                copy.write_row([source.name, delivery, file_name, start, raw, reason])
-    return len(rejects)
+                copy.write_row([record.line, record.raw, record.reason, *nothing])
+    return reader.physical_lines
 
 
-def _has_invalid_utf8(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
+def _history_ctes(source: Source, delivery_literal: str, file_literal: str) -> str:
+    """CTEs that keep in the history table whichever of a key's two versions loses: the current row a
+    newer one of the file replaces, or the file's row an already current one outranks.
 
-
-def _csv_line(record: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(
-        [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for value in record]
-    )
-    return buffer.getvalue()
-
-
-def line_expression(source: Source, header: list[str], fields: list[str]) -> str:
-    """Physical line of each staged record. Quoted newlines in free-text fields push later lines down."""
-    free_text = [
-        f
-        for name, f in zip(header, fields, strict=True)
-        if name in source.column_names and source.column(name).free_text
-    ]
-    if not free_text:
-        return "_ordinal + 1"
-    newlines = " + ".join(f"coalesce(length({f}) - length(replace({f}, E'\\n', '')), 0)" for f in free_text)
-    return (
-        f"_ordinal + 1 + coalesce(sum({newlines}) over (order by _ordinal rows between "
-        f"unbounded preceding and 1 preceding), 0)"
-    )
+    They read the statement's snapshot, so they see the current rows as they were before the upsert.
+    """
+    names = ", ".join(source.column_names)
+    lineage = "_delivery_date, _source_file, _source_line, _loaded_at"
+    join = " and ".join(f"n.{k} = t.{k}" for k in source.key)
+    if source.version_column:
+        v = source.version_column
+        newer = f"(n.{v} > t.{v} or (n.{v} = t.{v} and {delivery_literal} >= t._delivery_date))"
+    else:
+        newer = f"({delivery_literal} >= t._delivery_date)"
+    current = ", ".join(f"t.{c}" for c in source.column_names)
+    incoming = ", ".join(f"n.{c}" for c in source.column_names)
+    return f"""
+        displaced as (
+            insert into {source.history_table} ({names}, {lineage})
+            select {current}, t._delivery_date, t._source_file, t._source_line, t._loaded_at
+            from newest as n join {source.table} as t on {join} where {newer}
+            returning 1
+        ),
+        outranked as (
+            insert into {source.history_table} ({names}, {lineage})
+            select {incoming}, {delivery_literal}, {file_literal}, n._physical_line, now()
+            from newest as n join {source.table} as t on {join} where not {newer}
+            returning 1
+        ),"""
 
 
 def _validate_and_upsert(
@@ -308,14 +330,17 @@ def _validate_and_upsert(
     fields: list[str],
     file_name: str,
     delivery: date,
-    lines_known: bool,
+    strict: bool,
 ) -> tuple[int, int, int, int]:
     """One statement: validate every staged row, keep rejects, upsert the newest version of each key."""
     modern = server_version(conn) >= 160000
     field_of = dict(zip(header, fields, strict=True))
     reasons = ", ".join(reason_expression(c, field_of[c.name], modern) for c in source.columns)
-    raw_line = "_raw" if lines_known else " || ',' || ".join(csv_field_expression(f) for f in fields)
-    line = "_line" if lines_known else line_expression(source, header, fields)
+    raw_line = "_raw" if strict else " || ',' || ".join(csv_field_expression(f) for f in fields)
+    line = "_line" if strict else "_ordinal + 1"  # COPY's reading is kept only at one record per line
+    reason = f"nullif(concat_ws('; ', {reasons}), '')"
+    if strict:
+        reason = f"coalesce(_structural, {reason})"
     names = [c.name for c in source.columns]
     casts = ", ".join(f"{cast_expression(c, field_of[c.name])} as {c.name}" for c in source.columns)
     key = ", ".join(source.key)
@@ -330,7 +355,7 @@ def _validate_and_upsert(
     delivery_literal = f"date {sql_literal(delivery.isoformat())}"
     statement = f"""
         with checked as materialized (
-            select *, {line} as _physical_line, nullif(concat_ws('; ', {reasons}), '') as _reason
+            select *, {line} as _physical_line, {reason} as _reason
             from {STAGE}
         ),
         rejected as (
@@ -341,6 +366,7 @@ def _validate_and_upsert(
             returning 1
         ),
         newest as ({{newest}}),
+        {{history}}
         upserted as (
             insert into {source.table} as t ({", ".join(names)}, _delivery_date, _source_file, _source_line)
             select {", ".join(names)}, {delivery_literal}, {file_literal}, _physical_line from newest
@@ -355,15 +381,17 @@ def _validate_and_upsert(
     typed = f"select {casts}, _physical_line from checked where _reason is null"
     newest_by_key = f"select distinct on ({key}) * from ({typed}) as typed order by {key}, {version}_physical_line desc"
     upsert = f"on conflict ({key}) do update set {updates}, _loaded_at = now() where {newer}"
+    history = _history_ctes(source, delivery_literal, file_literal)
     # Cheapest first, since most files are new keys, each once: a plain insert. A key loaded
     # before makes it an upsert; a key repeated within the file makes it sort for the newest line.
-    attempts = [("", typed), (upsert, typed), (upsert, newest_by_key)]
+    attempts = [("", typed, ""), (upsert, typed, history), (upsert, newest_by_key, history)]
     conn.execute("set local work_mem = '64MB'")
     row = None
-    for on_conflict, newest in attempts:
+    for on_conflict, newest, kept in attempts:
         try:
             with conn.transaction():
                 query = statement.replace("{newest}", newest).replace("{on_conflict}", on_conflict)
+                query = query.replace("{history}", kept)
                 row = conn.execute(query).fetchone()  # type: ignore[arg-type]
             break
         except (psycopg.errors.UniqueViolation, psycopg.errors.CardinalityViolation):

@@ -40,6 +40,7 @@ create table if not exists raw.load_audit (
     loaded bigint not null,
     rejected bigint not null,
     extra_columns text[] not null default '{}',
+    physical_lines bigint,
     loaded_at timestamptz not null default now(),
     primary key (source, delivery_date)
 )
@@ -60,35 +61,97 @@ $$
 
 
 def raw_table_ddl(source: Source) -> str:
+    """raw.<source>: the current version of each key, the one the dbt staging models read."""
+    return _versions_ddl(source.table, source, source.key)
+
+
+def history_table_ddl(source: Source) -> str:
+    """raw.<source>__history: every other delivered version, one per key and delivery day.
+
+    With the current table it holds every file's newest version of each key, so when a redelivery
+    drops a key's current version, the version an earlier delivery brought becomes current again:
+    what raw holds does not depend on the order files were loaded in.
+    """
+    return _versions_ddl(source.history_table, source, (*source.key, "_delivery_date"))
+
+
+def _versions_ddl(table: str, source: Source, key: tuple[str, ...]) -> str:
     columns = [f"    {c.name} {c.pg_type}" for c in source.columns]
     columns += [f"    {name} {spec}" for name, spec in LINEAGE_COLUMNS]
-    key = ", ".join(source.key)
-    body = ",\n".join([*columns, f"    primary key ({key})"])
-    return f"create table if not exists {source.table} (\n{body}\n)"
+    body = ",\n".join([*columns, f"    primary key ({', '.join(key)})"])
+    return f"create table if not exists {table} (\n{body}\n)"
 
 
 def ensure_raw_schema(conn: psycopg.Connection) -> None:
-    """Create the raw schema, its tables and the load bookkeeping tables if they are missing.
+    """Create whatever of the raw schema is missing: its tables, indexes and the load bookkeeping.
 
-    Idempotent, and cheap enough to run at the start of every load.
+    Idempotent, and cheap enough to run at the start of every load. It reads the catalog first and
+    changes only what is missing, never an object that exists: `create index if not exists` on an
+    existing index still takes a share lock on its table, which waits for a load of that source in
+    another process while holding the DDL lock, and deadlocks with a load that holds
+    raw.load_rejects and wants its own table. Loads of different sources run in parallel.
     """
-    # Parallel loaders would otherwise race on `create ... if not exists` of the same table.
+    if not _missing_objects(conn):
+        return
+    # Parallel first loads would otherwise race on `create ... if not exists` of the same table.
     conn.execute("select pg_advisory_xact_lock(hashtext('aias.raw.ddl'))")
     # The tables belong to the loader role, which the rest of the caller's transaction works as; with the
     # roles in place ensure_roles has created the schema (only the connecting user may create schemas).
     if not act_as(conn, ROLES.loader):
         conn.execute("create schema if not exists raw")
+    for _, ddl in _missing_objects(conn):
+        conn.execute(ddl)  # type: ignore[arg-type]
+
+
+def _schema_objects(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    """(catalog name, DDL) of every object of the raw schema, each created after what it depends on."""
+    objects: list[tuple[str, str]] = []
     for source in SOURCES:
-        conn.execute(raw_table_ddl(source))  # type: ignore[arg-type]
-        conn.execute(
-            f"create index if not exists {source.name}__delivery_idx "  # type: ignore[arg-type]
-            f"on {source.table} (_delivery_date)"
+        for table, ddl in ((source.table, raw_table_ddl(source)), (source.history_table, history_table_ddl(source))):
+            index = f"{table.removeprefix('raw.')}__delivery_idx"
+            objects.append((f"table {table}", ddl))
+            objects.append((f"index raw.{index}", f"create index if not exists {index} on {table} (_delivery_date)"))
+    objects.append(("table raw.load_rejects", LOAD_REJECTS_DDL))
+    objects.append(
+        (
+            "index raw.load_rejects__file_idx",
+            "create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)",
         )
-    conn.execute(LOAD_REJECTS_DDL)  # type: ignore[arg-type]
-    conn.execute("create index if not exists load_rejects__file_idx on raw.load_rejects (source, delivery_date)")
-    conn.execute(LOAD_AUDIT_DDL)  # type: ignore[arg-type]
+    )
+    objects.append(("table raw.load_audit", LOAD_AUDIT_DDL))
+    # Audits written before physical lines were counted have none.
+    objects.append(
+        (
+            "column raw.load_audit physical_lines",
+            "alter table raw.load_audit add column if not exists physical_lines bigint",
+        )
+    )
     if server_version(conn) < 160000:
-        conn.execute(IS_VALID_INPUT_FALLBACK_DDL)  # type: ignore[arg-type]
+        objects.append(("function raw.is_valid_input(text,text)", IS_VALID_INPUT_FALLBACK_DDL))
+    return objects
+
+
+def _missing_objects(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    """The objects of _schema_objects that the catalog does not hold (one query, no lock on any table)."""
+    objects = _schema_objects(conn)
+    present = conn.execute(
+        """
+        select name from unnest(%s::text[]) as name
+        where case split_part(name, ' ', 1)
+            when 'table' then to_regclass(split_part(name, ' ', 2)) is not null
+            when 'index' then to_regclass(split_part(name, ' ', 2)) is not null
+            when 'function' then to_regprocedure(split_part(name, ' ', 2)) is not null
+            when 'column' then exists (
+                select 1 from pg_attribute
+                where attrelid = to_regclass(split_part(name, ' ', 2)) and attname = split_part(name, ' ', 3)
+                    and not attisdropped
+            )
+        end
+        """,
+        ([name for name, _ in objects],),
+    ).fetchall()
+    found = {name for (name,) in present}
+    return [(name, ddl) for name, ddl in objects if name not in found]
 
 
 def server_version(conn: psycopg.Connection) -> int:

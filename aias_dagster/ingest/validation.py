@@ -7,13 +7,12 @@ checking rows in Python, and it needs no memory that grows with the file.
 from __future__ import annotations
 
 from aias_dagster.ingest.contract import Column, Kind
+from aias_dagster.ingest.iso_codes import COUNTRY_CODES, CURRENCY_CODES
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 INTEGER_PATTERN = r"^[+-]?\d{1,18}$"
 DECIMAL_PATTERN = r"^[+-]?(\d{1,30}(\.\d{0,20})?|\.\d{1,20})$"
-COUNTRY_PATTERN = r"^[A-Z]{2}$"
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 PROBLEMS: dict[Kind, str] = {
     Kind.TIMESTAMP: "not an ISO 8601 timestamp with an offset",
@@ -77,14 +76,19 @@ def _format_failure(value: str, kind: Kind, modern: bool) -> str | None:
             return f"not (translate({value}, '0123456789.+-', '') = '' and {_valid_input(value, 'numeric', modern)})"
         return f"{value} !~ '{DECIMAL_PATTERN}'"
     if kind is Kind.COUNTRY:
-        return f"{value} !~ '{COUNTRY_PATTERN}'"
+        return _not_in(value, COUNTRY_CODES)
     if kind is Kind.CURRENCY:
-        return f"{value} !~ '{CURRENCY_PATTERN}'"
+        return _not_in(value, CURRENCY_CODES)
     if kind is Kind.JSON_OBJECT:
         if modern:
             return f"not ({value} is json object)"
         return f"(not raw.is_valid_input({value}, 'jsonb') or jsonb_typeof({value}::jsonb) <> 'object')"
     return None
+
+
+def _not_in(value: str, codes: frozenset[str]) -> str:
+    """Membership in a code list; Postgres hashes a constant list this long, so it costs one lookup."""
+    return f"{value} not in ({', '.join(sql_literal(c) for c in sorted(codes))})"
 
 
 def _range_rules(column: Column, value: str) -> list[tuple[str, str]]:
@@ -129,7 +133,8 @@ def reason_expression(column: Column, field: str, modern: bool) -> str:
     if column.kind is Kind.CHOICE:
         allowed = ", ".join(sql_literal(c) for c in column.choices)
         problem = f"{column.name}: not one of {', '.join(column.choices)}"
-        whens.append(f"when {value} not in ({allowed}) then {sql_literal(problem)} || {got}")
+        compared = f"lower(btrim({value}))" if column.fold_case else value
+        whens.append(f"when {compared} not in ({allowed}) then {sql_literal(problem)} || {got}")
     for condition, problem in _range_rules(column, value):
         whens.append(f"when {condition} then {sql_literal(f'{column.name}: {problem}')} || {got}")
     if len(whens) == 1 and not column.required:

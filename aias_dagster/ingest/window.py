@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 from aias_dagster.ingest.contract import Source
-from aias_dagster.ingest.landing import landing_file
+from aias_dagster.ingest.landing import LandingError, ignored_files, landing_file
 from aias_dagster.ingest.loader import LoadResult, load_file
 from aias_dagster.ingest.schema import ensure_raw_schema
 
@@ -23,6 +23,12 @@ class WindowReport:
     source: str
     results: tuple[LoadResult, ...]
     missing_days: tuple[date, ...]
+    ignored_files: tuple[tuple[str, str], ...] = ()  # (file name, why) of files in the folder never loaded
+    failed_files: tuple[str, ...] = ()  # one line per file that could not be loaded at all
+
+    @property
+    def physical_lines(self) -> int:
+        return sum(r.physical_lines for r in self._new)
 
     @property
     def _new(self) -> list[LoadResult]:
@@ -66,23 +72,47 @@ def load_days(conn: psycopg.Connection, source: Source, landing_dir: Path, days:
     """Load the file of each day that has one; days without a file are reported, not failed.
 
     A missing delivery is usually a late one: the freshness policy on the raw asset is what
-    raises it, while the files that did arrive still load.
+    raises it, while the files that did arrive still load. A file that cannot be loaded at all
+    (an unreadable gzip, a missing column) does not stop the other days: they load, and then one
+    LandingError names every such file, one line each.
     """
     results: list[LoadResult] = []
     missing: list[date] = []
+    failed: list[str] = []
     with conn.transaction():
         ensure_raw_schema(conn)
     for day in days:
-        path = landing_file(landing_dir, source.name, day)
-        if path is None:
-            missing.append(day)
-            continue
-        display = str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
-        results.append(load_file(conn, source, path, display_name=display, ensure_schema=False))
-    report = WindowReport(source.name, tuple(results), tuple(missing))
+        try:
+            path = landing_file(landing_dir, source.name, day)
+            if path is None:
+                missing.append(day)
+                continue
+            display = str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
+            results.append(load_file(conn, source, path, display_name=display, ensure_schema=False))
+        except LandingError as exc:
+            failed.append(str(exc))
+    report = WindowReport(
+        source.name, tuple(results), tuple(missing), tuple(ignored_files(landing_dir, source.name)), tuple(failed)
+    )
     if report.files_loaded:
         # Fresh statistics right after a bulk load: without them the planner may pick a nested loop
         # over a table it believes is empty (autovacuum's analyze comes too late for the same run).
         conn.execute(sql.SQL("analyze {}").format(sql.Identifier("raw", source.name)))
         conn.commit()
+    if failed:
+        raise WindowLoadError(report)
     return report
+
+
+class WindowLoadError(LandingError):
+    """Some files of a window could not be loaded; the others were. Carries the report of what loaded."""
+
+    def __init__(self, report: WindowReport) -> None:
+        others = f"the window's {len(report.results)} other file(s) were loaded"
+        if len(report.failed_files) == 1:
+            message = f"{report.failed_files[0]} ({others})"
+        else:
+            message = f"{report.source}: {len(report.failed_files)} files could not be loaded ({others}):\n"
+            message += "\n".join(report.failed_files)
+        super().__init__(message)
+        self.report = report

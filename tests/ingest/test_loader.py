@@ -8,10 +8,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from aias_dagster.warehouse import ConnectionSettings
 
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.landing import LandingError
-from aias_dagster.ingest.loader import classify_records, load_file
+from aias_dagster.ingest.loader import load_file
+from aias_dagster.ingest.records import RecordReader
 from aias_dagster.ingest.schema import ensure_raw_schema
 from tests.ingest.files import row, write_landing
 
@@ -24,6 +26,10 @@ RULE_CASES = [
     ("customers", "signup_at", "2026-03-01 10:00:00", "signup_at: not an ISO 8601 timestamp with an offset"),
     ("customers", "converted_at", "yesterday", "converted_at: not an ISO 8601 timestamp"),
     ("customers", "country", "USA", "country: not an ISO 3166-1 alpha-2 country code"),
+    # Issue 8, item 6: codes were only shape-checked, so XX, ABC and space_lasers loaded.
+    ("customers", "country", "XX", "country: not an ISO 3166-1 alpha-2 country code (got 'XX')"),
+    ("marketing_spend", "currency", "ABC", "currency: not an ISO 4217 currency code (got 'ABC')"),
+    ("support_tickets", "agent_category", "space_lasers", "agent_category: not one of billing, login_access"),
     ("customers", "segment", "startup", "segment: not one of smb, mid_market, enterprise"),
     ("marketing_spend", "spend_date", "2026-02-30", "spend_date: not a date (YYYY-MM-DD)"),
     ("marketing_spend", "spend_date", "03/01/2026", "spend_date: not a date (YYYY-MM-DD)"),
@@ -68,6 +74,13 @@ def test_each_contract_rule_rejects_its_bad_row_while_good_rows_load(
     expected_line = 3 if source != "support_tickets" else 4  # the first ticket's body spans two lines
     assert line == expected_line
     assert bad in raw_line
+
+
+def test_an_agent_category_is_compared_in_lower_case_as_staging_cleans_it(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    path = write_landing(tmp_path, "support_tickets", DAY, [row("support_tickets", 1, agent_category=" Billing")])
+    assert load_file(conn, get_source("support_tickets"), path).loaded == 1
 
 
 def test_empty_units_default_to_one(conn: psycopg.Connection, tmp_path: Path) -> None:
@@ -203,7 +216,7 @@ def test_bytes_that_are_not_utf8_reject_only_their_row(conn: psycopg.Connection,
         handle.write(b"2026-03-01,GB\xff,1.2\n")
     result = load_file(conn, get_source("fx_rates"), path)
     assert (result.loaded, result.rejected) == (1, 1)
-    assert conn.execute("select line, reason from raw.load_rejects").fetchone() == (3, "row: not valid UTF-8")
+    assert conn.execute("select line, reason from raw.load_rejects").fetchone() == (3, "currency: not valid UTF-8")
 
 
 def test_a_crash_mid_load_leaves_nothing_behind(conn: psycopg.Connection, tmp_path: Path) -> None:
@@ -230,11 +243,29 @@ def test_gzip_files_load_like_plain_ones(conn: psycopg.Connection, tmp_path: Pat
 
 
 def test_structural_checks_name_the_line_where_each_record_starts() -> None:
-    lines = ["a,b\n", '1,"two\n', 'lines"\n', "3\n", "4,5,6\n", "7,8\n"]
-    classified = [(start, reason) for start, _, reason in classify_records(lines, expected_fields=2)]
+    lines = [b"a,b\n", b'1,"two\n', b'lines"\n', b"3\n", b"4,5,6\n", b"7,8\n"]
+    reader = RecordReader(lines, ["a", "b"], free_text=[1])
+    classified = [(record.line, record.reason) for record in reader]
     assert classified == [
         (2, None),
         (4, "row: wrong number of fields: expected 2, got 1"),
         (5, "row: wrong number of fields: expected 2, got 3"),
         (6, None),
     ]
+    assert reader.physical_lines == 6
+
+
+def test_the_schema_check_takes_no_lock_a_running_load_holds(database: ConnectionSettings) -> None:
+    # `create index if not exists` took a share lock on every raw table: it waited for any running load
+    # while holding the DDL lock, and deadlocked with a load that held raw.load_rejects.
+    with psycopg.connect(database.url) as loading, psycopg.connect(database.url) as checking:
+        with loading.transaction():
+            ensure_raw_schema(loading)
+        loading.execute(
+            "insert into raw.load_rejects (source, delivery_date, file, line, reason) values ('x', now(), 'f', 1, 'r')"
+        )
+        loading.execute("delete from raw.customers")  # the load holds its table and the rejects
+        checking.execute("set lock_timeout = '1s'")
+        with checking.transaction():
+            ensure_raw_schema(checking)
+        loading.rollback()
