@@ -18,11 +18,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from aias_dagster.warehouse import ConnectionSettings
 
 from aias_dagster.ingest.contract import SOURCES, Source, get_source
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.window import load_days
+from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
 from tests.conftest import create_database, drop_database
 

@@ -25,13 +25,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from aias_dagster.warehouse import ConnectionSettings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aias_dagster.ingest.contract import SOURCE_NAMES, get_source
 from aias_dagster.ingest.landing import LandingError
 from aias_dagster.ingest.loader import load_file
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.conftest import create_database, drop_database
 from tests.ingest.files import row, write_landing
 

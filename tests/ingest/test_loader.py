@@ -8,13 +8,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from aias_dagster.warehouse import ConnectionSettings
 
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.landing import LandingError
 from aias_dagster.ingest.loader import load_file
 from aias_dagster.ingest.records import RecordReader
 from aias_dagster.ingest.schema import ensure_raw_schema
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing
 
 DAY = date(2026, 3, 1)
