@@ -15,7 +15,7 @@ import dagster as dg
 import psycopg
 
 from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
-from aias_dagster.cli.summary import format_counts, source_counts
+from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.partitions import landing_partitions
@@ -131,6 +131,8 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     step(3, f"loading {first}..{last} into raw (Dagster job `ingest`, one run; log {log})")
     loaded = load_range(runner, first, last)
     say(f"      run {loaded.run_id}: {loaded.files_loaded} files loaded, {loaded.files_unchanged} unchanged")
+    if ignored := format_ignored(loaded.loader_metadata):
+        say(ignored)
     digest = project_digest()
     with connect(settings) as conn:
         changed = days_loaded_since(conn, since)

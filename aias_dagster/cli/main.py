@@ -127,7 +127,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from aias_dagster.cli.demo import run_log_path
     from aias_dagster.cli.runner import load_range
-    from aias_dagster.cli.summary import format_counts, source_counts
+    from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
     from aias_dagster.ingest.contract import SOURCE_NAMES
     from aias_dagster.ingest.landing import delivery_days
     from aias_dagster.platform.warehouse import connect
@@ -144,6 +144,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     outcome = load_range(_runner(settings, landing, log), first, last)
     with connect(settings) as conn:
         say(format_counts(source_counts(conn)))
+    if ignored := format_ignored(outcome.loader_metadata):
+        say(ignored)
     say(f"aias load: run {outcome.run_id} done; rejected rows are in raw.load_rejects")
     return 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -64,3 +66,13 @@ def format_counts(counts: list[SourceCounts]) -> str:
     total = sum(c.lines for c in counts), sum(c.loaded for c in counts), sum(c.rejected for c in counts)
     lines.append(f"  {'total':<17}{'':>6}{total[0]:>10}{total[1]:>10}{total[2]:>9}")
     return "\n".join(lines)
+
+
+def format_ignored(loader_metadata: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The landing files a load passed over (a name that is not a delivery day), one line each, or None."""
+    lines = [
+        f"  ignored in {key.removeprefix('raw/')}: {meta['ignored_files']}"
+        for key, meta in sorted(loader_metadata.items())
+        if meta.get("ignored_files", "none") != "none"
+    ]
+    return "\n".join(lines) if lines else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aias_dagster.ingest.contract import TICKET_CATEGORIES as TICKET_CATEGORIES  # the world's true categories
 from aias_dagster.sample_data.error_text import ERROR_KINDS as ERROR_KINDS
 from aias_dagster.sample_data.ticket_text import TICKET_TEXTS as TICKET_TEXTS
 
@@ -261,17 +262,6 @@ BROWSERS: tuple[str, ...] = ("chrome", "firefox", "safari", "edge")
 
 # --- support and reliability --------------------------------------------------------------------------
 
-TICKET_CATEGORIES: tuple[str, ...] = (
-    "billing",
-    "login_access",
-    "api_errors",
-    "performance",
-    "bug_report",
-    "feature_request",
-    "account_management",
-    "data_export",
-    "how_to",
-)
 ERROR_CATEGORIES: tuple[str, ...] = (
     "rate_limit",
     "timeout",

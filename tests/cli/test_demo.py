@@ -22,3 +22,16 @@ def test_replacing_a_world_removes_the_old_files(tmp_path: Path) -> None:
     replace_world(landing, WorldSpec(200, 10, 7, "2026-03-01"), lambda: landing.mkdir())
 
     assert sorted(p.name for p in landing.iterdir()) == ["world.json"]
+
+
+def test_the_load_summary_lists_the_files_it_passed_over() -> None:
+    from aias_dagster.cli.summary import format_ignored
+
+    metadata = {
+        "raw/customers": {"ignored_files": "none"},
+        "raw/api_requests": {"ignored_files": "2026-10-04; drop table raw.api_requests.csv (not YYYY-MM-DD)"},
+    }
+    assert format_ignored(metadata) == (
+        "  ignored in api_requests: 2026-10-04; drop table raw.api_requests.csv (not YYYY-MM-DD)"
+    )
+    assert format_ignored({"raw/customers": {"ignored_files": "none"}}) is None
