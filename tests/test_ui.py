@@ -5,6 +5,7 @@ One webserver over workspace.yaml, on the same Postgres storage the CLI writes t
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from aias_dagster.cli.runner import run_worker_pid
 from aias_dagster.platform.instance import STORAGE_URL_ENV, prepare_dagster_home
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_DIR_ENV, dagster_storage_url
 from aias_dagster.sample_data import generate_world
@@ -140,3 +142,31 @@ def test_a_nightly_run_started_from_aias_shows_on_the_jobs_page_and_in_the_asset
         assert {"runId": run_id, "partition": ui.day} in events, path
     cac = graphql(ui.port, ASSET_EVENTS % ("marts", "cac_monthly"))["assetOrError"]["assetMaterializations"]
     assert {"runId": run_id, "partition": None} in cac
+
+
+def test_a_run_whose_process_is_killed_is_marked_failed_and_the_cli_says_so(ui: Ui) -> None:
+    import dagster as dg
+
+    command = [sys.executable, "-m", "aias_dagster.cli", "build", "--from", ui.day, "--to", ui.day]
+    cli = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=ui.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    instance = dg.DagsterInstance.get()
+    deadline = time.monotonic() + 300
+    worker = None
+    while worker is None and time.monotonic() < deadline:
+        time.sleep(1)
+        runs = instance.get_runs(dg.RunsFilter(job_name="transform", statuses=[dg.DagsterRunStatus.STARTED]), limit=1)
+        if runs:
+            engine = instance.get_records_for_run(runs[0].run_id, of_type=dg.DagsterEventType.ENGINE_EVENT).records
+            worker = next(
+                (run_worker_pid(r.event_log_entry) for r in engine if run_worker_pid(r.event_log_entry)), None
+            )
+    assert worker is not None, "the build did not start within 300 s"
+    os.kill(worker, signal.SIGKILL)
+
+    stdout, stderr = cli.communicate(timeout=300)
+    assert cli.returncode == 1, stdout + stderr
+    assert f"the run's process (pid {worker}) ended without finishing" in stderr
+    assert "Traceback" not in stderr
+    assert instance.get_run_by_id(runs[0].run_id).status == dg.DagsterRunStatus.FAILURE  # type: ignore[union-attr]

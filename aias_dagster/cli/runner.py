@@ -35,6 +35,7 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 FULL_REFRESH_CONFIG = {"ops": {"dbt_models": {"config": {"full_refresh": True}}}}
 POLL_SECONDS = 1.0
 PROGRESS_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+FOLLOWED_EVENTS = {*PROGRESS_EVENTS, dg.DagsterEventType.ENGINE_EVENT}
 
 
 class PipelineError(RuntimeError):
@@ -110,8 +111,10 @@ def failure_messages(events: Iterable[dg.DagsterEvent]) -> list[str]:
     return messages
 
 
-def raise_for_failure(run_id: str, job_name: str, events: Sequence[dg.DagsterEvent]) -> None:
-    detail = "\n".join(failure_messages(events)[:3]) or "see the run's event log"
+def raise_for_failure(run_id: str, job_name: str, events: Sequence[dg.DagsterEvent], cause: str | None = None) -> None:
+    """A PipelineError naming the run and why: the failed steps' own errors, else `cause`, else the run's."""
+    steps = [m for m in failure_messages(events) if not m.startswith("This run")]
+    detail = "\n".join(steps[:3]) or cause or "\n".join(failure_messages(events)[:1]) or "see the run's event log"
     raise PipelineError(f"run {run_id} of job {job_name} failed:\n{detail}\nSee the run in the Dagster UI (`make ui`).")
 
 
@@ -174,7 +177,7 @@ class CodeLocationRunner:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("a") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=project_root())
-            self._follow(instance, run_id, process)
+            worker = self._follow(instance, run_id, process)
         run = instance.get_run_by_id(run_id)
         if run is None:
             raise PipelineError(
@@ -183,35 +186,45 @@ class CodeLocationRunner:
             )
         events = run_events(instance, run_id)
         if run.status != dg.DagsterRunStatus.SUCCESS:
-            raise_for_failure(run_id, job_name, events)
+            died = worker is not None and not process_alive(worker)
+            raise_for_failure(
+                run_id, job_name, events, f"the run's process (pid {worker}) ended without finishing" if died else None
+            )
         return outcome_of(run_id, job_name, events)
 
-    def _follow(self, instance: dg.DagsterInstance, run_id: str, process: subprocess.Popen[bytes]) -> None:
+    def _follow(self, instance: dg.DagsterInstance, run_id: str, process: subprocess.Popen[bytes]) -> int | None:
         """Print step starts and ends until the run has finished.
 
         The launch process returns once the run is started in a process of its own, so the run's status,
         not the launch process, says when it is over; a launch that exits without creating the run is a
-        launch that failed.
+        launch that failed, and a run whose process died (killed, out of memory) is marked failed here
+        rather than followed forever. Returns the pid of the run's process, when it was seen.
         """
         cursor: str | None = None
         started: dict[str, float] = {}
+        worker: int | None = None
         while True:
             launcher_done = process.poll() is not None
             run = instance.get_run_by_id(run_id)
-            if run is not None:
-                connection = instance.get_records_for_run(run_id, cursor=cursor, of_type=PROGRESS_EVENTS)
+            if run is None:
+                if launcher_done:
+                    return None
+            else:
+                connection = instance.get_records_for_run(run_id, cursor=cursor, of_type=FOLLOWED_EVENTS)
                 cursor = connection.cursor
                 for record in connection.records:
+                    worker = worker or run_worker_pid(record.event_log_entry)
                     self._progress(record.event_log_entry, started)
                 if run.is_finished and launcher_done:
-                    return
-            elif launcher_done:
-                return
+                    return worker
+                if launcher_done and worker is not None and not process_alive(worker):
+                    instance.report_run_failed(run, f"the run's process (pid {worker}) ended without finishing")
+                    return worker
             time.sleep(POLL_SECONDS)
 
     def _progress(self, entry: dg.EventLogEntry, started: dict[str, float]) -> None:
         event = entry.dagster_event
-        if event is None or event.step_key is None:
+        if event is None or event.step_key is None or event.event_type not in PROGRESS_EVENTS:
             return
         if event.event_type == dg.DagsterEventType.STEP_START:
             started[event.step_key] = entry.timestamp
@@ -220,6 +233,25 @@ class CodeLocationRunner:
             took = entry.timestamp - started.get(event.step_key, entry.timestamp)
             verb = "done" if event.event_type == dg.DagsterEventType.STEP_SUCCESS else "FAILED"
             self.say(f"      {event.step_key} {verb} in {took:.1f}s")
+
+
+def run_worker_pid(entry: dg.EventLogEntry) -> int | None:
+    """The process a run executes in, from its "Started process for run" engine event."""
+    event = entry.dagster_event
+    if event is None or event.event_type != dg.DagsterEventType.ENGINE_EVENT or event.step_key is not None:
+        return None
+    pid = getattr(event.event_specific_data, "metadata", {}).get("pid")
+    return int(pid.value) if pid is not None else None
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_events(instance: dg.DagsterInstance, run_id: str) -> list[dg.DagsterEvent]:

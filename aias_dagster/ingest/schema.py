@@ -9,7 +9,7 @@ from __future__ import annotations
 import psycopg
 
 from aias_dagster.ingest.contract import SOURCES, Source
-from aias_dagster.platform.roles import ROLES, act_as
+from aias_dagster.platform.roles import ROLES, act_as, forget_roles
 
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_delivery_date", "date not null"),
@@ -97,6 +97,8 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
     conn.execute("select pg_advisory_xact_lock(hashtext('aias.raw.ddl'))")
     # The tables belong to the loader role, which the rest of the caller's transaction works as; with the
     # roles in place ensure_roles has created the schema (only the connecting user may create schemas).
+    if conn.execute("select to_regnamespace('raw') is null").fetchone()[0]:  # type: ignore[index]
+        forget_roles(conn)  # dropped since the roles were ensured: ensuring them again creates it, with its grants
     if not act_as(conn, ROLES.loader):
         conn.execute("create schema if not exists raw")
     for _, ddl in _missing_objects(conn):

@@ -80,10 +80,19 @@ def ensure_roles(conn: psycopg.Connection, roles: Roles = ROLES) -> bool:
 _READY: dict[tuple[str, int, str, int], bool] = {}
 
 
+def _ready_key(conn: psycopg.Connection) -> tuple[str, int, str, int]:
+    (oid,) = conn.execute("select oid from pg_database where datname = current_database()").fetchone()  # type: ignore[misc]
+    return (conn.info.host, conn.info.port, conn.info.user, int(oid))
+
+
+def forget_roles(conn: psycopg.Connection) -> None:
+    """Ensure the roles again on the next roles_ready: a schema they grant on was dropped and made anew."""
+    _READY.pop(_ready_key(conn), None)
+
+
 def roles_ready(conn: psycopg.Connection) -> bool:
     """ensure_roles, once per process and database: a loader calls this for every file it loads."""
-    (oid,) = conn.execute("select oid from pg_database where datname = current_database()").fetchone()  # type: ignore[misc]
-    key = (conn.info.host, conn.info.port, conn.info.user, int(oid))
+    key = _ready_key(conn)
     if key not in _READY:
         _READY[key] = ensure_roles(conn)
     return _READY[key]
