@@ -10,12 +10,15 @@ import os
 import uuid
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, start_embedded_server
+from aias_dagster.sample_data import WorldSummary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,3 +66,49 @@ def dbt_manifest() -> Path:
     from aias_dagster.transform.project import prepare_manifest
 
     return prepare_manifest()
+
+
+# The demo's world, fixed in time so that every session sees the same months. Loop tests assert many
+# things on this one build instead of building a world each (the suite's time budget).
+DEMO_WORLD_END = date(2026, 3, 31)
+
+
+@dataclass(frozen=True)
+class BuiltWorld:
+    """A generated world, loaded by the real loader and built by the real dbt project (`dbt build`)."""
+
+    settings: ConnectionSettings  # the database holding raw, staging and marts
+    summary: WorldSummary  # what the generator wrote; summary.out is landing, summary.truth_out the truth
+    target_path: Path  # dbt's target directory of the build (manifest, run_results.json)
+
+    @property
+    def landing(self) -> Path:
+        return self.summary.out
+
+    @property
+    def truth(self) -> Path:
+        return self.summary.truth_out
+
+
+@pytest.fixture(scope="session")
+def demo_world(
+    pg_server: ConnectionSettings, tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path
+) -> Iterator[BuiltWorld]:
+    """The demo's world (2,000 customers, 90 days, seed 7) in a database of its own, built once per session.
+
+    Tests only read it. A test that changes data builds a world of its own.
+    """
+    from aias_dagster.sample_data import generate_world
+    from tests.dbt.support import Dbt, load_landing
+
+    root = tmp_path_factory.mktemp("demo_world")
+    summary = generate_world(customers=2000, days=90, seed=7, out=root / "landing", end=DEMO_WORLD_END)
+    settings = create_database(pg_server, prefix="aias_demo")
+    try:
+        load_landing(settings, summary.out)
+        dbt = Dbt(settings, root / "target")
+        built = dbt("build")
+        assert built.returncode == 0, built.output[-4000:]
+        yield BuiltWorld(settings, summary, dbt.target_path)
+    finally:
+        drop_database(pg_server, settings)

@@ -14,6 +14,7 @@ from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.loader import LoadResult
 from aias_dagster.ingest.window import load_days
 from aias_dagster.platform.warehouse import ConnectionSettings
+from tests.dbt.support import query as query
 
 # The raw sources the acquisition loop reads; the other loops' sources stay empty, which keeps a 2,000
 # customer world loading in seconds.
@@ -36,11 +37,6 @@ def load_acquisition(settings: ConnectionSettings, landing: Path, day: date | No
             for name in ACQUISITION_SOURCES
         ]
     return [result for report in reports for result in report.results]
-
-
-def query(settings: ConnectionSettings, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    with psycopg.connect(settings.url) as conn:
-        return conn.execute(statement, params or None).fetchall()  # type: ignore[arg-type]
 
 
 def rows_affected(target_path: Path, model: str) -> int:

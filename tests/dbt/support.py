@@ -14,6 +14,7 @@ import subprocess
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -36,6 +37,12 @@ def dbt_executable() -> str:
     if not found:
         raise RuntimeError(f"no dbt in {beside_python.parent} or on PATH: install the project's dependencies")
     return found
+
+
+def query(settings: ConnectionSettings, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one statement against settings' database."""
+    with psycopg.connect(settings.url) as conn:
+        return conn.execute(statement, params or None).fetchall()  # type: ignore[arg-type]
 
 
 def load_landing(settings: ConnectionSettings, landing_dir: Path = LANDING_DIR) -> dict[str, LoadResult]:
