@@ -19,9 +19,8 @@ import yaml
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.transform.docs import DOCS_TARGET_PATH, DocsSite, docs_server, generate_docs, server_url
 from aias_dagster.transform.project import TARGET_PATH
-from tests.dbt.support import query
 from tests.conftest import create_database, drop_database
-from tests.dbt.support import REPO_ROOT, Dbt, load_landing
+from tests.dbt.support import REPO_ROOT, Dbt, load_landing, query
 
 pytestmark = pytest.mark.slow
 
