@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from aias_dagster.acquisition.definitions import build_acquisition_defs
+from aias_dagster.billing.definitions import build_billing_defs
 from aias_dagster.ingest.definitions import build_ingest_defs
 from aias_dagster.orchestration.definitions import build_orchestration_defs
 from aias_dagster.platform.definitions import build_platform_defs
@@ -23,6 +24,7 @@ def build_definitions(warehouse_url: str = "", landing_dir: str = "", first_day:
         build_transform_defs(partitions),
         build_orchestration_defs(),
         build_acquisition_defs(),
+        build_billing_defs(partitions.start.date()),
     )
 
 
