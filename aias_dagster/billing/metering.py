@@ -17,23 +17,38 @@ from aias_dagster.billing.pricing import Subscription, midnight, next_month
 REQUESTS = "staging.stg_platform__api_requests"
 SUBSCRIPTIONS = "staging.stg_platform__subscriptions"
 
+# A join, not a correlated EXISTS: the subscriptions view deduplicates with a window function, and a
+# subquery per request would evaluate it once per request (minutes on the demo world, not a second).
 USAGE_SQL = f"""
-with requests as (
+with subscriptions as materialized (
+    select customer_id, started_at, ended_at
+    from {SUBSCRIPTIONS}
+),
+requests as (
     select
+        request_id,
+        customer_id,
+        date_trunc('month', requested_at at time zone 'UTC')::date as month,
+        requested_at,
+        units
+    from {REQUESTS}
+    where is_billable
+      and requested_at >= %(start)s
+      and requested_at < %(end)s
+),
+matched as (
+    select
+        r.request_id,
         r.customer_id,
-        date_trunc('month', r.requested_at at time zone 'UTC')::date as month,
+        r.month,
         r.units,
-        exists (
-            select 1
-            from {SUBSCRIPTIONS} as s
-            where s.customer_id = r.customer_id
-              and s.started_at <= r.requested_at
-              and (s.ended_at is null or r.requested_at < s.ended_at)
-        ) as covered
-    from {REQUESTS} as r
-    where r.is_billable
-      and r.requested_at >= %(start)s
-      and r.requested_at < %(end)s
+        count(s.customer_id) > 0 as covered
+    from requests as r
+    left join subscriptions as s
+        on s.customer_id = r.customer_id
+       and s.started_at <= r.requested_at
+       and (s.ended_at is null or r.requested_at < s.ended_at)
+    group by r.request_id, r.customer_id, r.month, r.units
 )
 select
     customer_id,
@@ -41,7 +56,7 @@ select
     coalesce(sum(units) filter (where covered), 0)::bigint as billable_units,
     coalesce(sum(units) filter (where not covered), 0)::bigint as unbillable_units,
     count(*) filter (where not covered) as unbillable_requests
-from requests
+from matched
 group by customer_id, month
 """
 

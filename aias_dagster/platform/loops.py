@@ -43,7 +43,9 @@ LOOP_GROUPS: tuple[Group, ...] = (
     ),
     Group("product", "team:product", "Product: feature adoption", True),
     Group("support", "team:support", "Support: ticket categories and SLAs", True),
-    Group("billing", "team:engineering", "API billing: metering and invoices", True),
+    Group(
+        "billing", "team:engineering", "API billing: metering and invoices", True, "aias_dagster.billing.report:report"
+    ),
     Group("reliability", "team:engineering", "Reliability: errors, auto-fixes and MTTR", True),
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")

@@ -1,0 +1,37 @@
+"""`aias run billing --month YYYY-MM [--force]`: close a month by hand, as a run of the `billing` job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from aias_dagster.billing.assets import check_grace
+from aias_dagster.billing.close import MonthNotClosableError
+from aias_dagster.billing.jobs import BILLING_JOB
+from aias_dagster.billing.pricing import midnight, next_month
+from aias_dagster.billing.settings import grace_days
+
+
+def last_closable_month(now: datetime, grace: int) -> date:
+    """The newest month whose grace period has ended by `now`."""
+    month = now.date().replace(day=1)
+    while now < midnight(next_month(month)) + timedelta(days=grace):
+        month = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return month
+
+
+def close_run(month: date, force: bool, now: datetime | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """Tags and run config of the run that closes `month`; refuses a month not ended or in its grace period."""
+    now = now or datetime.now(UTC)
+    if now < midnight(next_month(month)):
+        raise MonthNotClosableError(f"{month:%Y-%m} has not ended yet; a month closes after its last day")
+    check_grace(month, now, grace_days(), force)
+    tags = {"dagster/partition": month.isoformat()}
+    return tags, {"ops": {"billing_close": {"config": {"force": force}}}}
+
+
+def run_close(runner: Any, month: date, force: bool, say: Callable[[str], None]) -> Any:
+    tags, config = close_run(month, force)
+    say(f"job {BILLING_JOB}: closing {month:%Y-%m} and any open month before it")
+    return runner.run(BILLING_JOB, tags, config)
