@@ -35,3 +35,20 @@ def run_close(runner: Any, month: date, force: bool, say: Callable[[str], None])
     tags, config = close_run(month, force)
     say(f"job {BILLING_JOB}: closing {month:%Y-%m} and any open month before it")
     return runner.run(BILLING_JOB, tags, config)
+
+
+def last_complete_month(last_day: date) -> date:
+    """The newest month whose every day is at or before `last_day` (the world's last delivery day)."""
+    month = last_day.replace(day=1)
+    if next_month(month) - timedelta(days=1) == last_day:
+        return month
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def close_world_months(runner: Any, first_day: date, last_day: date, say: Callable[[str], None]) -> Any | None:
+    """The demo's close: every complete month of the world, in one run (forced: the world is complete)."""
+    month = last_complete_month(last_day)
+    if month < first_day.replace(day=1):
+        say("      no complete month in the world yet: nothing to bill")
+        return None
+    return run_close(runner, month, force=True, say=say)

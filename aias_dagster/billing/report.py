@@ -8,7 +8,7 @@ the page is a template over it.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import psycopg
@@ -17,10 +17,32 @@ from aias_dagster.billing.checks import closed_months, customers_without_invoice
 
 KPI_USD = Decimal(1000)
 
+# From the ledger itself, like marts.api_revenue_monthly (the same rules, tested equal), so the report is
+# right the moment a month closes, before the next build refreshes the mart.
 REVENUE_SQL = """
-select month_start, plan_id, currency, customers, billable_units, revenue, revenue_usd, revenue_growth, usage_growth
-from marts.api_revenue_monthly
-order by month_start, plan_id, currency
+with lines as (
+    select i.month, l.plan_id, i.currency, i.customer_id, l.kind, l.units, l.amount
+    from billing.invoice_lines as l
+    inner join billing.invoices as i on l.invoice_id = i.invoice_id
+),
+rates as (
+    select distinct on (currency, date_trunc('month', rate_date))
+        date_trunc('month', rate_date)::date as month, currency, usd_per_unit
+    from staging.stg_platform__fx_rates
+    order by currency, date_trunc('month', rate_date), rate_date desc
+)
+select
+    lines.month,
+    lines.plan_id,
+    lines.currency,
+    count(distinct lines.customer_id),
+    coalesce(sum(lines.units) filter (where lines.kind = 'usage'), 0),
+    sum(lines.amount),
+    case when lines.currency = 'USD' then 1 else max(rates.usd_per_unit) end
+from lines
+left join rates on lines.month = rates.month and lines.currency = rates.currency
+group by lines.month, lines.plan_id, lines.currency
+order by lines.month, lines.plan_id, lines.currency
 """
 
 TOP_CUSTOMERS_SQL = """
@@ -37,34 +59,44 @@ def _exists(conn: psycopg.Connection, relation: str) -> bool:
     return conn.execute("select to_regclass(%s) is not null", (relation,)).fetchone() == (True,)
 
 
+def _growth(value: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """value / before - 1 to four places; None for a first month or a zero before."""
+    if value is None or not before:
+        return None
+    return (value / before - 1).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
 def billing_page_data(conn: psycopg.Connection, top: int = 10) -> dict[str, Any]:
     months = closed_months(conn)
-    plans = []
-    if _exists(conn, "marts.api_revenue_monthly"):
-        for m, plan, cur, customers, units, revenue, usd, growth, usage_growth in conn.execute(REVENUE_SQL):
-            plans.append(
-                {
-                    "month": f"{m:%Y-%m}",
-                    "plan_id": plan,
-                    "currency": cur,
-                    "customers": customers,
-                    "billable_units": units,
-                    "revenue": revenue,
-                    "revenue_usd": usd,
-                    "revenue_growth": growth,
-                    "usage_growth": usage_growth,
-                }
-            )
+    plans: list[dict[str, Any]] = []
+    previous: dict[tuple[str, str], dict[str, Any]] = {}
+    for m, plan, cur, customers, units, revenue, rate in conn.execute(REVENUE_SQL) if months else []:
+        usd = None if rate is None else (revenue * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        before = previous.get((plan, cur))
+        row = {
+            "month": f"{m:%Y-%m}",
+            "plan_id": plan,
+            "currency": cur,
+            "customers": customers,
+            "billable_units": int(units),
+            "revenue": revenue,
+            "revenue_usd": usd,
+            "revenue_growth": _growth(usd, before["revenue_usd"] if before else None),
+            "usage_growth": _growth(Decimal(int(units)), Decimal(before["billable_units"]) if before else None),
+        }
+        plans.append(row)
+        previous[(plan, cur)] = row
     per_month: dict[str, dict[str, Any]] = defaultdict(lambda: {"revenue_usd": Decimal(0), "billable_units": 0})
     for row in plans:
-        per_month[row["month"]]["revenue_usd"] += row["revenue_usd"]
+        per_month[row["month"]]["revenue_usd"] += row["revenue_usd"] or Decimal(0)
         per_month[row["month"]]["billable_units"] += row["billable_units"]
-    month_rows, previous = [], None
+    month_rows, last = [], None
     for month in sorted(per_month):
         usd = per_month[month]["revenue_usd"]
-        growth = None if not previous else (usd / previous - 1).quantize(Decimal("0.0001"))
-        month_rows.append({"month": month, **per_month[month], "revenue_growth": growth, "meets_kpi": usd > KPI_USD})
-        previous = usd
+        month_rows.append(
+            {"month": month, **per_month[month], "revenue_growth": _growth(usd, last), "meets_kpi": usd > KPI_USD}
+        )
+        last = usd
     data: dict[str, Any] = {"kpi_usd": KPI_USD, "months": month_rows, "plans": plans, "closed_months": months}
     if not months:
         return {**data, "top_customers": [], "unbillable": [], "latest_reconciliation": None, "invoices": []}
@@ -122,8 +154,6 @@ def report(conn: psycopg.Connection) -> str:
         lines.append(
             f"  {m['month']:<9}{m['revenue_usd']:>14,.2f}{growth:>9}{m['billable_units']:>12,}  {currencies}{kpi}"
         )
-    if not data["months"]:
-        lines.append("  (marts.api_revenue_monthly is empty: build the models after closing)")
     rec = data["latest_reconciliation"]
     status = (
         "reconciles"
