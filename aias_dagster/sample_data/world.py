@@ -125,7 +125,7 @@ CAMPAIGNS: tuple[Campaign, ...] = (
 EMAIL_CAMPAIGNS: tuple[str, ...] = ("nl_weekly_digest", "nl_product_update", "nl_webinar_invite")
 
 # USD per unit on the world's first day; a small random walk follows. USD itself has no rows.
-FX_START: dict[str, float] = {"EUR": 1.08, "GBP": 1.27}
+FX_START: dict[str, float] = {"EUR": 1.08, "GBP": 1.27, "JPY": 0.0067}  # JPY: the growth_jp invoices
 
 LANDING_PATHS: tuple[str, ...] = (
     "/",

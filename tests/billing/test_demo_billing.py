@@ -108,3 +108,26 @@ def test_revenue_per_month_and_the_page_data(demo_world: BuiltWorld, closed: dg.
     assert all(value > Decimal(1000) for value in usd.values())  # the KPI: API revenue > 1,000 USD a month
     assert "2026-03" in text and "USD" in text
     assert data["latest_reconciliation"]["month"] == "2026-03" and data["latest_reconciliation"]["gaps"] == []
+    assert data["invoices"] and data["invoices"][0]["html"].startswith("<!doctype html>")
+    mart = query(
+        demo_world.settings,
+        "select to_char(month_start, 'YYYY-MM'), sum(revenue_usd), sum(billable_units) from marts.api_revenue_monthly"
+        " group by 1 order by 1",
+    )
+    assert mart == [(m["month"], m["revenue_usd"], m["billable_units"]) for m in data["months"]]
+
+
+def test_api_usage_daily_counts_every_request_of_the_landing_files(demo_world: BuiltWorld) -> None:
+    from tests.billing.oracle import _rows, bad_lines
+
+    billable, errors_4xx, requests = 0, 0, {}
+    for _day, _line, row in _rows(demo_world.landing, "api_requests", bad_lines(demo_world.truth)):
+        requests[row["request_id"]] = row
+    for row in requests.values():
+        status = int(row["status_code"])
+        billable += (int(row["units"]) if row["units"] else 1) if 200 <= status <= 399 else 0
+        errors_4xx += 400 <= status <= 499
+    got = query(
+        demo_world.settings, "select sum(requests), sum(billable_units), sum(requests_4xx) from marts.api_usage_daily"
+    )
+    assert got == [(len(requests), billable, errors_4xx)]

@@ -6,7 +6,7 @@
 {% macro billing_ledger(name) -%}
     {%- set relation = source('billing', name) -%}
     {%- if execute and adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
-        ({{ billing_ledger_empty(name) }})
+        ({{ billing_ledger_empty(name) }}) as empty_{{ name }}
     {%- else -%}
         {{ relation }}
     {%- endif -%}
