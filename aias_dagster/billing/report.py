@@ -167,3 +167,11 @@ def report(conn: psycopg.Connection) -> str:
     unbillable = sum(u["units"] for u in data["unbillable"])
     lines.append(f"  unbillable usage (no subscription): {unbillable:,} units")
     return "\n".join(lines)
+
+
+def invoice_page(conn: psycopg.Connection, invoice_id: str) -> str | None:
+    """One invoice's HTML from the outbox (for the dashboard's link to it), or None if there is no such invoice."""
+    if not closed_months(conn):
+        return None
+    row = conn.execute("select html from billing.invoice_documents where invoice_id = %s", (invoice_id,)).fetchone()
+    return None if row is None else row[0]

@@ -15,7 +15,7 @@ import pytest
 
 from aias_dagster.billing.assets import build_billing_assets, month_partitions
 from aias_dagster.billing.checks import BILLING_CHECKS
-from aias_dagster.billing.report import billing_page_data, report
+from aias_dagster.billing.report import billing_page_data, invoice_page, report
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import connect
 from tests.billing.oracle import price_world
@@ -109,6 +109,10 @@ def test_revenue_per_month_and_the_page_data(demo_world: BuiltWorld, closed: dg.
     assert "2026-03" in text and "USD" in text
     assert data["latest_reconciliation"]["month"] == "2026-03" and data["latest_reconciliation"]["gaps"] == []
     assert data["invoices"] and data["invoices"][0]["html"].startswith("<!doctype html>")
+    with connect(demo_world.settings) as conn:
+        first = data["invoices"][0]
+        assert invoice_page(conn, first["invoice_id"]) == first["html"]
+        assert first["invoice_id"] in first["html"] and invoice_page(conn, "INV-nope") is None
     mart = query(
         demo_world.settings,
         "select to_char(month_start, 'YYYY-MM'), sum(revenue_usd), sum(billable_units) from marts.api_revenue_monthly"

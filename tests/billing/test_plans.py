@@ -26,3 +26,13 @@ def test_the_seeds_hold_every_pricing_model_a_yen_plan_and_the_minor_units_of_is
     with (seeds_dir() / "plans.csv").open() as f:
         versions = [(r["plan_id"], r["version"]) for r in csv.DictReader(f)]
     assert ("scale", "2") in versions  # a version change inside the demo world (2026-03-16)
+
+
+def test_customers_in_japan_subscribe_to_the_yen_plan(demo_world) -> None:  # type: ignore[no-untyped-def]
+    from tests.billing.oracle import _rows
+
+    country = {r["customer_id"]: r["country"] for _, _, r in _rows(demo_world.landing, "customers", set())}
+    plans = {(r["customer_id"], r["plan_id"]) for _, _, r in _rows(demo_world.landing, "subscriptions", set())}
+    on_yen = {c for c, p in plans if p == "growth_jp"}
+    assert on_yen and all(country[c] == "JP" for c in on_yen)
+    assert not any(p == "growth" and country[c] == "JP" for c, p in plans)
