@@ -57,3 +57,19 @@ def test_aias_run_billing_refuses_a_month_that_has_not_ended(capsys: pytest.Capt
     with pytest.raises(SystemExit):
         main(["run", "billing", "--month", "2026-13"])
     assert "2026-13: expected YYYY-MM" in capsys.readouterr().err
+
+
+def test_the_schedule_tick_requests_each_closable_month_not_yet_materialized() -> None:
+    import dagster as dg
+
+    from aias_dagster.billing.assets import month_partitions
+    from aias_dagster.billing.schedules import build_billing_schedule
+
+    schedule = build_billing_schedule(month_partitions(date(2026, 1, 1)))
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=datetime(2026, 4, 3, 3, 30, tzinfo=UTC)
+        )
+        requests = list(schedule(context))  # type: ignore[call-overload]
+    assert [r.partition_key for r in requests] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    assert len({r.run_key for r in requests}) == 3
