@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aias_dagster.billing.assets import check_grace
@@ -11,6 +12,7 @@ from aias_dagster.billing.close import MonthNotClosableError
 from aias_dagster.billing.jobs import BILLING_JOB
 from aias_dagster.billing.pricing import midnight, next_month
 from aias_dagster.billing.settings import grace_days
+from aias_dagster.ingest.landing import delivery_days, first_delivery_day
 
 
 def last_closable_month(now: datetime, grace: int) -> date:
@@ -45,8 +47,22 @@ def last_complete_month(last_day: date) -> date:
     return (month - timedelta(days=1)).replace(day=1)
 
 
-def close_world_months(runner: Any, first_day: date, last_day: date, say: Callable[[str], None]) -> Any | None:
-    """The demo's close: every complete month of the world, in one run (forced: the world is complete)."""
+def last_delivery_day(landing: Path) -> date | None:
+    """The newest day any source has a file for: the end of the sample world (partitions may run on)."""
+    if not landing.is_dir():
+        return None
+    days = [d for folder in landing.iterdir() if folder.is_dir() for d in delivery_days(landing, folder.name)]
+    return max(days, default=None)
+
+
+def close_world_months(runner: Any, landing: Path, say: Callable[[str], None]) -> Any | None:
+    """The demo's close: every complete month of the world, in one run (forced: the world is complete).
+
+    The world's months, not the partitions': a world that ended in March bills no fee for the months after.
+    """
+    first_day, last_day = first_delivery_day(landing), last_delivery_day(landing)
+    if first_day is None or last_day is None:
+        return None
     month = last_complete_month(last_day)
     if month < first_day.replace(day=1):
         say("      no complete month in the world yet: nothing to bill")

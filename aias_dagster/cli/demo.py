@@ -147,7 +147,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         built = runner.run(TRANSFORM_JOB, {**partition_tags(*window), PROJECT_DIGEST_TAG: digest}, None)
         say(f"      run {built.run_id}")
     step(5, "closing the world's complete months (Dagster job `billing`)")
-    billed = close_world_months(runner, first, last, say)
+    billed = close_world_months(runner, landing, say)
     if billed is not None:
         say(f"      run {billed.run_id}")
     with connect(settings) as conn:

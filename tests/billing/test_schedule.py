@@ -73,3 +73,13 @@ def test_the_schedule_tick_requests_each_closable_month_not_yet_materialized() -
         requests = list(schedule(context))  # type: ignore[call-overload]
     assert [r.partition_key for r in requests] == ["2026-01-01", "2026-02-01", "2026-03-01"]
     assert len({r.run_key for r in requests}) == 3
+
+
+def test_the_demo_bills_the_worlds_months_not_the_partitions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from aias_dagster.billing.cli import last_delivery_day
+
+    for source, day in (("api_requests", "2026-02-15"), ("api_requests", "2026-03-31"), ("customers", "2026-03-30")):
+        (tmp_path / source).mkdir(exist_ok=True)
+        (tmp_path / source / f"{day}.csv").write_text("x\n")
+    assert last_delivery_day(tmp_path) == date(2026, 3, 31)
+    assert last_delivery_day(tmp_path / "missing") is None
