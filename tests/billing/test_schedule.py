@@ -83,3 +83,20 @@ def test_the_demo_bills_the_worlds_months_not_the_partitions(tmp_path) -> None: 
         (tmp_path / source / f"{day}.csv").write_text("x\n")
     assert last_delivery_day(tmp_path) == date(2026, 3, 31)
     assert last_delivery_day(tmp_path / "missing") is None
+
+
+def test_the_billing_job_holds_the_monthly_close_and_nightly_never_does(dbt_manifest) -> None:  # type: ignore[no-untyped-def]
+    import dagster as dg
+
+    from aias_dagster.billing.assets import INVOICE_LINES, INVOICES
+    from aias_dagster.definitions import build_definitions
+
+    defs = build_definitions(first_day=date(2026, 1, 1))
+    billing = defs.resolve_job_def("billing").asset_layer.executable_asset_keys
+    nightly = defs.resolve_job_def("nightly").asset_layer.executable_asset_keys
+    assert billing == {INVOICES, INVOICE_LINES}
+    assert not billing & nightly
+    assert dg.AssetKey(["marts", "api_revenue_monthly"]) in nightly  # the revenue mart is rebuilt with the daily models
+    partitions = defs.resolve_job_def("billing").partitions_def
+    assert isinstance(partitions, dg.MonthlyPartitionsDefinition)
+    assert partitions.get_first_partition_key() == "2026-01-01"
