@@ -114,8 +114,9 @@ def ensure_ledger(conn: psycopg.Connection) -> None:
 
 
 def _grant_reads(conn: psycopg.Connection) -> None:
-    """dbt builds the billing marts as the transformer role, and analysts read invoices; both only read."""
-    for role in (ROLES.transformer, ROLES.analyst):
+    """dbt builds the billing marts as the transformer role, which only reads the ledger. Analysts read
+    the marts, never the ledger itself (they read nothing outside `marts`)."""
+    for role in (ROLES.transformer,):
         if conn.execute("select to_regrole(%s) is not null", (role,)).fetchone() == (True,):
             conn.execute(f"grant usage on schema billing to {role}")
             conn.execute(f"grant select on all tables in schema billing to {role}")
