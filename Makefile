@@ -32,8 +32,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix dbt_project/models dbt_project/macros dbt_project/tests
 
+# Two workers (the machine's cores); a module's tests stay on one worker, so its fixtures are built once.
+TEST_WORKERS ?= 2
 test: lint prepare
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 ui: prepare
 	$(BIN)/aias ui
