@@ -137,19 +137,27 @@ def weekly_coverage(daily: Sequence[Row]) -> list[tuple[date, Decimal | None, bo
     return [(w, (1 - unattributed[w] / total[w]) if total[w] else None, provisional[w]) for w in sorted(total)]
 
 
-def channels_in(rows: Sequence[Row]) -> list[str]:
-    """Channels ordered by their total spend (largest first), unattributed last: the legend's order."""
+def channels_in(rows: Sequence[Row], paid_only: bool = False) -> list[str]:
+    """Channels ordered by their total spend (largest first), unattributed last: the legend's order.
+
+    paid_only: only channels with spend. An unpaid channel's CAC is $0 every month; a line of zeros
+    per unpaid channel would crowd the charts whose point is what paid channels cost.
+    """
     spend: dict[str, Decimal] = defaultdict(Decimal)
     for r in rows:
         spend[r["channel"]] += r["spend_usd"]
-    return sorted(spend, key=lambda c: (c == UNATTRIBUTED, -spend[c], c))
+    ordered = sorted(spend, key=lambda c: (c == UNATTRIBUTED, -spend[c], c))
+    return [c for c in ordered if spend[c] > 0] if paid_only else ordered
 
 
 # ---- figures ---------------------------------------------------------------------------------------------
 
 
 def cac_by_channel_chart(rows: CacRows) -> Chart:
-    table = [t for t in cac_table(rows) if t["now"]["channel"] != UNATTRIBUTED]
+    paid = set(
+        channels_in([r for r in rows.default_model if r["month_start"] in (rows.month, rows.month_before)], True)
+    )
+    table = [t for t in cac_table(rows) if t["now"]["channel"] in paid]
     x = [t["now"]["channel"] for t in table]
     now, before = short_month(rows.month), short_month(rows.month_before)
 
@@ -169,7 +177,8 @@ def cac_by_channel_chart(rows: CacRows) -> Chart:
         data=data,
         layout=charts.layout(charts.axis("Channel"), charts.axis("CAC (USD)", "$,.0f"), barmode="group"),
         note="Paid CAC counts only customers with a channel; adjusted CAC also shares out the customers "
-        "without one, by the month's attributed mix. A channel without new paying customers has no CAC.",
+        "without one, by the month's attributed mix. Channels without spend (CAC $0) are left out; a channel "
+        "without new paying customers has no CAC.",
     )
 
 
@@ -179,9 +188,7 @@ def cac_trend_chart(rows: CacRows, colour_of: dict[str, str]) -> Chart:
     labels = [m.isoformat() for m in months]
     symbols = ["circle-open" if m in provisional else "circle" for m in months]
     data = []
-    for channel in channels_in(rows.default_model):
-        if channel == UNATTRIBUTED:
-            continue
+    for channel in channels_in(rows.default_model, paid_only=True):
         by_month = {r["month_start"]: r["paid_cac_adjusted"] for r in rows.default_model if r["channel"] == channel}
         values = [by_month.get(m) for m in months]
         data.append(
@@ -214,7 +221,8 @@ def cac_trend_chart(rows: CacRows, colour_of: dict[str, str]) -> Chart:
         layout=charts.layout(
             charts.axis("Month", "%b %Y", type="date", dtick="M1"), charts.axis("Adjusted CAC (USD)", "$,.0f")
         ),
-        note="Open markers: a month that holds provisional days (its spend may still be restated), or is not over.",
+        note="Channels with spend. Open markers: a month that holds provisional days (spend that may still be "
+        "restated), or is not over yet.",
     )
 
 
@@ -258,9 +266,7 @@ def daily_chart(rows: CacRows, colour_of: dict[str, str]) -> Chart:
     days = sorted({r["date_day"] for r in rows.daily})
     labels = [d.isoformat() for d in days]
     data = []
-    for channel in channels_in(rows.daily):
-        if channel == UNATTRIBUTED:
-            continue
+    for channel in channels_in(rows.daily, paid_only=True):
         by_day = {r["date_day"]: r["spend_usd"] for r in rows.daily if r["channel"] == channel}
         values = [by_day.get(d) for d in days]
         data.append(charts.bar(channel, labels, values, [money(v) for v in values], colour_of[channel]))
@@ -291,7 +297,15 @@ def daily_chart(rows: CacRows, colour_of: dict[str, str]) -> Chart:
         charts.axis("Spend (USD)", "$,.0f"),
         barmode="stack",
         bargap=0.15,
-        yaxis2=charts.axis("New paying customers", overlaying="y", side="right", rangemode="tozero", showgrid=False),
+        yaxis2=charts.axis(
+            "New paying customers",
+            ",.0f",
+            overlaying="y",
+            side="right",
+            rangemode="tozero",
+            showgrid=False,
+            tickmode="auto",
+        ),
         shapes=shapes,
         annotations=notes,
     )
@@ -349,8 +363,8 @@ def coverage_chart(rows: CacRows) -> Chart:
         title="Attribution coverage over time, against its target",
         data=data,
         layout=charts.layout(
-            charts.axis("Week / month starting", "%b %Y", type="date"),
-            charts.axis("New paying customers with a channel", ".0%", range=[0, 1.05]),
+            charts.axis("Week or month starting", "%b %Y", type="date", dtick="M1"),
+            charts.axis("Share with a channel", ".0%", range=[0, 1.05]),
         ),
         note="The share of new paying customers with a visit in their attribution window. Below the target, "
         "read the adjusted CAC.",
@@ -372,7 +386,7 @@ def summary_line(rows: CacRows) -> str:
 
 def page_data(rows: CacRows) -> PageData:
     """The page from the rows: its tables, tiles and figures (pure: tested on hand-made rows too)."""
-    colour_of = charts.colours(channels_in(rows.default_model))
+    colour_of = charts.colours(channels_in([*rows.default_model, *rows.daily]))
     has_month = month_totals(rows.default_model, rows.month) is not None
     figures = (
         (

@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-# Okabe-Ito: told apart by people with every common colour-vision deficiency; grey for "none/unattributed".
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Tableau 10 without its grey: ten series stay apart; grey is kept for "none" (the unattributed bucket).
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F")
 MUTED = "#999999"
 TARGET_COLOUR = "#D55E00"
 PROVISIONAL_FILL = "rgba(230, 159, 0, 0.14)"
@@ -51,14 +51,15 @@ def axis(title: str, tickformat: str | None = None, **extra: Any) -> dict[str, A
 
 
 def layout(x: dict[str, Any], y: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """The shared layout: the legend under the plot (it wraps on a phone instead of squeezing the plot)."""
+    """The shared layout: a horizontal legend above the plot, clear of the x axis' title, that wraps on a
+    phone instead of squeezing the plot."""
     return {
         "height": HEIGHT,
         "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
         "font": {"family": FONT, "size": 13, "color": "#222222"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "#ffffff",
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "hoverlabel": {"font": {"family": FONT}},
         "xaxis": {"gridcolor": "#eeeeee", **x},
         "yaxis": {"gridcolor": "#eeeeee", "rangemode": "tozero", **y},

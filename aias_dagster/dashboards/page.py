@@ -73,8 +73,16 @@ class Chart:
             raise ValueError(f"chart id {self.id!r}: lower case letters, digits and '-' only")
 
     def marks(self) -> int:
-        """Data points the chart draws (non-null y of every trace): what the browser test counts."""
-        return sum(sum(1 for y in trace.get("y", []) if y is not None) for trace in self.data)
+        """The marks the chart draws, as the browser test counts them: a bar per non-zero value, a marker
+        per value of a trace with markers (a line alone is no countable mark)."""
+        return sum(trace_marks(trace) for trace in self.data)
+
+
+def trace_marks(trace: dict[str, Any]) -> int:
+    values = [y for y in trace.get("y", []) if y is not None]
+    if trace.get("type") == "bar":
+        return sum(1 for y in values if y != 0)
+    return len(values) if "markers" in trace.get("mode", "markers") else 0
 
 
 @dataclass(frozen=True)
