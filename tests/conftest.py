@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session", autouse=True)
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Where the runs of a test session write the dashboard site: never the checkout's .aias/site."""
-    from aias_dagster.dashboards.resources import SITE_DIR_ENV
+    from aias_dagster.dashboards.settings import SITE_DIR_ENV
 
     folder = tmp_path_factory.mktemp("site")
     previous = os.environ.get(SITE_DIR_ENV)

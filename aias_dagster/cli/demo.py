@@ -17,7 +17,7 @@ import psycopg
 from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
 from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
-from aias_dagster.dashboards.resources import default_site_dir
+from aias_dagster.dashboards.settings import default_site_dir
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.partitions import landing_partitions

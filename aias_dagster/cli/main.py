@@ -234,8 +234,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboards(args: argparse.Namespace) -> int:
-    from aias_dagster.dashboards.resources import default_site_dir
     from aias_dagster.dashboards.serve import SiteMissingError, require_site, server_url, site_server
+    from aias_dagster.dashboards.settings import default_site_dir
 
     site = default_site_dir()
     if args.build:

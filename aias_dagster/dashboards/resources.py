@@ -1,20 +1,12 @@
-"""Where the site is written: a setting, like the landing folder."""
+"""Where the site is written, as a Dagster resource (the setting itself is in settings.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
-from aias_dagster.platform.warehouse import aias_home
-
-SITE_DIR_ENV = "AIAS_SITE_DIR"
-
-
-def default_site_dir() -> Path:
-    configured = os.environ.get(SITE_DIR_ENV)
-    return Path(configured).resolve() if configured else aias_home() / "site"
+from aias_dagster.dashboards.settings import default_site_dir
 
 
 class SiteResource(dg.ConfigurableResource):

@@ -30,12 +30,12 @@ import psycopg
 
 from aias_dagster.dashboards.page import Page, PageData
 from aias_dagster.dashboards.render import Assets, IndexEntry, render_index, render_page
+from aias_dagster.dashboards.settings import INDEX
 from aias_dagster.platform.loops import group
 
 STATIC = Path(__file__).with_name("static")
 ASSETS_DIR = "assets"
 RECORDS_DIR = "data"
-INDEX = "index.html"
 PLOTLY_VERSION = re.compile(rb"plotly\.js v(\d+\.\d+\.\d+)")
 
 
