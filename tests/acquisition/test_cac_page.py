@@ -131,3 +131,16 @@ def test_a_warehouse_without_a_complete_month_gets_a_page_that_says_so() -> None
     html = render_page(PAGE, data, ASSETS)
     assert data.charts == () and data.as_of is None
     assert "No complete month of acquisition data yet" in html and "plotly" not in html
+
+
+def test_a_first_complete_month_has_nothing_beside_it_and_still_renders(rows: CacRows) -> None:
+    """The first month of a world: no month before, so its CACs stand alone ("–" beside them)."""
+    first = CacRows(
+        rows.as_of, rows.newest_day, MAR, FEB, [r for r in rows.default_model if r["month_start"] == MAR],
+        rows.models, rows.daily,
+    )  # fmt: skip
+    data = page_data(first)
+    html = render_page(PAGE, data, ASSETS)
+    assert all(t["before"] is None for t in cac_table(first))
+    assert 'data-column="before.paid_cac" data-value="">–<' in html
+    assert data.chart("cac-by-channel").marks() == 2  # March's paid and adjusted CAC of paid_search
