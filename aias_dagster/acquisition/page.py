@@ -33,7 +33,9 @@ MODEL_LABELS = {
 }
 DAILY_HISTORY_DAYS = 90  # the daily chart's span: enough to see a trend, small enough to load fast
 
-AS_OF_SQL = "select max(_spend_delivered_through), max(date_day) from marts.metrics_daily"
+# "Data as of": the newest delivery day of the spend behind metrics_daily, its lineage column. Spend is the
+# feed every CAC divides, and it arrives daily like the others.
+AS_OF_SQL = "select max(_spend_delivered_through) from marts.metrics_daily"
 
 # The month before the one that holds the day after the newest day: the last complete month.
 MONTHS_SQL = """
@@ -70,7 +72,6 @@ class CacRows:
     """What the page reads from the marts, before any shaping."""
 
     as_of: date | None
-    newest_day: date | None
     month: date | None  # the last complete month
     month_before: date | None
     default_model: list[Row]  # cac_monthly, default model, every month
@@ -80,13 +81,13 @@ class CacRows:
 
 def read_rows(conn: psycopg.Connection) -> CacRows:
     with conn.cursor(row_factory=dict_row) as cur:
-        as_of, newest_day = conn.execute(AS_OF_SQL).fetchone() or (None, None)
+        (as_of,) = conn.execute(AS_OF_SQL).fetchone() or (None,)
         months = conn.execute(MONTHS_SQL).fetchone()
         month, before = months if months else (None, None)
         default_model = cur.execute(DEFAULT_MODEL_SQL).fetchall()
         models = cur.execute(MODELS_SQL, (month,)).fetchall() if month else []
         daily = cur.execute(DAILY_SQL, (DAILY_HISTORY_DAYS,)).fetchall()
-    return CacRows(as_of, newest_day, month, before, default_model, models, daily)
+    return CacRows(as_of, month, before, default_model, models, daily)
 
 
 def rows_of_month(rows: Sequence[Row], month: date | None) -> list[Row]:

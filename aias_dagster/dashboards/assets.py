@@ -55,7 +55,10 @@ def page_asset(page: Page, pages: Sequence[Page]) -> dg.AssetsDefinition:
         with warehouse.connect() as conn:
             built = build_page(conn, page, site.directory(), pages)
         context.log.info(f"{built.path}: data as of {built.data.as_of}, {len(built.changed)} files changed")
-        return dg.MaterializeResult(metadata=built.metadata(datetime.now(UTC)))
+        metadata = built.metadata(datetime.now(UTC))
+        metadata["path"] = dg.MetadataValue.path(metadata["path"])
+        metadata["url"] = dg.MetadataValue.url(metadata["url"])  # the UI links to the page's file
+        return dg.MaterializeResult(metadata=metadata)
 
     return _page
 

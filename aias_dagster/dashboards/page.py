@@ -28,7 +28,8 @@ class Freshness:
     """How old a page's data may get, measured from the end of its newest delivery day.
 
     A delivery day D is complete at midnight after D; the nightly run builds it at about 02:00, so a
-    page that is kept up is 2 to 26 hours old. Past `warn` one nightly run was missed; past `fail`, two.
+    page that is kept up is 2 to 26 hours old. Past `warn` (30 h) the nightly run that should have updated
+    it did not; past `fail` (48 h) it is more than a day behind.
     """
 
     warn: timedelta

@@ -73,7 +73,7 @@ def rows() -> CacRows:
     daily = [daily_row(d, "paid_search", "30", "1" if d.day % 4 == 0 else "0", d.day > 28) for d in days] + [
         daily_row(d, "unattributed", "0", "1" if d.day in (2, 9) else "0", d.day > 28) for d in days
     ]
-    return CacRows(date(2026, 3, 31), date(2026, 3, 31), MAR, FEB, default, models, daily)
+    return CacRows(date(2026, 3, 31), MAR, FEB, default, models, daily)
 
 
 def test_the_cac_table_lists_the_month_by_spend_with_the_month_before_beside_it(rows: CacRows) -> None:
@@ -126,7 +126,7 @@ def test_the_rendered_page_shows_the_numbers_formatted_and_marks_provisional_day
 
 
 def test_a_warehouse_without_a_complete_month_gets_a_page_that_says_so() -> None:
-    empty = CacRows(None, None, None, None, [], [], [])
+    empty = CacRows(None, None, None, [], [], [])
     data = page_data(empty)
     html = render_page(PAGE, data, ASSETS)
     assert data.charts == () and data.as_of is None
@@ -136,7 +136,7 @@ def test_a_warehouse_without_a_complete_month_gets_a_page_that_says_so() -> None
 def test_a_first_complete_month_has_nothing_beside_it_and_still_renders(rows: CacRows) -> None:
     """The first month of a world: no month before, so its CACs stand alone ("–" beside them)."""
     first = CacRows(
-        rows.as_of, rows.newest_day, MAR, FEB, [r for r in rows.default_model if r["month_start"] == MAR],
+        rows.as_of, MAR, FEB, [r for r in rows.default_model if r["month_start"] == MAR],
         rows.models, rows.daily,
     )  # fmt: skip
     data = page_data(first)
