@@ -99,12 +99,17 @@ def read_record(site: Path, page: Page) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def owner_label(owner: str) -> str:
+    """ "team:data-engineering" (Dagster's owner) as people write it: "data engineering"."""
+    return owner.removeprefix("team:").replace("-", " ")
+
+
 def index_entries(site: Path, pages: Iterable[Page]) -> list[IndexEntry]:
     return [
         IndexEntry(
             title=page.title,
             file=page.file_name,
-            owner=group(page.group).owner,
+            owner=owner_label(group(page.group).owner),
             description=page.description,
             record=read_record(site, page),
             policy=page.freshness,

@@ -28,6 +28,8 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # The demo world ends 2026-03-31; six hours after that day ended its data is fresh.
 FRESH_MOMENT = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
+LATE_MOMENT = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)  # 32 hours: past the 30-hour warning, not yet 48
+STALE_MOMENT = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)  # nine and a half days later
 
 DRAWN_MARKS_JS = """
 (id) => {
@@ -95,7 +97,7 @@ def file_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
 
 @pytest.fixture(scope="module")
 def http_visit(browser: Any, site_url: str) -> Iterator[Visit]:
-    seen = visit(browser, site_url + "cac.html", site_url, DESKTOP)
+    seen = visit(browser, site_url + "cac.html", site_url, DESKTOP, STALE_MOMENT)
     yield seen
     seen.page.context.close()
 
@@ -248,13 +250,14 @@ def test_the_cac_table_equals_cac_monthly_for_the_month_cell_by_cell(http_visit:
 
 
 def test_the_page_says_when_its_data_is_older_than_its_freshness_policy(file_visit: Visit, http_visit: Visit) -> None:
-    """Opened six hours after the world's last day the data is fresh; opened today (months later) it is stale."""
+    """Opened six hours after the world's last day the data is fresh; opened ten days later it is stale."""
     assert file_visit.page.locator(".page-head .freshness-banner").is_hidden()
     assert file_visit.page.locator(".page-head .as-of").get_attribute("data-verdict") == "fresh"
     assert "(6 hours old)" in file_visit.page.locator(".page-head .as-of").inner_text()
     banner = http_visit.page.locator(".page-head .freshness-banner")
     assert banner.is_visible()
-    assert "These numbers are stale." in banner.inner_text() and "31 Mar 2026" in banner.inner_text()
+    text = banner.inner_text()
+    assert "These numbers are stale." in text and "31 Mar 2026" in text and "9 days old" in text, text
 
 
 def test_the_index_lists_the_cac_page_with_its_data_age(browser: Any, demo_site: Path) -> None:
@@ -264,6 +267,10 @@ def test_the_index_lists_the_cac_page_with_its_data_age(browser: Any, demo_site:
         entry = seen.page.locator('.page-entry[data-page="cac.html"]')
         assert "Data as of 31 Mar 2026" in entry.inner_text() and "(6 hours old)" in entry.inner_text()
         assert entry.locator(".freshness-status").inner_text() == "Up to date"
+        seen.page.clock.set_fixed_time(LATE_MOMENT)
+        seen.page.reload()
+        assert "(32 hours old)" in entry.inner_text()
+        assert entry.locator(".freshness-status").inner_text().startswith("Late")
         entry.locator("a").click()
         seen.page.wait_for_function("() => document.querySelectorAll('.plot[data-rendered]').length === 5")
         assert seen.page.url.endswith("/cac.html")
