@@ -146,8 +146,17 @@ class PageBuild:
 
 
 def build_page(conn: psycopg.Connection, page: Page, site: Path, pages: Sequence[Page]) -> PageBuild:
-    """Read the page's marts, write its HTML, its record and the index; only files whose bytes changed."""
-    data = page.build(conn)
+    """Read the page's marts, write its HTML, its record and the index; only files whose bytes changed.
+
+    The page reads in a read-only transaction: a page's function that tried to write would fail its build.
+    """
+    conn.rollback()
+    conn.read_only = True
+    try:
+        data = page.build(conn)
+    finally:
+        conn.rollback()
+        conn.read_only = False
     assets, changed = write_assets(site)
     path = site / page.file_name
     if write_if_changed(path, render_page(page, data, assets).encode()):

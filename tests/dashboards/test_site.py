@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -12,11 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import psycopg
 import pytest
 
-from aias_dagster.dashboards.page import Freshness
+from aias_dagster.dashboards.page import Freshness, PageData
 from aias_dagster.dashboards.registry import registered_pages
-from aias_dagster.dashboards.site import plotly_bundle, write_assets, write_index
+from aias_dagster.dashboards.site import build_page, plotly_bundle, write_assets, write_index
 from tests.conftest import REPO_ROOT, BuiltWorld
 from tests.dashboards.conftest import build_site
 
@@ -119,3 +121,14 @@ def test_aias_dashboards_without_a_site_says_how_to_build_it(tmp_path: Path) -> 
     )  # fmt: skip
     assert done.returncode == 1
     assert "no dashboard site at" in done.stderr and "make demo" in done.stderr
+
+
+def test_a_page_reads_the_marts_and_cannot_write(demo_world: BuiltWorld, tmp_path: Path) -> None:
+    from aias_dagster.acquisition.page import PAGE
+
+    def writes(conn: psycopg.Connection) -> PageData:
+        conn.execute("create table marts.written_by_a_page (x int)")
+        return PageData(as_of=None, summary="")
+
+    with psycopg.connect(demo_world.settings.url) as conn, pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        build_page(conn, dataclasses.replace(PAGE, build=writes), tmp_path, registered_pages())
