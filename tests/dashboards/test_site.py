@@ -132,3 +132,18 @@ def test_a_page_reads_the_marts_and_cannot_write(demo_world: BuiltWorld, tmp_pat
 
     with psycopg.connect(demo_world.settings.url) as conn, pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         build_page(conn, dataclasses.replace(PAGE, build=writes), tmp_path, registered_pages())
+
+
+def test_without_chromium_the_browser_tests_skip_saying_how_to_install_it_but_never_under_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.dashboards import conftest
+
+    monkeypatch.setattr(conftest, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install chromium"):
+        conftest.chromium_path()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"under CI: .ci/run installs it"):
+        conftest.chromium_path()
