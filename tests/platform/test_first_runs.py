@@ -95,6 +95,7 @@ def first_runs(
             conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
 
 
+@pytest.mark.slow
 def test_three_first_loads_at_once_all_succeed_without_a_traceback(first_runs: FirstRuns) -> None:
     # Two of three failed with `UniqueViolation ... nspname dagster` creating Dagster's storage.
     for load in first_runs.loads:
@@ -110,6 +111,7 @@ def records_in(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
+@pytest.mark.slow
 def test_the_parallel_loads_hit_no_deadlock_and_loaded_every_record_once(first_runs: FirstRuns) -> None:
     with psycopg.connect(first_runs.settings.url) as conn:
         (deadlocks,) = conn.execute(
@@ -132,6 +134,7 @@ def written_files(first_runs: FirstRuns) -> list[Path]:
     return files
 
 
+@pytest.mark.slow
 def test_the_password_appears_nowhere_the_runs_wrote(first_runs: FirstRuns) -> None:
     secret = PASSWORD.encode()
     assert secret in first_runs.settings.url.encode()  # the commands did connect with it
