@@ -9,7 +9,8 @@ events as (
         category,
         is_auto_fixed,
         resolved_at,
-        minutes_to_recover
+        -- exact, not error_events' rounded minutes: a mart never aggregates a rounded figure again
+        extract(epoch from resolved_at - occurred_at) / 60 as minutes_to_recover
     from {{ ref('error_events') }}
 
 ),
