@@ -20,6 +20,8 @@ from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
+from aias_dagster.reliability.demo import run_demo_remediations
+from aias_dagster.reliability.jobs import RELIABILITY_MARTS_JOB
 from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest, project_digest
 
 # The dbt project a build ran with, so a second demo can tell that the models are up to date.
@@ -112,7 +114,7 @@ def days_loaded_since(conn: psycopg.Connection, since: datetime) -> tuple[date, 
 
 def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:
     started = time.monotonic()
-    steps = 4
+    steps = 5
 
     def step(number: int, text: str) -> None:
         say(f"[{number}/{steps}] {text}  (+{time.monotonic() - started:.0f}s)")
@@ -145,6 +147,9 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         step(4, f"dbt build of {window[0]}..{window[1]} (Dagster job `transform`; log {log})")
         built = runner.run(TRANSFORM_JOB, {**partition_tags(*window), PROJECT_DIGEST_TAG: digest}, None)
         say(f"      run {built.run_id}")
+    step(5, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
+    say(f"      {run_demo_remediations(settings, spec.seed).describe()}")
+    say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
     with connect(settings) as conn:
         counts = source_counts(conn)
         reports = [report(conn) for g in LOOP_GROUPS if (report := g.load_report()) is not None]

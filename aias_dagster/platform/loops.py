@@ -44,7 +44,13 @@ LOOP_GROUPS: tuple[Group, ...] = (
     Group("product", "team:product", "Product: feature adoption", True),
     Group("support", "team:support", "Support: ticket categories and SLAs", True),
     Group("billing", "team:engineering", "API billing: metering and invoices", True),
-    Group("reliability", "team:engineering", "Reliability: errors, auto-fixes and MTTR", True),
+    Group(
+        "reliability",
+        "team:engineering",
+        "Reliability: errors, auto-fixes and MTTR",
+        True,
+        "aias_dagster.reliability.report:report",
+    ),
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")
 SHARED = Group("shared", DATA_ENGINEERING, "Entities every loop reads (customers, fx rates)")
