@@ -1,6 +1,5 @@
 """The remediation ledger as an asset: a run of it works through the open auto-fixable errors."""
 
-
 import os
 
 import dagster as dg

@@ -60,7 +60,7 @@ class EndpointState:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -75,7 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
         payload = self.rfile.read(length)
         key = self.headers.get("Idempotency-Key", "")
         if self.path != PATH or not key:
-            self._answer(404 if self.path != PATH else 400, json.dumps({"error": "POST /v1/remediations needs an Idempotency-Key"}))
+            self._answer(
+                404 if self.path != PATH else 400,
+                json.dumps({"error": "POST /v1/remediations needs an Idempotency-Key"}),
+            )
             return
         with state.lock:
             if key in state.answers:
@@ -91,8 +94,9 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append((key, fault))
             if fault in (RATE_LIMITED, UNAVAILABLE):
                 status = 429 if fault == RATE_LIMITED else 503
-                self._answer(status, json.dumps({"error": "rate limited" if status == 429 else "unavailable"}),
-                             retry_after=1)
+                self._answer(
+                    status, json.dumps({"error": "rate limited" if status == 429 else "unavailable"}), retry_after=1
+                )
                 return
             state.in_flight.add(key)
         try:

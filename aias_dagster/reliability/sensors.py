@@ -1,15 +1,14 @@
 """Every 5 minutes: new open auto-fixable errors start a run of the remediation ledger asset."""
 
-
 import os
 
 import dagster as dg
 
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.reliability.assets import REMEDIATIONS_KEY
+from aias_dagster.reliability.backoff import load_playbooks
 from aias_dagster.reliability.ledger import key_states
 from aias_dagster.reliability.remediate import REMEDIATION_URL_ENV, SENSOR_INTERVAL, idempotency_key, pending_errors
-from aias_dagster.reliability.backoff import load_playbooks
 
 
 def open_work(warehouse: WarehouseResource) -> list[str]:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the messages are data, one per line as the libraries print them
 """Application error vocabulary per TRUE reliability category.
 
 Each message is what a real library or server prints (Python requests/psycopg/botocore, Java, Node,

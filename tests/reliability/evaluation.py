@@ -94,9 +94,10 @@ def classify(settings: ConnectionSettings, items: list[Labelled], sql: str, sche
                 "create table eval_rules (version int, priority int, category text, class_pattern text,"
                 " message_pattern text, status_min int, status_max int, note text)"
             )
-            with RULES_CSV.open(encoding="utf-8", newline="") as handle, conn.cursor().copy(
-                "copy eval_rules from stdin"
-            ) as copy:
+            with (
+                RULES_CSV.open(encoding="utf-8", newline="") as handle,
+                conn.cursor().copy("copy eval_rules from stdin") as copy,
+            ):
                 for row in csv.DictReader(handle):
                     copy.write_row([v or None for v in row.values()])
             rows = conn.execute(sql).fetchall()

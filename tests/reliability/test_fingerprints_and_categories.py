@@ -7,8 +7,6 @@ docs/reliability.md.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -19,7 +17,9 @@ from tests.reliability.evaluation import Labelled, classify, compiled_classifier
 
 
 @pytest.fixture(scope="module")
-def classifier(pg_server: ConnectionSettings, tmp_path_factory: pytest.TempPathFactory) -> tuple[ConnectionSettings, str]:
+def classifier(
+    pg_server: ConnectionSettings, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[ConnectionSettings, str]:
     from tests.conftest import create_database, drop_database
 
     settings = create_database(pg_server, prefix="aias_rel_eval")
@@ -52,8 +52,10 @@ def test_variable_parts_share_a_fingerprint_and_meaning_does_not(classifier: tup
     same = [
         ("Order 1234 for ana@example.com failed at https://x.example.com/a?b=1", "Order 98 for tom.r@acme.io failed at https://y.example.org/c/d?e=2&f=3"),
         ("key 'alpha' missing in 3f9a2c7e11b4", "key 'beta-2' missing in 0099aa11bb22"),
-        ("request 6f1c2b1e-9d3a-4c1b-8e2f-0a1b2c3d4e5f took 1500ms", "request 0e0f6c1a-1111-4222-8333-944455556666 took 20 ms"),
-        ("dial tcp 10.0.0.1:5432: connect: connection refused", "dial tcp 192.168.7.22:6432: connect: connection refused"),
+        ("request 6f1c2b1e-9d3a-4c1b-8e2f-0a1b2c3d4e5f took 1500ms",
+         "request 0e0f6c1a-1111-4222-8333-944455556666 took 20 ms"),
+        ("dial tcp 10.0.0.1:5432: connect: connection refused",
+         "dial tcp 192.168.7.22:6432: connect: connection refused"),
         ('open "/var/data/a.csv" at 2026-03-01T10:00:00Z', 'open "/tmp/b/c.csv" at 2026-03-04 08:12:55+00'),
     ]  # fmt: skip
     different = [
@@ -80,5 +82,7 @@ def test_demo_world_errors_get_their_true_category_and_group(demo_world: BuiltWo
     fingerprints_per_group = joined.groupby("true_group").fingerprint.nunique()
     assert (fingerprints_per_group == 1).all(), fingerprints_per_group[fingerprints_per_group > 1].head()
     groups_per_fingerprint = joined.groupby("fingerprint").true_group.nunique()
-    print(f"demo world: {len(joined)} errors, accuracy {accuracy:.4f}, {len(fingerprints_per_group)} true groups, "
-          f"{len(groups_per_fingerprint)} fingerprints, {(groups_per_fingerprint > 1).sum()} merging groups")
+    print(
+        f"demo world: {len(joined)} errors, accuracy {accuracy:.4f}, {len(fingerprints_per_group)} true groups, "
+        f"{len(groups_per_fingerprint)} fingerprints, {(groups_per_fingerprint > 1).sum()} merging groups"
+    )

@@ -27,7 +27,7 @@ def test_reliability_daily_equals_an_independent_python_computation(demo_world: 
 
 
 def test_error_groups_add_up_and_tickets_link_to_the_error_of_their_request(demo_world: BuiltWorld) -> None:
-    (events, groups, grouped_events), = query(
+    ((events, groups, grouped_events),) = query(
         demo_world.settings,
         "select (select count(*) from marts.error_events), count(*), sum(events) from marts.error_groups",
     )
@@ -35,6 +35,8 @@ def test_error_groups_add_up_and_tickets_link_to_the_error_of_their_request(demo
     errors = current_rows(demo_world.landing, "app_errors", "error_id")
     tickets = current_rows(demo_world.landing, "support_tickets", "ticket_id")
     by_request = errors[errors.request_id != ""].groupby("request_id").error_id.apply(set).to_dict()
-    expected = {(t, e) for t, r in zip(tickets.ticket_id, tickets.request_id, strict=True) for e in by_request.get(r, ())}
+    expected = {
+        (t, e) for t, r in zip(tickets.ticket_id, tickets.request_id, strict=True) for e in by_request.get(r, ())
+    }
     linked = set(query(demo_world.settings, "select ticket_id, error_id from marts.error_tickets"))
     assert linked == expected and len(expected) > 0

@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 {% macro error_normaliser_steps() -%}
-{%- set steps -%}
+    {%- set steps -%}
 (?n)^[ \t]*(Traceback \(most recent call last\):|File "[^"]*", line [0-9]+.*|at [A-Za-z0-9_$.<>/]+\(.*\)|goroutine [0-9]+ .*)$ ==> 
 (?<![0-9A-Za-z])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z]) ==> <uuid>
 [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,} ==> <email>
@@ -40,13 +40,13 @@
 "[^"\n]{0,255}" ==> "<v>"
 `[^`'\n]{0,100}' ==> `<v>'
 “[^”\n]{0,255}” ==> “<v>”
-{%- endset -%}
-{%- set parsed = [] -%}
-{%- for line in steps.strip().split('\n') -%}
+    {%- endset -%}
+    {%- set parsed = [] -%}
+    {%- for line in steps.strip().split('\n') -%}
     {%- set parts = line.split(' ==> ') -%}
     {%- set _ = parsed.append((parts[0], parts[1] if parts | length > 1 else "")) -%}
 {%- endfor -%}
-{{ return(parsed) }}
+    {{ return(parsed) }}
 {%- endmacro %}
 
 {#- The normalised message, its runs of white space made one space, trimmed and cut at 500 characters. -#}

@@ -32,7 +32,7 @@ rules as (
         status_min,
         status_max
     from {{ ref('error_category_rules') }}
-    where version = (select max(version) from {{ ref('error_category_rules') }})
+    where version = (select max(all_rules.version) from {{ ref('error_category_rules') }} as all_rules)
 
 ),
 
@@ -86,9 +86,10 @@ final as (
         ) as is_auto_fixable
     from normalised
     inner join categorised
-        on normalised.error_class = categorised.error_class
-        and normalised.normalised_message = categorised.normalised_message
-        and normalised.http_status is not distinct from categorised.http_status
+        on
+            normalised.error_class = categorised.error_class
+            and normalised.normalised_message = categorised.normalised_message
+            and normalised.http_status is not distinct from categorised.http_status
 
 )
 

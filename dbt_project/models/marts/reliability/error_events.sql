@@ -51,7 +51,8 @@ resolved as (
         remediations.remediated_at,
         least(errors.reported_resolved_at, remediations.remediated_at) as resolved_at,
         case
-            when remediations.remediated_at is not null
+            when
+                remediations.remediated_at is not null
                 and (
                     errors.reported_resolved_at is null
                     or remediations.remediated_at <= errors.reported_resolved_at
@@ -70,10 +71,11 @@ recurrences as (
     select distinct fixed.error_id
     from resolved as fixed
     inner join errors as later
-        on fixed.fingerprint = later.fingerprint
-        and fixed.customer_id is not distinct from later.customer_id
-        and later.occurred_at > fixed.remediated_at
-        and later.occurred_at <= {{ add_hours('fixed.remediated_at', 24) }}
+        on
+            fixed.fingerprint = later.fingerprint
+            and fixed.customer_id is not distinct from later.customer_id
+            and fixed.remediated_at < later.occurred_at
+            and later.occurred_at <= {{ add_hours('fixed.remediated_at', 24) }}
     where fixed.remediated_at is not null
 
 ),

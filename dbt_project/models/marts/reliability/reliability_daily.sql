@@ -52,20 +52,20 @@ categories as (
 daily as (
 
     select
-        occurred_date as date_day,
-        category,
+        events.occurred_date as date_day,
+        events.category,
         count(*) as errors,
-        count(*) filter (where is_auto_fixed) as auto_fixed,
-        count(resolved_at) as resolved,
-        percentile_cont(0.5) within group (order by minutes_to_recover) as mttr_median,
-        avg(minutes_to_recover) as mttr_mean,
-        count(*) filter (where resolved_at is null) as unresolved,
-        min(occurred_at) filter (where resolved_at is null) as oldest_unresolved_at,
-        avg(extract(epoch from as_of.data_as_of - occurred_at)) filter (where resolved_at is null)
+        count(*) filter (where events.is_auto_fixed) as auto_fixed,
+        count(events.resolved_at) as resolved,
+        percentile_cont(0.5) within group (order by events.minutes_to_recover) as mttr_median,
+        avg(events.minutes_to_recover) as mttr_mean,
+        count(*) filter (where events.resolved_at is null) as unresolved,
+        min(events.occurred_at) filter (where events.resolved_at is null) as oldest_unresolved_at,
+        avg(extract(epoch from as_of.data_as_of - events.occurred_at)) filter (where events.resolved_at is null)
             as unresolved_mean_age_seconds
     from events
     cross join as_of
-    group by occurred_date, category
+    group by events.occurred_date, events.category
 
 ),
 
