@@ -49,7 +49,7 @@ def reliability_daily(landing: Path, truth: Path) -> dict[tuple[date, str], dict
     while day <= last:
         for category in CATEGORIES:
             events = table.get((day, category), [])
-            minutes = [Decimal(int((done - at).total_seconds())) / 60 for at, done in events if done]
+            seconds = [int((done - at).total_seconds()) for at, done in events if done]
             open_ages = [Decimal(int((as_of - at).total_seconds())) for at, done in events if done is None]
             requests_today = per_day.get(day, 0)
             out[(day, category)] = {
@@ -61,12 +61,13 @@ def reliability_daily(landing: Path, truth: Path) -> dict[tuple[date, str], dict
                 "is_auto_fixable": category in AUTO_FIXABLE,
                 "auto_fixed": 0,
                 "auto_fixed_share": Decimal("0.0000") if events else None,
-                "resolved": len(minutes),
-                "mttr_median_minutes": _round(Decimal(statistics.median(minutes)), 2) if minutes else None,
-                "mttr_mean_minutes": _round(sum(minutes) / len(minutes), 2) if minutes else None,
+                "resolved": len(seconds),
+                # one exact division each (a sum of rounded sixtieths can miss a half-way value)
+                "mttr_median_minutes": _round(Decimal(statistics.median(seconds)) / 60, 2) if seconds else None,
+                "mttr_mean_minutes": _round(Decimal(sum(seconds)) / (60 * len(seconds)), 2) if seconds else None,
                 "unresolved": len(open_ages),
                 "unresolved_max_age_hours": _round(max(open_ages) / 3600, 2) if open_ages else None,
-                "unresolved_mean_age_hours": _round(sum(open_ages) / len(open_ages) / 3600, 2) if open_ages else None,
+                "unresolved_mean_age_hours": _round(sum(open_ages) / (3600 * len(open_ages)), 2) if open_ages else None,
             }
         day += timedelta(days=1)
     return out

@@ -143,3 +143,34 @@ def test_the_ledger_is_append_only(database: ConnectionSettings) -> None:
                 conn.execute(statement)
             conn.rollback()
         assert conn.execute("select count(*) from ops.remediations").fetchone() == (2,)
+
+
+def test_the_sensor_requests_a_run_for_open_work_and_skips_without_an_endpoint(
+    database: ConnectionSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dagster as dg
+
+    from aias_dagster.platform.resources import WarehouseResource
+    from aias_dagster.reliability.sensors import remediation_sensor
+
+    with psycopg.connect(database.url) as conn:
+        conn.execute(
+            "create schema intermediate; create table intermediate.int_reliability__classified_errors"
+            " (error_id text, category text, occurred_at timestamptz, resolved_at timestamptz, is_auto_fixable bool);"
+            " insert into intermediate.int_reliability__classified_errors values"
+            " ('ER1', 'timeout', '2026-03-01 10:00+00', null, true),"
+            " ('ER2', 'validation', '2026-03-01 10:00+00', null, false),"
+            " ('ER3', 'rate_limit', '2026-03-01 10:00+00', '2026-03-01 10:03+00', true)"
+        )
+    resources = {"warehouse": WarehouseResource(url=database.url)}
+    monkeypatch.delenv("AIAS_REMEDIATION_URL", raising=False)
+    skipped = remediation_sensor(dg.build_sensor_context(resources=resources))
+    assert skipped.skip_reason is not None and "AIAS_REMEDIATION_URL" in str(skipped.skip_reason)
+    with start_endpoint() as endpoint:
+        monkeypatch.setenv("AIAS_REMEDIATION_URL", endpoint.url)
+        first = remediation_sensor(dg.build_sensor_context(resources=resources))
+        assert [r.run_key for r in first.run_requests] == ["remediate-ER1-1"]  # the open auto-fixable error only
+        with psycopg.connect(database.url) as conn:
+            remediate(conn, [Pending("ER1", "timeout", AT)], endpoint.url, clock=RecordingClock())
+        done = remediation_sensor(dg.build_sensor_context(resources=resources))
+        assert not done.run_requests and "no open" in str(done.skip_reason)
