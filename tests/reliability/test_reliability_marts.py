@@ -40,3 +40,21 @@ def test_error_groups_add_up_and_tickets_link_to_the_error_of_their_request(demo
     }
     linked = set(query(demo_world.settings, "select ticket_id, error_id from marts.error_tickets"))
     assert linked == expected and len(expected) > 0
+
+
+def test_the_report_and_the_dashboard_data_read_the_marts(demo_world: BuiltWorld) -> None:
+    import psycopg
+
+    from aias_dagster.reliability.dashboard import dashboard_data
+    from aias_dagster.reliability.report import report
+
+    with psycopg.connect(demo_world.settings.url) as conn:
+        text = report(conn)
+        data = dashboard_data(conn)
+    assert "Reliability, March 2026: " in text and "target 20%" in text  # the world ends 2026-03-31
+    (events,) = query(demo_world.settings, "select count(*) from marts.error_events")[0]
+    assert sum(row["errors"] for row in data["daily"]) == events == sum(r["errors"] for r in data["auto_fixed_monthly"])
+    assert len(data["top_groups"]) == 10 and data["auto_fixed_target"] == Decimal("0.20")
+    unresolved = query(demo_world.settings, "select count(*) from marts.error_events where resolved_at is null")[0][0]
+    assert sum(row["errors"] for row in data["unresolved_by_age"]) == unresolved
+    assert {row["outcome"] for row in data["remediation_outcomes"]} == {"none"}  # no remediation ran on this world
