@@ -16,6 +16,8 @@ import psycopg
 
 from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
+from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
+from aias_dagster.dashboards.settings import default_site_dir
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.partitions import landing_partitions
@@ -150,6 +152,10 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     step(5, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
     say(f"      {run_demo_remediations(settings, spec.seed).describe()}")
     say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
+    site = default_site_dir()
+    if not (site / "index.html").exists():  # a warehouse built before the site existed
+        say(f"      dashboard site missing: building it (Dagster job `{DASHBOARDS_JOB}`)")
+        runner.run(DASHBOARDS_JOB, {}, None)
     with connect(settings) as conn:
         counts = source_counts(conn)
         reports = [report(conn) for g in LOOP_GROUPS if (report := g.load_report()) is not None]
@@ -164,4 +170,5 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     say(f"  database: {settings.describe()}")
     say(f"  connect:  {settings.psql_command()}")
     say(f"  run log:  {log}")
+    say(f"  dashboards: {site / 'index.html'} (`aias dashboards` serves them on http://127.0.0.1:8090)")
     say("  next: `make ui` for the Dagster UI on http://127.0.0.1:3000")
