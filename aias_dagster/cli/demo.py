@@ -23,6 +23,8 @@ from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
+from aias_dagster.reliability.demo import run_demo_remediations
+from aias_dagster.reliability.jobs import RELIABILITY_MARTS_JOB
 from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest, project_digest
 
 # The dbt project a build ran with, so a second demo can tell that the models are up to date.
@@ -115,7 +117,7 @@ def days_loaded_since(conn: psycopg.Connection, since: datetime) -> tuple[date, 
 
 def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:
     started = time.monotonic()
-    steps = 5
+    steps = 6
 
     def step(number: int, text: str) -> None:
         say(f"[{number}/{steps}] {text}  (+{time.monotonic() - started:.0f}s)")
@@ -152,6 +154,9 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     billed = close_world_months(runner, landing, say)
     if billed is not None:
         say(f"      run {billed.run_id}")
+    step(6, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
+    say(f"      {run_demo_remediations(settings, spec.seed).describe()}")
+    say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
     site = default_site_dir()
     if not (site / "index.html").exists():  # a warehouse built before the site existed
         say(f"      dashboard site missing: building it (Dagster job `{DASHBOARDS_JOB}`)")

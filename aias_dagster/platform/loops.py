@@ -61,7 +61,13 @@ LOOP_GROUPS: tuple[Group, ...] = (
     Group(
         "billing", "team:engineering", "API billing: metering and invoices", True, "aias_dagster.billing.report:report"
     ),
-    Group("reliability", "team:engineering", "Reliability: errors, auto-fixes and MTTR", True),
+    Group(
+        "reliability",
+        "team:engineering",
+        "Reliability: errors, auto-fixes and MTTR",
+        True,
+        "aias_dagster.reliability.report:report",
+    ),
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")
 SHARED = Group("shared", DATA_ENGINEERING, "Entities every loop reads (customers, fx rates)")
