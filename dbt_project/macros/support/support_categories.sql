@@ -13,10 +13,6 @@
 
 {#- The ten labels as a query with one `category` column. -#}
 {% macro support_category_rows() -%}
-    {%- for category in support_categories() + [uncategorized_label()] %}
-    select '{{ category }}' as category
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {%- set labels = support_categories() + [uncategorized_label()] -%}
+    select labels.category from (values ('{{ labels | join("'), ('") }}')) as labels (category)
 {%- endmacro %}

@@ -9,7 +9,7 @@
       - every quoted line (starting with `>`);
       - everything from a signature on: a `-- ` line, "Sent from my iPhone" and its German, Spanish and
         French forms, "Get Outlook for ...", and a confidentiality disclaimer.
-    Typographic apostrophes become `'`, so a rule writes "can'?t" once.
+    Typographic apostrophes become `'`, so a rule writes "can'?t" once; trailing blank lines go.
 -#}
 {% macro ticket_rule_text(subject, body) -%}
     {{ return(adapter.dispatch('ticket_rule_text')(subject, body)) }}
@@ -19,7 +19,7 @@
     lower(
         translate(coalesce({{ subject }}, ''), '’‘', '''''')
         || E'\n'
-        || regexp_replace(
+        || rtrim(regexp_replace(
             regexp_replace(
                 regexp_replace(
                     translate(coalesce({{ body }}, ''), '’‘', ''''''),
@@ -34,7 +34,7 @@
             E'(\\n--[ \\t]*\\n|(sent from my|von meinem [^\\n]* gesendet|enviado desde mi|envoyé de mon|get outlook for)|this (e-?mail|message)[^\\n]{0,80}confidential).*$',
             '',
             'i'
-        )
+        ), E' \t\r\n')
     )
 {%- endmacro %}
 

@@ -67,13 +67,13 @@ texts as (
 rule_matches as (
 
     select
-        matched.ticket_id,
+        matching_tickets.ticket_id,
         newest_rules.category,
         newest_rules.rule_id,
         newest_rules.version,
         newest_rules.priority,
         row_number() over (
-            partition by matched.ticket_id
+            partition by matching_tickets.ticket_id
             order by newest_rules.priority, newest_rules.rule_id
         ) as match_rank
     from newest_rules
@@ -81,7 +81,7 @@ rule_matches as (
         select texts.ticket_id
         from texts
         where {{ regex_matches('texts.rule_text', 'newest_rules.pattern') }}
-    ) as matched
+    ) as matching_tickets
 
 ),
 

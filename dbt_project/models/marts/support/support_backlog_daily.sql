@@ -61,7 +61,7 @@ open_tickets as (
     from days
     inner join tickets
         on
-            tickets.created_date <= days.date_day
+            days.date_day >= tickets.created_date
             and (
                 tickets.is_open
                 or tickets.solved_at is null

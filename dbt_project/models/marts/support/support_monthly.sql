@@ -47,10 +47,10 @@ bounds as (
 
 months as (
 
-    select distinct {{ month_start('days.date_day') }} as month_start
+    select distinct {{ month_start('spine_days.date_day') }} as month_start
     from (
         {{ day_spine('(select bounds.first_day from bounds)', '(select bounds.data_through from bounds)') }}
-    ) as days
+    ) as spine_days
 
 ),
 
@@ -140,12 +140,12 @@ compared as (
 
     select
         filled.*,
-        lag(tickets) over (partition by category order by month_start) as tickets_previous_month,
-        avg(tickets) over (
-            partition by category order by month_start rows between 3 preceding and 1 preceding
+        lag(filled.tickets) over (partition by filled.category order by filled.month_start) as tickets_previous_month,
+        avg(filled.tickets) over (
+            partition by filled.category order by filled.month_start rows between 3 preceding and 1 preceding
         ) as trailing_3_month_mean,
         count(*) over (
-            partition by category order by month_start rows between 3 preceding and 1 preceding
+            partition by filled.category order by filled.month_start rows between 3 preceding and 1 preceding
         ) as trailing_months
     from filled
 
@@ -157,7 +157,7 @@ final as (
         compared.month_start,
         compared.category,
         compared.tickets,
-        {{ round_share('1.0 * compared.tickets / nullif(compared.month_tickets, 0)') }} as share,
+        {{ round_share('1.0 * compared.tickets / nullif(compared.month_tickets, 0)') }} as share,  -- noqa: RF04
         {{ fixed_decimal('compared.first_response_median', 1) }} as first_response_median_minutes,
         {{ fixed_decimal('compared.first_response_p90', 1) }} as first_response_p90_minutes,
         {{ fixed_decimal('compared.resolution_median', 1) }} as resolution_median_minutes,
@@ -186,7 +186,7 @@ final as (
             false
         ) as is_spike,
         {{ add_days(month_start(add_days('compared.month_start', 31)), -1) }} <= bounds.data_through
-        as is_complete_month
+            as is_complete_month
     from compared
     cross join bounds
 

@@ -30,7 +30,7 @@ ranked as (
             when tickets > 0 and category <> '{{ uncategorized_label() }}'
                 then row_number() over (
                     partition by month_start, (tickets > 0 and category <> '{{ uncategorized_label() }}')
-                    order by tickets desc, tickets_change desc nulls last, category
+                    order by tickets desc, tickets_change desc nulls last, category asc
                 )
         end as issue_rank
     from monthly
@@ -41,7 +41,7 @@ with_previous as (
 
     select
         ranked.*,
-        lag(issue_rank) over (partition by category order by month_start) as previous_rank
+        lag(ranked.issue_rank) over (partition by ranked.category order by ranked.month_start) as previous_rank
     from ranked
 
 ),
@@ -60,7 +60,8 @@ final as (
         with_previous.is_complete_month,
         coalesce(
             with_previous.month_start = (
-                select max(complete.month_start) from monthly as complete where complete.is_complete_month
+                select max(complete.month_start) from monthly as complete
+                where complete.is_complete_month
             ),
             false
         ) as is_last_complete_month
