@@ -31,6 +31,11 @@ def mart_keys(page: Page) -> list[dg.AssetKey]:
     return [dg.AssetKey([MARTS_PREFIX, mart]) for mart in page.marts]
 
 
+def upstream_keys(page: Page) -> list[dg.AssetKey]:
+    """The marts and the other assets (`Page.upstream`) the page reads."""
+    return [*mart_keys(page), *(dg.AssetKey.from_user_string(key) for key in page.upstream)]
+
+
 def page_description(page: Page) -> str:
     marts = ", ".join(f"`marts.{m}`" for m in page.marts)
     return f"{page.description or page.title}\n\nThe dashboard page `{page.file_name}` of the site, from {marts}."
@@ -41,7 +46,7 @@ def page_asset(page: Page, pages: Sequence[Page]) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=page_key(page),
-        deps=mart_keys(page),
+        deps=upstream_keys(page),
         group_name=DASHBOARDS.name,
         owners=[group(page.group).owner],
         tags=cadence_tags(DAILY),

@@ -94,6 +94,9 @@ class PageData:
     summary: str  # one line for the index, e.g. "March 2026: blended CAC $412.3, coverage 81.2%"
     context: Mapping[str, Any] = field(default_factory=dict)  # what the template reads, by name
     charts: tuple[Chart, ...] = ()
+    # Further files of the page, by path relative to the site ("billing/invoices/<id>.html"), e.g. documents
+    # the page links to; written beside it, only when their bytes change.
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def chart(self, chart_id: str) -> Chart:
         for chart in self.charts:
@@ -114,6 +117,9 @@ class Page:
     template: Path  # a Jinja2 template that extends "page.html.j2"
     description: str = ""
     freshness: Freshness = field(default_factory=Freshness.daily)
+    # Non-mart assets the page also reads, as asset keys "a/b" (a loop's own ledger, say "billing/invoices"),
+    # so the page stays downstream of everything it reads. Most pages read marts only.
+    upstream: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not PAGE_NAME.match(self.name):

@@ -161,6 +161,9 @@ def build_page(conn: psycopg.Connection, page: Page, site: Path, pages: Sequence
     path = site / page.file_name
     if write_if_changed(path, render_page(page, data, assets).encode()):
         changed.append(page.file_name)
+    for name, content in sorted(data.files.items()):
+        if write_if_changed(site / name, content.encode()):
+            changed.append(name)
     record = json.dumps(page_record(page, data), indent=2, sort_keys=True) + "\n"
     if write_if_changed(site / RECORDS_DIR / f"{page.name}.json", record.encode()):
         changed.append(f"{RECORDS_DIR}/{page.name}.json")

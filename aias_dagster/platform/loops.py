@@ -59,7 +59,12 @@ LOOP_GROUPS: tuple[Group, ...] = (
     Group("product", "team:product", "Product: feature adoption", True),
     Group("support", "team:support", "Support: ticket categories and SLAs", True, "aias_dagster.support.report:report"),
     Group(
-        "billing", "team:engineering", "API billing: metering and invoices", True, "aias_dagster.billing.report:report"
+        "billing",
+        "team:engineering",
+        "API billing: metering and invoices",
+        True,
+        "aias_dagster.billing.report:report",
+        page="aias_dagster.billing.page:PAGE",
     ),
     Group(
         "reliability",

@@ -34,7 +34,8 @@ def test_a_page_is_an_asset_downstream_of_exactly_its_marts(definitions: dg.Defi
     graph = definitions.resolve_asset_graph()
     for page in PAGES:
         node = graph.get(page_key(page))
-        assert node.parent_keys == {dg.AssetKey(["marts", m]) for m in page.marts}, page.name
+        upstream = {dg.AssetKey.from_user_string(key) for key in page.upstream}
+        assert node.parent_keys == {dg.AssetKey(["marts", m]) for m in page.marts} | upstream, page.name
         assert node.group_name == "dashboards"
         assert node.owners == [GROUPS[page.group].owner]
         assert node.tags["cadence"] == "daily"

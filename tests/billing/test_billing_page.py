@@ -1,0 +1,111 @@
+"""The billing page's shaping, on hand-made rows: monthly KPI sums, charts, invoice files, the empty state."""
+
+from datetime import date
+from decimal import Decimal as D
+from typing import Any
+
+import plotly.graph_objects as go
+
+from aias_dagster.billing.page import PAGE, BillingRows, invoice_file, invoices_by_month, monthly_revenue, page_data
+from aias_dagster.dashboards.render import Assets, render_page
+
+ASSETS = Assets(css="assets/site.css", script="assets/site.js", plotly="assets/plotly.min.js")
+JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
+EMPTY_REPORT: dict[str, Any] = {
+    "closed_months": [],
+    "top_customers": [],
+    "unbillable": [],
+    "latest_reconciliation": None,
+}
+
+
+def revenue_row(month: date, plan: str, currency: str, revenue: str, usd: str, units: int) -> dict:
+    return {
+        "month_start": month,
+        "plan_id": plan,
+        "currency": currency,
+        "customers": 2,
+        "billable_units": units,
+        "revenue": D(revenue),
+        "usd_per_unit": D(usd) / D(revenue),
+        "revenue_usd": D(usd),
+        "revenue_growth": None,
+        "usage_growth": None,
+    }
+
+
+def rows() -> BillingRows:
+    revenue = [
+        revenue_row(JAN, "starter", "USD", "400.00", "400.00", 1000),
+        revenue_row(JAN, "tokyo", "JPY", "90000", "600.01", 500),
+        revenue_row(FEB, "starter", "USD", "700.00", "700.00", 1500),
+    ]
+    usage = [
+        {"month_start": m, "requests": 10, "billable_units": u, "requests_4xx": 1, "requests_5xx": 0}
+        for m, u in ((JAN, 1500), (FEB, 1600))
+    ]
+    report = {
+        "closed_months": [JAN, FEB],
+        "top_customers": [{"customer_id": "c1", "billable_units": 1500, "requests": 9}],
+        "unbillable": [{"month": "2026-02", "customer_id": "c9", "requests": 3, "units": 7}],
+        "latest_reconciliation": {
+            "month": "2026-02",
+            "raw_units": 1500,
+            "invoiced_units": 1500,
+            "adjusted_units": 0,
+            "gaps": [],
+            "totals_off": [],
+            "customers_without_invoice": [],
+        },
+    }
+    invoices = [
+        {"invoice_id": "inv-b", "customer_id": "c2", "month": JAN, "currency": "USD", "total": D(1), "html": "<p>b"},
+        {"invoice_id": "inv-a", "customer_id": "c1", "month": FEB, "currency": "USD", "total": D(2), "html": "<p>a"},
+    ]
+    return BillingRows(date(2026, 2, 28), revenue, usage, report, invoices)
+
+
+def test_monthly_revenue_sums_every_plan_and_currency_in_usd_against_the_kpi() -> None:
+    months = monthly_revenue(rows().revenue)
+    assert [(m["month_start"], m["revenue_usd"], m["billable_units"], m["meets_kpi"]) for m in months] == [
+        (JAN, D("1000.01"), 1500, True),  # more than 1,000 USD, by a cent
+        (FEB, D("700.00"), 1500, False),
+    ]
+
+
+def test_every_invoice_gets_a_file_and_a_link_newest_month_first() -> None:
+    data = page_data(rows())
+    assert data.files == {"billing/invoices/inv-b.html": "<p>b", "billing/invoices/inv-a.html": "<p>a"}
+    grouped = invoices_by_month(rows().invoices)
+    assert [(m, [i["file"] for i in invs]) for m, invs in grouped] == [
+        (FEB, [invoice_file("inv-a")]),
+        (JAN, [invoice_file("inv-b")]),
+    ]
+    html = render_page(PAGE, data, ASSETS)
+    assert 'href="billing/invoices/inv-a.html"' in html and 'href="billing/invoices/inv-b.html"' in html
+    assert "<p>a" not in html  # the document is its own file, not pasted into the page
+
+
+def test_charts_are_valid_plotly_figures_with_a_mark_per_value() -> None:
+    data = page_data(rows())
+    revenue = data.chart("revenue-by-plan")
+    assert revenue.marks() == 3  # starter Jan and Feb, tokyo Jan
+    assert data.chart("usage-by-month").marks() == 6  # three series, two months
+    for chart in data.charts:
+        go.Figure({"data": chart.data, "layout": chart.layout})  # raises on anything Plotly does not know
+    assert data.summary == "Feb 2026: API revenue $700 (below the $1,000 KPI)"
+
+
+def test_the_revenue_table_shows_every_mart_row() -> None:
+    html = render_page(PAGE, page_data(rows()), ASSETS)
+    assert html.count('data-column="revenue_usd"') == 3
+    assert 'data-plan="tokyo" data-currency="JPY"' in html
+    assert "reconciles" in html and "c9" in html
+
+
+def test_with_no_closed_month_the_page_says_so_and_draws_nothing() -> None:
+    data = page_data(BillingRows(date(2026, 3, 31), [], [], EMPTY_REPORT, []))
+    assert data.charts == () and data.files == {}
+    assert data.summary == "No closed month yet."
+    html = render_page(PAGE, data, ASSETS)
+    assert 'id="no-closed-month"' in html and "revenue-table" not in html
