@@ -96,9 +96,8 @@ def invoices_by_month(invoices: Sequence[Row]) -> list[tuple[date, list[Row]]]:
     """Invoices grouped by month, newest month first, each with the file its HTML is written to."""
     grouped: dict[date, list[Row]] = defaultdict(list)
     for r in invoices:
-        grouped[r["month"]].append(
-            {**{k: v for k, v in r.items() if k != "html"}, "file": invoice_file(r["invoice_id"])}
-        )
+        listed = {k: v for k, v in r.items() if k != "html"}
+        grouped[r["month"]].append({**listed, "file": invoice_file(r["invoice_id"])})
     return [(m, grouped[m]) for m in sorted(grouped, reverse=True)]
 
 
