@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -296,3 +296,99 @@ def test_a_screenshot_of_the_cac_page_for_the_readme(file_visit: Visit) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
     write_if_changed(SCREENSHOT, png)
     assert SCREENSHOT.exists()
+
+
+# ---- the billing page (loop 4) ---------------------------------------------------------------------------
+# The demo world's months closed by the real billing asset (as tests/billing/test_demo_billing.py does: it
+# writes only the billing schema and is idempotent), the revenue mart rebuilt, then the page built into its
+# own site: the shared demo_site may have been built before any month was closed.
+
+
+@pytest.fixture(scope="module")
+def billing_site(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import dagster as dg
+
+    from aias_dagster.billing.assets import build_billing_assets, month_partitions
+    from aias_dagster.billing.page import PAGE
+    from aias_dagster.dashboards.assets import page_assets
+    from aias_dagster.dashboards.resources import SiteResource
+    from aias_dagster.platform.resources import WarehouseResource
+    from tests.dbt.support import Dbt
+
+    warehouse = WarehouseResource(url=demo_world.settings.url)
+    closed = dg.materialize(
+        [build_billing_assets(month_partitions(date(2026, 1, 1)))],
+        partition_key="2026-03-01",
+        resources={"warehouse": warehouse},
+        run_config={"ops": {"billing_close": {"config": {"force": False}}}},
+    )
+    assert closed.success
+    built = Dbt(demo_world.settings, tmp_path_factory.mktemp("billing_page_dbt") / "target")(
+        "build", "--select", "api_revenue_monthly"
+    )
+    assert built.returncode == 0, built.output[-3000:]
+    site = tmp_path_factory.mktemp("billing_site")
+    result = dg.materialize(
+        page_assets([PAGE]),
+        resources={"warehouse": warehouse, "site": SiteResource(path=str(site))},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    return site
+
+
+@pytest.fixture(scope="module")
+def billing_visit(browser: Any, billing_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (billing_site / "billing.html").as_uri(), billing_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def test_the_billing_page_loads_with_no_error_and_draws_every_chart(billing_visit: Visit, billing_site: Path) -> None:
+    assert_clean(billing_visit, billing_site.as_uri() + "/")
+    declared = billing_visit.page.eval_on_selector_all(
+        ".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])"
+    )
+    assert {chart_id for chart_id, _ in declared} == {"revenue-by-plan", "usage-by-month"}
+    for chart_id, marks in declared:
+        drawn = billing_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0 and drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+
+
+def test_the_billing_revenue_table_equals_api_revenue_monthly_cell_by_cell(
+    billing_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    columns = ["customers", "billable_units", "revenue", "usd_per_unit", "revenue_usd", "revenue_growth",
+               "usage_growth"]  # fmt: skip
+    mart = {
+        (r[0].isoformat(), r[1], r[2]): dict(zip(columns, r[3:], strict=True))
+        for r in query(
+            demo_world.settings,
+            f"select month_start, plan_id, currency, {', '.join(columns)} from marts.api_revenue_monthly",
+        )
+    }
+    cells = billing_visit.page.locator("#revenue-table tbody td[data-column]").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.month, td.parentElement.dataset.plan,"
+        " td.parentElement.dataset.currency, td.dataset.column, td.dataset.value])"
+    )
+    assert mart and len(cells) == len(mart) * len(columns)
+    assert {(m, p, c) for m, p, c, *_ in cells} == set(mart)
+    for month, plan, currency, column, value in cells:
+        assert (Decimal(value) if value else None) == mart[(month, plan, currency)][column], (month, plan, column)
+
+
+def test_every_invoice_of_the_ledger_is_linked_from_the_billing_page_and_opens(
+    billing_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    ids = {r[0] for r in query(demo_world.settings, "select invoice_id from billing.invoices")}
+    links = billing_visit.page.eval_on_selector_all(
+        "#invoices a[data-invoice]", "(as) => as.map((a) => [a.dataset.invoice, a.getAttribute('href')])"
+    )
+    assert ids and {i for i, _ in links} == ids and len(links) == len(ids)
+    first, href = links[0]
+    assert href == f"billing/invoices/{first}.html"
+    assert billing_visit.page.locator("#tile-reconciliation .tile-value").inner_text() == "reconciles"
+    billing_visit.page.locator(f'a[data-invoice="{first}"]').click()
+    billing_visit.page.wait_for_load_state()
+    assert billing_visit.page.url.endswith(href) and first in billing_visit.page.content()
+    assert billing_visit.errors == [] and billing_visit.failed == [] and billing_visit.blocked == []
