@@ -39,8 +39,31 @@ def build_site(world: BuiltWorld, site: Path) -> dg.ExecuteInProcessResult:
     return result
 
 
+def close_demo_months(world: BuiltWorld, target: Path) -> None:
+    """The demo world's complete months closed by the real billing asset, and the revenue mart rebuilt.
+
+    As tests/billing/test_demo_billing.py does: it writes only the billing schema and is idempotent, so the
+    site is the same whichever of the two closes first, and the billing page shows a closed month.
+    """
+    from datetime import date
+
+    from aias_dagster.billing.assets import build_billing_assets, month_partitions
+    from tests.dbt.support import Dbt
+
+    closed = dg.materialize(
+        [build_billing_assets(month_partitions(date(2026, 1, 1)))],
+        partition_key="2026-03-01",  # catches up January and February first
+        resources={"warehouse": WarehouseResource(url=world.settings.url)},
+        run_config={"ops": {"billing_close": {"config": {"force": False}}}},
+    )
+    assert closed.success
+    built = Dbt(world.settings, target)("build", "--select", "api_revenue_monthly")
+    assert built.returncode == 0, built.output[-3000:]
+
+
 @pytest.fixture(scope="session")
 def demo_site(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    close_demo_months(demo_world, tmp_path_factory.mktemp("demo_site_dbt") / "target")
     site = tmp_path_factory.mktemp("demo_site")
     build_site(demo_world, site)
     return site

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -299,53 +299,18 @@ def test_a_screenshot_of_the_cac_page_for_the_readme(file_visit: Visit) -> None:
 
 
 # ---- the billing page (loop 4) ---------------------------------------------------------------------------
-# The demo world's months closed by the real billing asset (as tests/billing/test_demo_billing.py does: it
-# writes only the billing schema and is idempotent), the revenue mart rebuilt, then the page built into its
-# own site: the shared demo_site may have been built before any month was closed.
+# demo_site closes the demo world's months first (conftest.close_demo_months), so the page has a closed month.
 
 
 @pytest.fixture(scope="module")
-def billing_site(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import dagster as dg
-
-    from aias_dagster.billing.assets import build_billing_assets, month_partitions
-    from aias_dagster.billing.page import PAGE
-    from aias_dagster.dashboards.assets import page_assets
-    from aias_dagster.dashboards.resources import SiteResource
-    from aias_dagster.platform.resources import WarehouseResource
-    from tests.dbt.support import Dbt
-
-    warehouse = WarehouseResource(url=demo_world.settings.url)
-    closed = dg.materialize(
-        [build_billing_assets(month_partitions(date(2026, 1, 1)))],
-        partition_key="2026-03-01",
-        resources={"warehouse": warehouse},
-        run_config={"ops": {"billing_close": {"config": {"force": False}}}},
-    )
-    assert closed.success
-    built = Dbt(demo_world.settings, tmp_path_factory.mktemp("billing_page_dbt") / "target")(
-        "build", "--select", "api_revenue_monthly"
-    )
-    assert built.returncode == 0, built.output[-3000:]
-    site = tmp_path_factory.mktemp("billing_site")
-    result = dg.materialize(
-        page_assets([PAGE]),
-        resources={"warehouse": warehouse, "site": SiteResource(path=str(site))},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
-    assert result.success
-    return site
-
-
-@pytest.fixture(scope="module")
-def billing_visit(browser: Any, billing_site: Path) -> Iterator[Visit]:
-    seen = visit(browser, (billing_site / "billing.html").as_uri(), billing_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+def billing_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "billing.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
     yield seen
     seen.page.context.close()
 
 
-def test_the_billing_page_loads_with_no_error_and_draws_every_chart(billing_visit: Visit, billing_site: Path) -> None:
-    assert_clean(billing_visit, billing_site.as_uri() + "/")
+def test_the_billing_page_loads_with_no_error_and_draws_every_chart(billing_visit: Visit, demo_site: Path) -> None:
+    assert_clean(billing_visit, demo_site.as_uri() + "/")
     declared = billing_visit.page.eval_on_selector_all(
         ".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])"
     )
