@@ -41,7 +41,7 @@ LOOP_GROUPS: tuple[Group, ...] = (
     Group(
         "acquisition", DATA_ENGINEERING, "Acquisition: CAC by channel", True, "aias_dagster.acquisition.report:report"
     ),
-    Group("product", "team:product", "Product: feature adoption", True),
+    Group("product", "team:product", "Product: feature adoption", True, "aias_dagster.product.report:report"),
     Group("support", "team:support", "Support: ticket categories and SLAs", True),
     Group("billing", "team:engineering", "API billing: metering and invoices", True),
     Group("reliability", "team:engineering", "Reliability: errors, auto-fixes and MTTR", True),

@@ -3,8 +3,9 @@
 
     first_by(value, order_by, where): the value of the group's first row in order_by's order (of the rows
     where `where` holds, when given).
-    distinct_sorted_array(column): the group's distinct non-null values as a sorted array.
-    array_elements(column): one row per element of an array column (a set-returning select expression).
+    distinct_sorted_list(column): the group's distinct non-null values, sorted, as one comma-separated text
+    (text, not an array: dbt unit tests cannot give an array column a fixture value).
+    list_elements(column): one row per element of such a list (a set-returning select expression).
 -#}
 {% macro first_by(value, order_by, where=none) -%}
     {{ return(adapter.dispatch('first_by')(value, order_by, where)) }}
@@ -14,30 +15,30 @@
     (array_agg({{ value }} order by {{ order_by }}){% if where %} filter (where {{ where }}){% endif %})[1]
 {%- endmacro %}
 
-{% macro distinct_sorted_array(column) -%}
-    {{ return(adapter.dispatch('distinct_sorted_array')(column)) }}
+{% macro distinct_sorted_list(column) -%}
+    {{ return(adapter.dispatch('distinct_sorted_list')(column)) }}
 {%- endmacro %}
 
-{% macro postgres__distinct_sorted_array(column) -%}
-    array_agg(distinct {{ column }} order by {{ column }}) filter (where {{ column }} is not null)
+{% macro postgres__distinct_sorted_list(column) -%}
+    string_agg(distinct {{ column }}, ',' order by {{ column }})
 {%- endmacro %}
 
-{% macro array_elements(column) -%}
-    {{ return(adapter.dispatch('array_elements')(column)) }}
+{% macro list_elements(column) -%}
+    {{ return(adapter.dispatch('list_elements')(column)) }}
 {%- endmacro %}
 
-{% macro postgres__array_elements(column) -%}
-    unnest({{ column }})
+{% macro postgres__list_elements(column) -%}
+    unnest(string_to_array({{ column }}, ','))
 {%- endmacro %}
 
 {% macro default__first_by(value, order_by, where) -%}
     {{ exceptions.raise_compiler_error("first_by has no implementation for adapter " ~ adapter.type()) }}
 {%- endmacro %}
 
-{% macro default__distinct_sorted_array(column) -%}
-    {{ exceptions.raise_compiler_error("distinct_sorted_array has no implementation for adapter " ~ adapter.type()) }}
+{% macro default__distinct_sorted_list(column) -%}
+    {{ exceptions.raise_compiler_error("distinct_sorted_list has no implementation for adapter " ~ adapter.type()) }}
 {%- endmacro %}
 
-{% macro default__array_elements(column) -%}
-    {{ exceptions.raise_compiler_error("array_elements has no implementation for adapter " ~ adapter.type()) }}
+{% macro default__list_elements(column) -%}
+    {{ exceptions.raise_compiler_error("list_elements has no implementation for adapter " ~ adapter.type()) }}
 {%- endmacro %}

@@ -38,7 +38,7 @@ final as (
         customer_id,
         feature,
         count(*) as events,
-        {{ distinct_sorted_array('user_id') }} as user_ids,
+        {{ distinct_sorted_list('user_id') }} as user_ids,
         min(occurred_at) as first_event_at,
         {{ first_by('user_id', 'occurred_at, user_id') }} as first_user_id
     from events

@@ -94,8 +94,9 @@ target_days as (
     where
         exists (
             select 1 from touched_days
-            where spine.date_day between touched_days.activity_date
-            and {{ add_days('touched_days.activity_date', window_days - 1) }}
+            where
+                spine.date_day between touched_days.activity_date
+                and {{ add_days('touched_days.activity_date', window_days - 1) }}
         )
         or spine.date_day > (select max(stored.date_day) from stored)
         or spine.date_day in (select changed_new_adopters.date_day from changed_new_adopters)
@@ -166,9 +167,9 @@ account_segment_counts as (
     select
         segment_start,
         coalesce(segment_end, {{ add_days('segment_start', window_days - 1) }}) as segment_end,
-        count(*) as accounts
+        count(*) as n_accounts
     from account_segments
-    group by 1, 2
+    group by segment_start, coalesce(segment_end, {{ add_days('segment_start', window_days - 1) }})
 
 ),
 
@@ -206,9 +207,9 @@ feature_segment_counts as (
         feature,
         segment_start,
         coalesce(segment_end, {{ add_days('segment_start', window_days - 1) }}) as segment_end,
-        count(*) as accounts
+        count(*) as n_accounts
     from feature_segments
-    group by 1, 2, 3
+    group by feature, segment_start, coalesce(segment_end, {{ add_days('segment_start', window_days - 1) }})
 
 ),
 
@@ -217,7 +218,7 @@ feature_on_day as (
     select
         feature,
         activity_date,
-        count(*) as accounts
+        count(*) as n_accounts
     from feature_days
     group by feature, activity_date
 
@@ -244,12 +245,12 @@ active as (
     select
         day_features.date_day,
         day_features.feature,
-        sum(account_segment_counts.accounts) as active_accounts
+        sum(account_segment_counts.n_accounts) as active_accounts
     from day_features
     inner join account_segment_counts
         on
             day_features.date_day between account_segment_counts.segment_start and account_segment_counts.segment_end
-            and account_segment_counts.segment_start >= day_features.window_start
+            and day_features.window_start <= account_segment_counts.segment_start
     group by day_features.date_day, day_features.feature
 
 ),
@@ -259,12 +260,13 @@ adopting as (
     select
         day_features.date_day,
         day_features.feature,
-        sum(feature_segment_counts.accounts) as adopters
+        sum(feature_segment_counts.n_accounts) as adopters
     from day_features
     inner join feature_segment_counts
         on
             day_features.feature = feature_segment_counts.feature
-            and day_features.date_day between feature_segment_counts.segment_start and feature_segment_counts.segment_end
+            and day_features.date_day
+            between feature_segment_counts.segment_start and feature_segment_counts.segment_end
     group by day_features.date_day, day_features.feature
 
 ),
@@ -280,7 +282,7 @@ joined as (
         day_features.date_day - day_features.window_start + 1 as window_days,
         coalesce(active.active_accounts, 0) as active_accounts,
         coalesce(adopting.adopters, 0) as adopters,
-        coalesce(feature_on_day.accounts, 0) as accounts_on_day,
+        coalesce(feature_on_day.n_accounts, 0) as accounts_on_day,
         coalesce(first_uses.new_adopters, 0) as new_adopters,
         day_features.catalog_version
     from day_features
@@ -312,7 +314,7 @@ final as (
         cast(new_adopters as bigint) as new_adopters,
         {{ round_share('1.0 * accounts_on_day / nullif(adopters, 0)') }} as stickiness,
         catalog_version,
-        (select max(_delivery_date) from activity_days) as _activity_delivered_through
+        (select max(activity_days._delivery_date) from activity_days) as _activity_delivered_through
     from joined
 
 )

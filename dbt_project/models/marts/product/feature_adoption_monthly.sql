@@ -203,7 +203,7 @@ active as (
     inner join account_months
         on
             month_features.month_start = account_months.month_start
-            and account_months.last_active_day >= month_features.released_on
+            and month_features.released_on <= account_months.last_active_day
     group by month_features.month_start, month_features.feature
 
 ),
@@ -277,7 +277,7 @@ users as (
         select
             windowed_activity.month_start,
             windowed_activity.feature,
-            {{ array_elements('windowed_activity.user_ids') }} as user_id
+            {{ list_elements('windowed_activity.user_ids') }} as user_id
         from windowed_activity
         inner join catalog on windowed_activity.feature = catalog.feature
         inner join target_months on windowed_activity.month_start = target_months.month_start
@@ -303,7 +303,7 @@ final as (
         {{ round_days('new_adopters.median_days_to_adopt') }} as median_days_to_adopt,
         cast(coalesce(users.distinct_users, 0) as bigint) as distinct_users,
         month_features.catalog_version,
-        (select max(_delivery_date) from activity_days) as _activity_delivered_through
+        (select max(activity_days._delivery_date) from activity_days) as _activity_delivered_through
     from month_features
     left join active
         on month_features.month_start = active.month_start and month_features.feature = active.feature

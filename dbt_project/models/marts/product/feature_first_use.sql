@@ -61,7 +61,7 @@ uses as (
     from activity
     inner join catalog on activity.feature = catalog.feature
 
-{%- if read_window %}
+    {%- if read_window %}
 
 ),
 
@@ -123,7 +123,7 @@ all_uses as (
     from stored
     where first_beta_use_at is not null
 
-{%- else %}
+    {%- else %}
 
 ),
 
@@ -137,7 +137,7 @@ all_uses as (
         is_beta
     from uses
 
-{%- endif %}
+    {%- endif %}
 
 ),
 
@@ -193,7 +193,8 @@ final as (
         first_beta_use_at,
         first_beta_use_at is not null as used_in_beta,
         catalog_version,
-        (select max(_delivery_date) from {{ ref('int_product__activity_days') }}) as _activity_delivered_through
+        (select max(activity_days._delivery_date) from {{ ref('int_product__activity_days') }} as activity_days)
+            as _activity_delivered_through
     from adopted
 
 )

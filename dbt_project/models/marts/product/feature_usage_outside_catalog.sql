@@ -77,17 +77,17 @@ outside as (
 
 ),
 
-users as (
+day_users as (
 
     select
         activity_date,
         feature,
-        count(distinct user_id) as users
+        count(distinct user_id) as n_users
     from (
         select
             activity_date,
             feature,
-            {{ array_elements('user_ids') }} as user_id
+            {{ list_elements('user_ids') }} as user_id
         from outside
     ) as elements
     group by activity_date, feature
@@ -101,7 +101,7 @@ counted as (
         feature,
         usage_kind,
         sum(events) as events,
-        count(distinct customer_id) as accounts
+        count(distinct customer_id) as n_accounts
     from outside
     group by activity_date, feature, usage_kind
 
@@ -114,12 +114,12 @@ final as (
         counted.feature,
         counted.usage_kind,
         cast(counted.events as bigint) as events,
-        cast(counted.accounts as bigint) as accounts,
-        cast(users.users as bigint) as users,
-        (select max(catalog_version) from catalog) as catalog_version,
-        (select max(_delivery_date) from activity_days) as _activity_delivered_through
+        cast(counted.n_accounts as bigint) as distinct_accounts,
+        cast(day_users.n_users as bigint) as distinct_users,
+        (select max(catalog.catalog_version) from catalog) as catalog_version,
+        (select max(activity_days._delivery_date) from activity_days) as _activity_delivered_through
     from counted
-    inner join users on counted.activity_date = users.activity_date and counted.feature = users.feature
+    inner join day_users on counted.activity_date = day_users.activity_date and counted.feature = day_users.feature
 
 )
 
