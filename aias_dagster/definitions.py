@@ -10,6 +10,7 @@ from aias_dagster.orchestration.definitions import build_orchestration_defs
 from aias_dagster.platform.definitions import build_platform_defs
 from aias_dagster.platform.partitions import delivery_partitions, landing_partitions
 from aias_dagster.platform.resources import LandingResource
+from aias_dagster.product.definitions import build_product_defs
 from aias_dagster.transform.definitions import build_transform_defs
 
 
@@ -23,6 +24,7 @@ def build_definitions(warehouse_url: str = "", landing_dir: str = "", first_day:
         build_transform_defs(partitions),
         build_orchestration_defs(),
         build_acquisition_defs(),
+        build_product_defs(),
     )
 
 

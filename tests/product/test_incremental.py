@@ -18,6 +18,7 @@ import pytest
 
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
+from aias_dagster.sample_data.world import FEATURE_NAMES
 from tests.acquisition.support import rows_affected
 from tests.dbt.support import Dbt, query
 from tests.product.support import BUILD_MARTS, MARTS, RUN_PRODUCT, load_product
@@ -31,25 +32,29 @@ VERY_LATE_FROM, VERY_LATE_ON = date(2026, 2, 26), date(2026, 3, 5)
 TABLES = {name: f"marts.{name}" for name in MARTS} | {"activity_days": "intermediate.int_product__activity_days"}
 
 
-def deliver_a_first_use_a_week_late(landing: Path) -> str:
-    """The alerts events of VERY_LATE_FROM of an account that first used alerts that day move to the file of
-    VERY_LATE_ON; returns the account."""
+def deliver_a_first_use_a_week_late(landing: Path) -> tuple[str, str]:
+    """The events of VERY_LATE_FROM of an account that first used a feature that day, of that feature, move to
+    the file of VERY_LATE_ON; returns the account and the feature."""
     source, target = (landing / "product_events" / f"{d}.csv" for d in (VERY_LATE_FROM, VERY_LATE_ON))
     earlier = set()
     for path in sorted((landing / "product_events").glob("*.csv")):
         if path.name < source.name:
             with path.open(newline="", encoding="utf-8") as handle:
-                earlier |= {r["customer_id"] for r in csv.DictReader(handle) if r["feature"] == "alerts"}
+                earlier |= {(r["customer_id"], r["feature"].strip().lower()) for r in csv.DictReader(handle)}
     with source.open(newline="", encoding="utf-8") as handle:
         header, *rows = list(csv.reader(handle))
     feature, customer = header.index("feature"), header.index("customer_id")
-    account = next(r[customer] for r in rows if r[feature] == "alerts" and r[customer] not in earlier)
-    moved = [r for r in rows if r[feature] == "alerts" and r[customer] == account]
+    account, used = next(
+        (r[customer], r[feature])
+        for r in rows
+        if r[feature] in FEATURE_NAMES and (r[customer], r[feature]) not in earlier
+    )
+    moved = [r for r in rows if r[feature].strip().lower() == used and r[customer] == account]
     with source.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows([header, *(r for r in rows if r not in moved)])
     with target.open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(moved)
-    return account
+    return account, used
 
 
 def snapshot(settings: ConnectionSettings) -> dict[str, list[tuple]]:
@@ -74,7 +79,7 @@ def window(day: date) -> tuple[str, str]:
 
 def test_a_night_by_night_history_equals_a_full_refresh(database: ConnectionSettings, dbt: Dbt, tmp_path: Path) -> None:
     world = generate_world(customers=150, days=DAYS, seed=5, out=tmp_path / "landing", end=END)
-    account = deliver_a_first_use_a_week_late(world.out)
+    account, feature = deliver_a_first_use_a_week_late(world.out)
     written: list[int] = []
     for offset in range(DAYS):
         day = START + timedelta(days=offset)
@@ -105,7 +110,7 @@ def test_a_night_by_night_history_equals_a_full_refresh(database: ConnectionSett
     # The week-late first use reached the account's adoption.
     first = query(
         database,
-        "select first_used_date from marts.feature_first_use where customer_id = %s and feature = 'alerts'",
-        (account,),
+        "select first_used_date from marts.feature_first_use where customer_id = %s and feature = %s",
+        (account, feature),
     )[0]
     assert first == (VERY_LATE_FROM,)
