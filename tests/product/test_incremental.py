@@ -25,10 +25,10 @@ from tests.product.support import BUILD_MARTS, MARTS, RUN_PRODUCT, load_product
 
 pytestmark = pytest.mark.slow
 
-DAYS = 10
+DAYS = 8
 END = date(2026, 3, 6)
 START = END - timedelta(days=DAYS - 1)
-VERY_LATE_FROM, VERY_LATE_ON = date(2026, 2, 26), date(2026, 3, 5)
+VERY_LATE_FROM, VERY_LATE_ON = date(2026, 2, 28), date(2026, 3, 5)
 TABLES = {name: f"marts.{name}" for name in MARTS} | {"activity_days": "intermediate.int_product__activity_days"}
 
 
