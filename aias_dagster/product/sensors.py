@@ -4,7 +4,9 @@ a minute, instead of waiting for the nightly run (which stays the backstop).
 The sensor keeps, as its cursor, the size and modification time of every product_events file it has seen.
 A tick lists the folder (no file is read), and requests one run of the loop's job per delivery day whose file
 is new or changed, keyed by that state so a file is launched once. On its very first tick it has no cursor:
-it then launches the days raw.load_audit has never loaded and takes the rest as seen.
+it then launches the days raw.load_audit has never loaded and takes the rest as seen. While any run is
+queued or in progress (a nightly, a backfill, an earlier product run) it waits: two dbt builds of the same
+models at once would fight over their tables, and the file is still new at the next tick.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
+from aias_dagster.cli.runner import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.ingest.landing import delivery_days, landing_file
 from aias_dagster.platform.partitions import day_key
 from aias_dagster.platform.resources import LandingResource, WarehouseResource
@@ -24,6 +27,14 @@ from aias_dagster.product.jobs import near_real_time_job
 SOURCE = "product_events"
 INTERVAL_SECONDS = 30  # a tick every 30 s: a file is noticed within a minute, however the ticks fall
 SENSOR_NAME = "product_events_landing"
+ACTIVE_RUNS = dg.RunsFilter(
+    statuses=[
+        dg.DagsterRunStatus.QUEUED,
+        dg.DagsterRunStatus.NOT_STARTED,
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+    ]
+)
 
 
 def landing_state(landing: Path) -> dict[str, str]:
@@ -53,13 +64,19 @@ def days_to_run(previous: dict[str, str] | None, current: dict[str, str], loaded
 
 
 def run_requests(days: list[str], current: dict[str, str], partitions: dg.PartitionsDefinition) -> list[dg.RunRequest]:
-    """One run per day the job's partitions know (a day before the first partition waits for the nightly)."""
+    """One run per day the job's partitions know (a day before the first partition waits for the nightly).
+
+    The day goes as a one-day partition range, not as a partition key: the dbt asset turns a range into the
+    incremental window (platform/partitions.py: partition_window), so the run reads that day's deliveries.
+    """
     known = set(partitions.get_partition_keys())
-    return [
-        dg.RunRequest(run_key=f"{day}@{current[day]}", partition_key=day_key(date.fromisoformat(day)))
-        for day in days
-        if day_key(date.fromisoformat(day)) in known
-    ]
+    requests = []
+    for day in days:
+        key = day_key(date.fromisoformat(day))
+        if key in known:
+            tags = {RANGE_START_TAG: key, RANGE_END_TAG: key}
+            requests.append(dg.RunRequest(run_key=f"{day}@{current[day]}", tags=tags))
+    return requests
 
 
 @dg.sensor(
@@ -72,6 +89,9 @@ def run_requests(days: list[str], current: dict[str, str], partitions: dg.Partit
 def product_events_landing(
     context: dg.SensorEvaluationContext, landing: LandingResource, warehouse: WarehouseResource
 ) -> dg.SensorResult:
+    active = context.instance.get_runs_count(ACTIVE_RUNS)
+    if active:
+        return dg.SensorResult(skip_reason=f"{active} run(s) queued or in progress; the files wait for the next tick")
     current = landing_state(landing.directory())
     previous = json.loads(context.cursor) if context.cursor else None
     loaded: set[str] = set()
