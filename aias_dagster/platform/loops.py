@@ -56,7 +56,7 @@ LOOP_GROUPS: tuple[Group, ...] = (
         "aias_dagster.acquisition.report:report",
         page="aias_dagster.acquisition.page:PAGE",
     ),
-    Group("product", "team:product", "Product: feature adoption", True),
+    Group("product", "team:product", "Product: feature adoption", True, "aias_dagster.product.report:report"),
     Group("support", "team:support", "Support: ticket categories and SLAs", True, "aias_dagster.support.report:report"),
     Group(
         "billing", "team:engineering", "API billing: metering and invoices", True, "aias_dagster.billing.report:report"

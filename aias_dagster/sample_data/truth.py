@@ -83,7 +83,7 @@ def write_truth(
         ),
         "feature_catalog.csv": (
             ("feature", "released_on"),
-            ((f.name, timeline.date_of(f.release_day(timeline.days)).isoformat()) for f in world.FEATURES),
+            ((f.name, f.released_on.isoformat()) for f in world.FEATURES),
         ),
         "plans.csv": (
             ("plan_id", "rank", "mean_daily_requests", "currency"),
