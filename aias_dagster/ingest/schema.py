@@ -113,6 +113,16 @@ def _schema_objects(conn: psycopg.Connection) -> list[tuple[str, str]]:
             index = f"{table.removeprefix('raw.')}__delivery_idx"
             objects.append((f"table {table}", ddl))
             objects.append((f"index raw.{index}", f"create index if not exists {index} on {table} (_delivery_date)"))
+    # Columns that joined the contract later: a raw table created before them gains them.
+    for source in SOURCES:
+        for column in (c for c in source.columns if c.may_be_absent):
+            for table in (source.table, source.history_table):
+                objects.append(
+                    (
+                        f"column {table} {column.name}",
+                        f"alter table {table} add column if not exists {column.name} {column.pg_type}",
+                    )
+                )
     objects.append(("table raw.load_rejects", LOAD_REJECTS_DDL))
     objects.append(
         (
