@@ -2,9 +2,8 @@
 
 The point estimate lives in dbt (int_acquisition__survey_calibration, int_acquisition__calibrated_credits);
 `estimate` below is the same arithmetic in numpy, so that it can be run a few hundred times on resampled
-customers. Resampling the customers (with replacement, the months' spend fixed) redraws everything the
-estimate rests on at once: the survey's confusion, the unattributed answers, the answer rates and the
-tracked counts. `estimate` on the customers as they are equals the dbt columns (a test holds them to it).
+customers (`bootstrap`). `estimate` on the customers as they are equals the dbt columns (a test holds them
+to it).
 
 Only single-touch attribution models are resampled (every customer has one credit of 1); the default model
 is one. Linear credit has no interval.
@@ -14,14 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import psycopg
 
+from aias_dagster.platform.roles import ROLES, act_as
+
 BOOTSTRAP_REPLICATES = 400
 BOOTSTRAP_SEED = 20260331  # fixed: the same data give the same interval on every run
 INTERVAL = 0.95
-EM_TOLERANCE = 1e-10  # dbt vars survey_em_tolerance, survey_em_max_iterations
+EM_TOLERANCE = 1e-12  # dbt vars survey_em_tolerance, survey_em_max_iterations
 EM_MAX_ITERATIONS = 5000
 UNATTRIBUTED = "unattributed"
 
@@ -91,10 +93,15 @@ class Parameters:
     ratio: np.ndarray
     answer_rate: np.ndarray
     confusion: np.ndarray
+    shares: np.ndarray  # the unattributed answerers' channel mix (EM)
 
 
-def parameters(c: Customers) -> Parameters:
-    """int_acquisition__survey_confusion and __survey_calibration, over every customer (all signups)."""
+def parameters(c: Customers, warm: np.ndarray | None = None) -> Parameters:
+    """int_acquisition__survey_confusion and __survey_calibration, over every customer (all signups).
+
+    ``warm``: EM's start instead of the tracked answerers' mix (the mixture's likelihood is concave, so the
+    start changes only how soon it converges: the bootstrap starts from the full data's shares).
+    """
     k, n_rules = len(c.channels), c.rules
     tracked, answered = c.channel >= 0, c.rule >= 0
     tracked_customers = np.bincount(c.channel[tracked], minlength=k).astype(float)
@@ -109,11 +116,15 @@ def parameters(c: Customers) -> Parameters:
     speaks = tracked_answered > 0
     overall = (~tracked).sum() / tracked_customers.sum() if tracked_customers.sum() > 0 else 1.0
     ratio = np.full(k, overall)
+    shares_by_channel = np.zeros(k)
     if evidence.sum() > 0 and speaks.any():
         start = tracked_answered[speaks] / tracked_answered[speaks].sum()
+        if warm is not None and len(warm) == k and warm[speaks].sum() > 0:
+            start = np.maximum(warm[speaks], 1e-6) / np.maximum(warm[speaks], 1e-6).sum()
         shares = mixture_shares(confusion[speaks], evidence, start)
         ratio[speaks] = (~tracked & answered).sum() * shares / tracked_answered[speaks]
-    return Parameters(ratio, answer_rate, confusion)
+        shares_by_channel[speaks] = shares
+    return Parameters(ratio, answer_rate, confusion, shares_by_channel)
 
 
 def apportion(c: Customers, p: Parameters, rng: np.random.Generator | None = None) -> np.ndarray:
@@ -146,9 +157,10 @@ def apportion(c: Customers, p: Parameters, rng: np.random.Generator | None = Non
         if rng is None:
             result[m] += split @ rules + blank * silent
             continue
-        for rule in np.flatnonzero(rules):
-            if split[:, rule].sum() > 0:
-                result[m] += rng.multinomial(rules[rule], split[:, rule] / split[:, rule].sum())
+        given = np.flatnonzero((rules > 0) & (split.sum(axis=0) > 0))
+        if len(given):
+            chances = split[:, given].T
+            result[m] += rng.multinomial(rules[given], chances / chances.sum(axis=1, keepdims=True)).sum(axis=0)
         result[m] += rng.multinomial(blank, silent)
     return result
 
@@ -168,13 +180,106 @@ class Interval:
     replicates: int
 
 
+def observed(c: Customers) -> tuple[np.ndarray, np.ndarray]:
+    """The month's tracked new paying customers per channel, and its unattributed ones."""
+    k, tracked = len(c.channels), c.channel >= 0
+    attributed, unattributed = np.zeros((len(c.months), k)), np.zeros(len(c.months))
+    for m in range(len(c.months)):
+        in_month = c.month == m
+        attributed[m] = np.bincount(c.channel[in_month & tracked], minlength=k)
+        unattributed[m] = (in_month & ~tracked).sum()
+    return attributed, unattributed
+
+
 def bootstrap(c: Customers, replicates: int = BOOTSTRAP_REPLICATES, seed: int = BOOTSTRAP_SEED) -> Interval:
-    """Percentile interval of the month's true count: the survey's parameters from customers resampled with
-    replacement (their uncertainty), applied to the month's own customers, each unattributed one drawn to a
-    channel (theirs). The tracked counts are observed, so they do not vary."""
+    """Percentile interval of the month's true count per channel.
+
+    Each replicate resamples the customers with replacement and runs the whole estimate on them, each
+    unattributed customer drawn to one channel with its chances (so the survey's confusion, the tracking loss
+    and the month's own answers all vary together, as they do between worlds). What the month observed stays
+    fixed: its tracked customers as counted, and the replicate's apportioned unattributed customers scaled to
+    the month's real number of them. Measured coverage: docs/calibrated_cac.md.
+    """
     rng = np.random.default_rng(seed)
     n = len(c.channel)
-    draws = np.stack([apportion(c, parameters(c.take(rng.integers(0, n, n))), rng) for _ in range(replicates)])
+    attributed, unattributed = observed(c)
+    warm = parameters(c).shares
+    draws = []
+    for _ in range(replicates):
+        sample = c.take(rng.integers(0, n, n))
+        sample_attributed, sample_unattributed = observed(sample)
+        apportioned = apportion(sample, parameters(sample, warm), rng) - sample_attributed
+        scale = np.divide(unattributed, sample_unattributed, out=np.zeros_like(unattributed), where=sample_unattributed > 0)
+        draws.append(attributed + apportioned * scale[:, None])
     tail = (1 - INTERVAL) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail], axis=0)
+    low, high = np.quantile(np.stack(draws), [tail, 1 - tail], axis=0)
     return Interval(estimate(c), low, high, replicates)
+
+
+INTERVALS_TABLE = "marts.cac_monthly_intervals"
+INTERVALS_DDL = f"""
+create table if not exists {INTERVALS_TABLE} (
+    month_start date not null,
+    attribution_model text not null,
+    channel text not null,
+    new_paying_customers_calibrated numeric(38, 4) not null,
+    new_paying_customers_low numeric(38, 4) not null,
+    new_paying_customers_high numeric(38, 4) not null,
+    paid_cac_calibrated numeric(38, 2),
+    paid_cac_low numeric(38, 2),
+    paid_cac_high numeric(38, 2),
+    replicates integer not null,
+    primary key (month_start, attribution_model, channel)
+)
+"""
+INTERVALS_COMMENT = (
+    "95 % bootstrap interval of the calibrated new paying customers and paid CAC of marts.cac_monthly, per "
+    "month, attribution model (single-touch only) and channel (aias_dagster/acquisition/calibration.py)."
+)
+SPEND_SQL = """
+select month_start, channel, spend_usd from marts.cac_monthly where attribution_model = %s
+"""
+
+
+def _places(value: float, places: int) -> Decimal:
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def interval_rows(conn: psycopg.Connection, attribution_model: str, replicates: int = BOOTSTRAP_REPLICATES) -> list[tuple]:
+    """Rows of INTERVALS_TABLE for one model: counts to 4 places, CAC to the cent (the marts' precision).
+
+    The CAC interval is the spend over the count interval's ends, reversed (more customers, lower CAC).
+    """
+    customers = read_customers(conn, attribution_model)
+    if not customers.months or not customers.channels:
+        return []
+    interval = bootstrap(customers, replicates)
+    spend = {(m, ch): s for m, ch, s in conn.execute(SPEND_SQL, (attribution_model,)).fetchall()}
+    rows = []
+    for i, month in enumerate(customers.months):
+        for j, channel in enumerate(customers.channels):
+            point, low, high = interval.estimate[i, j], interval.low[i, j], interval.high[i, j]
+            if point == 0 and high == 0:
+                continue
+            paid = spend.get((month, channel))
+
+            def cac(count: float, paid: Decimal | None = paid) -> Decimal | None:
+                return None if paid is None or count <= 0 else _places(float(paid) / count, 2)
+
+            rows.append(
+                (month, attribution_model, channel, _places(point, 4), _places(low, 4), _places(high, 4),
+                 cac(point), cac(high), cac(low), replicates)
+            )  # fmt: skip
+    return rows
+
+
+def write_intervals(conn: psycopg.Connection, attribution_model: str, rows: list[tuple]) -> int:
+    """Replace the model's rows in one transaction (a re-run writes the same table, never more rows)."""
+    with conn.transaction():
+        act_as(conn, ROLES.transformer)  # marts belongs to dbt's role; the analysts' default privileges follow it
+        conn.execute(INTERVALS_DDL)
+        conn.execute(f"comment on table {INTERVALS_TABLE} is '{INTERVALS_COMMENT}'")
+        conn.execute(f"delete from {INTERVALS_TABLE} where attribution_model = %s", (attribution_model,))
+        with conn.cursor() as cur:
+            cur.executemany(f"insert into {INTERVALS_TABLE} values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+    return len(rows)

@@ -31,7 +31,7 @@ calibration as (
         tracked_customers,
         unattributed_customers,
         cast(answer_rate as float) as answer_rate,
-        unattributed_per_tracked
+        cast(unattributed_per_tracked as float) as unattributed_per_tracked
     from {{ ref('int_acquisition__survey_calibration') }}
 
 ),
@@ -288,29 +288,43 @@ unattributed_rows as (
 final as (
 
     select
-        month_start,
-        attribution_model,
-        channel,
-        {{ drop_trailing_zeros('attributed') }} as attributed_new_paying_customers,
-        {{ drop_trailing_zeros('cast(attributed as numeric) + cast(from_answered + from_silent as numeric)') }}
-        as new_paying_customers_calibrated,
-        prior_share,
-        from_answered,
-        from_silent
+        channel_rows.month_start,
+        channel_rows.attribution_model,
+        channel_rows.channel,
+        {{ drop_trailing_zeros('channel_rows.attributed') }} as attributed_new_paying_customers,
+        {{ drop_trailing_zeros(
+            'cast(channel_rows.attributed as numeric)'
+            ~ ' + cast(channel_rows.from_answered + channel_rows.from_silent as numeric)'
+        ) }} as new_paying_customers_calibrated,
+        {{ drop_trailing_zeros('round(cast(channel_rows.prior_share as numeric), 10)') }} as prior_share,
+        {{ drop_trailing_zeros('round(cast(channel_rows.from_answered as numeric), 10)') }} as from_answered,
+        {{ drop_trailing_zeros('round(cast(channel_rows.from_silent as numeric), 10)') }} as from_silent,
+        coalesce(unattributed_monthly.unattributed, 0) as month_unattributed,
+        coalesce(unattributed_monthly.unattributed_answered, 0) as month_unattributed_answered
     from channel_rows
+    left join unattributed_monthly
+        on
+            channel_rows.month_start = unattributed_monthly.month_start
+            and channel_rows.attribution_model = unattributed_monthly.attribution_model
 
     union all
 
     select
-        month_start,
-        attribution_model,
-        channel,
+        unattributed_rows.month_start,
+        unattributed_rows.attribution_model,
+        unattributed_rows.channel,
         0 as attributed_new_paying_customers,
-        {{ drop_trailing_zeros('kept') }} as new_paying_customers_calibrated,
-        cast(null as float) as prior_share,
-        cast(0 as float) as from_answered,
-        cast(0 as float) as from_silent
+        {{ drop_trailing_zeros('unattributed_rows.kept') }} as new_paying_customers_calibrated,
+        cast(null as numeric) as prior_share,
+        cast(0 as numeric) as from_answered,
+        cast(0 as numeric) as from_silent,
+        unattributed_monthly.unattributed as month_unattributed,
+        unattributed_monthly.unattributed_answered as month_unattributed_answered
     from unattributed_rows
+    inner join unattributed_monthly
+        on
+            unattributed_rows.month_start = unattributed_monthly.month_start
+            and unattributed_rows.attribution_model = unattributed_monthly.attribution_model
 
 )
 

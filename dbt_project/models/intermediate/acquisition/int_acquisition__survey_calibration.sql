@@ -163,19 +163,22 @@ final as (
         {{ drop_trailing_zeros('tracked.tracked_customers') }} as tracked_customers,
         {{ drop_trailing_zeros('tracked.tracked_answered') }} as tracked_answered,
         case
-            when tracked.tracked_customers > 0 then tracked.tracked_answered / tracked.tracked_customers
+            when tracked.tracked_customers > 0
+                then {{ drop_trailing_zeros('tracked.tracked_answered / tracked.tracked_customers') }}
         end as answer_rate,
-        coalesce(unattributed.unattributed_customers, 0) as unattributed_customers,
-        coalesce(unattributed.unattributed_answered, 0) as unattributed_answered,
-        final_shares.shares[channels.channel_number] as unattributed_answer_share,
+        {{ drop_trailing_zeros('coalesce(unattributed.unattributed_customers, 0)') }} as unattributed_customers,
+        {{ drop_trailing_zeros('coalesce(unattributed.unattributed_answered, 0)') }} as unattributed_answered,
+        round(cast(final_shares.shares[channels.channel_number] as numeric), 8) as unattributed_answer_share,
         -- unattributed customers of the channel per tracked one: (unattributed answerers x their share) over
         -- its tracked answerers, so that a channel whose customers answer more often weighs no more.
         case
             when final_shares.iteration > 0
-                then
+                then round(cast(
                     cast(unattributed.unattributed_answered as float)
                     * final_shares.shares[channels.channel_number]
                     / cast(channels.tracked_answered as float)
+                    as numeric
+                ), 8)
         end as unattributed_per_tracked,
         final_shares.iteration as em_iterations,
         final_shares.change as em_last_change
