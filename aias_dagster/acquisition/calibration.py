@@ -109,7 +109,9 @@ def parameters(c: Customers, warm: np.ndarray | None = None) -> Parameters:
     np.add.at(counts, (c.channel[tracked & answered], c.rule[tracked & answered]), 1)
     tracked_answered = counts.sum(axis=1)
     answer_rate = np.divide(tracked_answered, tracked_customers, out=np.zeros(k), where=tracked_customers > 0)
-    confusion = np.divide(counts, tracked_answered[:, None], out=np.zeros_like(counts), where=tracked_answered[:, None] > 0)
+    confusion = np.divide(
+        counts, tracked_answered[:, None], out=np.zeros_like(counts), where=tracked_answered[:, None] > 0
+    )
 
     unattributed_answers = np.bincount(c.rule[~tracked & answered], minlength=n_rules).astype(float)
     evidence = np.where(counts.sum(axis=0) > 0, unattributed_answers, 0)  # a rule no tracked customer gave is none
@@ -128,7 +130,9 @@ def parameters(c: Customers, warm: np.ndarray | None = None) -> Parameters:
 
 
 def apportion(c: Customers, p: Parameters, rng: np.random.Generator | None = None) -> np.ndarray:
-    """New paying customers per (month, channel), the unattributed ones apportioned (int_acquisition__calibrated_credits).
+    """New paying customers per (month, channel), the unattributed ones apportioned.
+
+    The arithmetic of int_acquisition__calibrated_credits.
 
     Without ``rng`` each unattributed customer counts as its expected share of every channel; with it, each
     is drawn to one channel with those chances (the spread a month's own customers add to the interval).
@@ -209,7 +213,9 @@ def bootstrap(c: Customers, replicates: int = BOOTSTRAP_REPLICATES, seed: int = 
         sample = c.take(rng.integers(0, n, n))
         sample_attributed, sample_unattributed = observed(sample)
         apportioned = apportion(sample, parameters(sample, warm), rng) - sample_attributed
-        scale = np.divide(unattributed, sample_unattributed, out=np.zeros_like(unattributed), where=sample_unattributed > 0)
+        scale = np.divide(
+            unattributed, sample_unattributed, out=np.zeros_like(unattributed), where=sample_unattributed > 0
+        )
         draws.append(attributed + apportioned * scale[:, None])
     tail = (1 - INTERVAL) / 2
     low, high = np.quantile(np.stack(draws), [tail, 1 - tail], axis=0)
@@ -245,7 +251,9 @@ def _places(value: float, places: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def interval_rows(conn: psycopg.Connection, attribution_model: str, replicates: int = BOOTSTRAP_REPLICATES) -> list[tuple]:
+def interval_rows(
+    conn: psycopg.Connection, attribution_model: str, replicates: int = BOOTSTRAP_REPLICATES
+) -> list[tuple]:
     """Rows of INTERVALS_TABLE for one model: counts to 4 places, CAC to the cent (the marts' precision).
 
     The CAC interval is the spend over the count interval's ends, reversed (more customers, lower CAC).

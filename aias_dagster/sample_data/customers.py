@@ -11,8 +11,8 @@ from aias_dagster.sample_data import world
 from aias_dagster.sample_data.arrays import balanced_choice
 from aias_dagster.sample_data.columns import Coded, Ident, SourceRows, Stamp, Text
 from aias_dagster.sample_data.delivery import deliver
-from aias_dagster.sample_data.timeline import DAY, HOUR, MINUTE, NEVER, Timeline, clock, month_of, pick
 from aias_dagster.sample_data.survey import heard_about_us
+from aias_dagster.sample_data.timeline import DAY, HOUR, MINUTE, NEVER, Timeline, clock, month_of, pick
 from aias_dagster.sample_data.tracking import DEFAULT_TRACKING_LOSS, untrackable_customers
 
 # Share of signups that start paying within 30 days (before the world's end cuts off the late ones):

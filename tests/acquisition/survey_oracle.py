@@ -27,7 +27,9 @@ def rules(path: Path = SEED_FILE) -> tuple[tuple[int, re.Pattern[str], str], ...
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     newest = max(int(r["version"]) for r in rows)
-    chosen = sorted((int(r["priority"]), r["answer_pattern"], r["channel"]) for r in rows if int(r["version"]) == newest)
+    chosen = sorted(
+        (int(r["priority"]), r["answer_pattern"], r["channel"]) for r in rows if int(r["version"]) == newest
+    )
     like = {"%": ".*", "_": "."}
     compiled = []
     for priority, pattern, channel in chosen:
@@ -52,7 +54,9 @@ def classify(answer: str | None) -> tuple[int, str] | None:
     return None
 
 
-def generated_customers(customers: int, seed: int, tracking_loss: str = "channel", days: int = 90) -> tuple[Customers, np.ndarray]:
+def generated_customers(
+    customers: int, seed: int, tracking_loss: str = "channel", days: int = 90
+) -> tuple[Customers, np.ndarray]:
     """A world's customers as the calibration reads them (tracked channel = the true one, which the default
     attribution recovers for every trackable customer: tests/sample_data), and the TRUE new paying customers
     per (month, channel)."""

@@ -221,9 +221,10 @@ from_silence as (
         prior_shares.attribution_model,
         prior_shares.channel,
         (unattributed_monthly.unattributed - unattributed_monthly.unattributed_answered) * case
-            when sum(prior_shares.prior_share * (1 - prior_shares.answer_rate)) over (
-                partition by prior_shares.month_start, prior_shares.attribution_model
-            ) > 0
+            when
+                sum(prior_shares.prior_share * (1 - prior_shares.answer_rate)) over (
+                    partition by prior_shares.month_start, prior_shares.attribution_model
+                ) > 0
                 then
                     prior_shares.prior_share * (1 - prior_shares.answer_rate)
                     / sum(prior_shares.prior_share * (1 - prior_shares.answer_rate)) over (
