@@ -78,6 +78,7 @@ def mixture_shares(confusion: np.ndarray, answers: np.ndarray, start: np.ndarray
         expected = shares @ confusion
         ok = expected > 0
         updated = (shares[:, None] * confusion[:, ok] * (answers[ok] / expected[ok])).sum(axis=1) / informative
+        updated[updated < 1e-12] = 0  # as the SQL does, where the float would underflow
         change = np.abs(updated - shares).max()
         shares = updated
         if change <= EM_TOLERANCE:

@@ -43,25 +43,32 @@ em (attribution_model, iteration, shares, change) as (
             array_agg(coalesce(updated.share, 0) order by model_channels.channel_number) as shares,
             max(abs(coalesce(updated.share, 0) - em.shares[model_channels.channel_number])) as change
         from {{ channels }} as model_channels
+        -- A share below 1e-12 is taken as 0 (where EM drives it anyway): products of ever smaller shares
+        -- would underflow the float, which Postgres reports as an error.
         left join (
             select
                 received.channel_number,
-                sum(
-                    received.answerers * em.shares[received.channel_number] * received.answer_share
-                    / expected.expected
-                ) / max(received.informative_answerers) as share
-            from {{ evidence }} as received
-            inner join (
+                case when received.share < 1e-12 then 0 else received.share end as share
+            from (
                 select
-                    given.answer_rule,
-                    sum(em.shares[given.channel_number] * given.answer_share) as expected
-                from {{ evidence }} as given
-                where given.attribution_model = em.attribution_model
-                group by given.answer_rule
-            ) as expected
-                on received.answer_rule = expected.answer_rule
-            where received.attribution_model = em.attribution_model and expected.expected > 0
-            group by received.channel_number
+                    answers.channel_number,
+                    sum(
+                        answers.answerers * em.shares[answers.channel_number] * answers.answer_share
+                        / expected.expected
+                    ) / max(answers.informative_answerers) as share
+                from {{ evidence }} as answers
+                inner join (
+                    select
+                        given.answer_rule,
+                        sum(em.shares[given.channel_number] * given.answer_share) as expected
+                    from {{ evidence }} as given
+                    where given.attribution_model = em.attribution_model
+                    group by given.answer_rule
+                ) as expected
+                    on answers.answer_rule = expected.answer_rule
+                where answers.attribution_model = em.attribution_model and expected.expected > 0
+                group by answers.channel_number
+            ) as received
         ) as updated
             on model_channels.channel_number = updated.channel_number
         where model_channels.attribution_model = em.attribution_model

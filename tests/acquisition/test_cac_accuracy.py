@@ -101,7 +101,8 @@ def mart(world: BuiltWorld) -> pd.DataFrame:
         """
         select channel, to_char(month_start, 'YYYY-MM'), attribution_model, is_default_model,
                spend_usd, new_paying_customers, paid_cac, paid_cac_adjusted, attribution_coverage,
-               blended_cac, month_new_paying_customers, spend_without_customers_usd
+               blended_cac, month_new_paying_customers, spend_without_customers_usd, paid_cac_calibrated,
+               new_paying_customers_calibrated
         from marts.cac_monthly
         """,
     )

@@ -175,3 +175,11 @@ def test_paid_touch_campaigns_match_spend_campaigns(clean_world: WorldSummary) -
     assert not set(unpaid.utm_campaign) & set(spend.campaign_id)
     visitors = touches[~touches.anonymous_id.isin(touches.anonymous_id[touches.customer_id != ""])]
     assert len(visitors) > 2 * (len(touches) - len(visitors))
+
+
+def test_the_cli_offers_every_tracking_loss_mode_with_the_generators_default() -> None:
+    from aias_dagster.cli.main import TRACKING_LOSS_CHOICES
+    from aias_dagster.sample_data.tracking import DEFAULT_TRACKING_LOSS, TRACKING_LOSS_MODES
+
+    assert set(TRACKING_LOSS_CHOICES) == set(TRACKING_LOSS_MODES)
+    assert TRACKING_LOSS_CHOICES[0] == DEFAULT_TRACKING_LOSS
