@@ -1,7 +1,5 @@
 """The calibrated CAC's interval: a Python asset after dbt's cac_monthly (bootstrap, calibration.py)."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from aias_dagster.acquisition.calibration import INTERVALS_TABLE, interval_rows, write_intervals
