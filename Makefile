@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install prepare demo test lint format ui docs bench fuzz contract clean
+.PHONY: install prepare demo test lint format ui docs dashboards bench fuzz contract clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
@@ -32,8 +32,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix dbt_project/models dbt_project/macros dbt_project/tests
 
+# Two workers (the machine's cores); a module's tests stay on one worker, so its fixtures are built once.
+TEST_WORKERS ?= 2
 test: lint prepare
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 ui: prepare
 	$(BIN)/aias ui
@@ -41,6 +43,10 @@ ui: prepare
 # dbt docs of the pipeline's database (embedded or $$AIAS_DATABASE_URL) on http://127.0.0.1:8080 (PORT=... to change).
 docs: install
 	$(BIN)/aias docs $(if $(PORT),--port $(PORT))
+
+# The dashboard site (built by `make demo` and every nightly run) on http://127.0.0.1:8090 (PORT=... to change).
+dashboards: install
+	$(BIN)/aias dashboards $(if $(PORT),--port $(PORT))
 
 bench: prepare
 	$(BIN)/python -m aias_dagster.bench

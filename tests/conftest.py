@@ -23,6 +23,21 @@ from aias_dagster.sample_data import WorldSummary
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the runs of a test session write the dashboard site: never the checkout's .aias/site."""
+    from aias_dagster.dashboards.settings import SITE_DIR_ENV
+
+    folder = tmp_path_factory.mktemp("site")
+    previous = os.environ.get(SITE_DIR_ENV)
+    os.environ[SITE_DIR_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(SITE_DIR_ENV, None)
+    else:
+        os.environ[SITE_DIR_ENV] = previous
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> ConnectionSettings:
     """Settings for the server's maintenance database `postgres`."""

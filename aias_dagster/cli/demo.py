@@ -16,10 +16,14 @@ import psycopg
 
 from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
+from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
+from aias_dagster.dashboards.settings import default_site_dir
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
+from aias_dagster.reliability.demo import run_demo_remediations
+from aias_dagster.reliability.jobs import RELIABILITY_MARTS_JOB
 from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest, project_digest
 
 # The dbt project a build ran with, so a second demo can tell that the models are up to date.
@@ -116,7 +120,7 @@ def days_loaded_since(conn: psycopg.Connection, since: datetime) -> tuple[date, 
 
 def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:
     started = time.monotonic()
-    steps = 4
+    steps = 5
 
     def step(number: int, text: str) -> None:
         say(f"[{number}/{steps}] {text}  (+{time.monotonic() - started:.0f}s)")
@@ -149,6 +153,13 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         step(4, f"dbt build of {window[0]}..{window[1]} (Dagster job `transform`; log {log})")
         built = runner.run(TRANSFORM_JOB, {**partition_tags(*window), PROJECT_DIGEST_TAG: digest}, None)
         say(f"      run {built.run_id}")
+    step(5, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
+    say(f"      {run_demo_remediations(settings, spec.seed).describe()}")
+    say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
+    site = default_site_dir()
+    if not (site / "index.html").exists():  # a warehouse built before the site existed
+        say(f"      dashboard site missing: building it (Dagster job `{DASHBOARDS_JOB}`)")
+        runner.run(DASHBOARDS_JOB, {}, None)
     with connect(settings) as conn:
         counts = source_counts(conn)
         reports = [report(conn) for g in LOOP_GROUPS if (report := g.load_report()) is not None]
@@ -163,4 +174,5 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     say(f"  database: {settings.describe()}")
     say(f"  connect:  {settings.psql_command()}")
     say(f"  run log:  {log}")
+    say(f"  dashboards: {site / 'index.html'} (`aias dashboards` serves them on http://127.0.0.1:8090)")
     say("  next: `make ui` for the Dagster UI on http://127.0.0.1:3000")

@@ -1,4 +1,4 @@
-"""The `aias` command: demo, generate, load, build, run, ui, docs, prepare, db.
+"""The `aias` command: demo, generate, load, build, run, ui, docs, dashboards, prepare, db.
 
 A mistake in the command line (a date that is not a date, a range outside the partitions, a negative
 count) is answered with one line naming the option and what it expects, never a traceback.
@@ -239,6 +239,35 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboards(args: argparse.Namespace) -> int:
+    from aias_dagster.dashboards.serve import SiteMissingError, require_site, server_url, site_server
+    from aias_dagster.dashboards.settings import default_site_dir
+
+    site = default_site_dir()
+    if args.build:
+        from aias_dagster.cli.demo import run_log_path
+        from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
+
+        settings = _settings()
+        log = run_log_path()
+        say(f"rebuilding every page from the marts as they are (job {DASHBOARDS_JOB}; log {log})")
+        outcome = _runner(settings, _landing(args), log).run(DASHBOARDS_JOB, {}, None)
+        say(f"  run {outcome.run_id}: {len(outcome.materialized)} pages built")
+    try:
+        require_site(site)
+        server = site_server(site, args.host, args.port)
+    except SiteMissingError as exc:
+        print(f"aias dashboards: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"aias dashboards: error: cannot listen on {args.host}:{args.port} ({exc}); pass --port", file=sys.stderr)
+        return 1
+    say(f"dashboards on {server_url(server)} (site {site}; Ctrl-C stops)")
+    with server:
+        server.serve_forever()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="aias",
@@ -319,6 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--port", type=at_least(0, 65535), default=8080,
                       help="port (default %(default)s; 0 picks a free one)")  # fmt: skip
     docs.set_defaults(func=cmd_docs)
+
+    dash = sub.add_parser("dashboards", help="serve the dashboard site (built by the nightly and transform runs)")
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    dash.add_argument("--port", type=at_least(0, 65535), default=8090,
+                      help="port (default %(default)s; 0 picks a free one)")  # fmt: skip
+    dash.add_argument("--build", action="store_true", help="first rebuild every page from the marts as they are")
+    landing_option(dash)
+    dash.set_defaults(func=cmd_dashboards)
     return parser
 
 

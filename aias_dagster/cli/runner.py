@@ -24,7 +24,8 @@ from typing import Any, Protocol
 import dagster as dg
 
 from aias_dagster.orchestration.jobs import INGEST_JOB, TRANSFORM_JOB
-from aias_dagster.platform.instance import cli_dagster_home, prepare_dagster_home
+from aias_dagster.platform.instance import cli_dagster_home, open_instance
+from aias_dagster.platform.launcher import process_alive, run_worker_pid
 from aias_dagster.platform.partitions import day_key, partition_bounds
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 
@@ -166,8 +167,7 @@ class CodeLocationRunner:
     say: Callable[[str], None]
 
     def run(self, job_name: str, tags: Mapping[str, str], run_config: Mapping[str, Any] | None) -> RunOutcome:
-        prepare_dagster_home(self.settings)
-        instance = dg.DagsterInstance.get()
+        instance = open_instance(self.settings)
         run_id = str(uuid.uuid4())
         command = [sys.executable, "-m", "dagster", "job", "launch", "-w", str(project_root() / "workspace.yaml"),
                    "-j", job_name, "--run-id", run_id, "--tags", json.dumps(dict(tags))]  # fmt: skip
@@ -233,25 +233,6 @@ class CodeLocationRunner:
             took = entry.timestamp - started.get(event.step_key, entry.timestamp)
             verb = "done" if event.event_type == dg.DagsterEventType.STEP_SUCCESS else "FAILED"
             self.say(f"      {event.step_key} {verb} in {took:.1f}s")
-
-
-def run_worker_pid(entry: dg.EventLogEntry) -> int | None:
-    """The process a run executes in, from its "Started process for run" engine event."""
-    event = entry.dagster_event
-    if event is None or event.event_type != dg.DagsterEventType.ENGINE_EVENT or event.step_key is not None:
-        return None
-    pid = getattr(event.event_specific_data, "metadata", {}).get("pid")
-    return int(pid.value) if pid is not None else None
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def run_events(instance: dg.DagsterInstance, run_id: str) -> list[dg.DagsterEvent]:

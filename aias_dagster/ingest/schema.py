@@ -16,6 +16,9 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_source_file", "text not null"),
     ("_source_line", "bigint not null"),
     ("_loaded_at", "timestamptz not null default now()"),
+    # Set where the version is current from a later delivery than its own (`_delivery_date`, the day a
+    # redelivery dropped the key and brought this earlier version back); empty otherwise.
+    ("_version_delivery_date", "date"),
 )
 
 LOAD_REJECTS_DDL = """
@@ -93,13 +96,16 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
     """
     if not _missing_objects(conn):
         return
-    # Parallel first loads would otherwise race on `create ... if not exists` of the same table.
-    conn.execute("select pg_advisory_xact_lock(hashtext('aias.raw.ddl'))")
     # The tables belong to the loader role, which the rest of the caller's transaction works as; with the
     # roles in place ensure_roles has created the schema (only the connecting user may create schemas).
     if conn.execute("select to_regnamespace('raw') is null").fetchone()[0]:  # type: ignore[index]
         forget_roles(conn)  # dropped since the roles were ensured: ensuring them again creates it, with its grants
-    if not act_as(conn, ROLES.loader):
+    # Locks in the one order of every load (loader.take_load_lock): the roles' lock (taken by act_as
+    # when it ensures them), then this DDL lock. Parallel first loads would otherwise race on
+    # `create ... if not exists` of the same table.
+    loader = act_as(conn, ROLES.loader)
+    conn.execute("select pg_advisory_xact_lock(hashtext('aias.raw.ddl'))")
+    if not loader:
         conn.execute("create schema if not exists raw")
     for _, ddl in _missing_objects(conn):
         conn.execute(ddl)  # type: ignore[arg-type]
@@ -113,6 +119,17 @@ def _schema_objects(conn: psycopg.Connection) -> list[tuple[str, str]]:
             index = f"{table.removeprefix('raw.')}__delivery_idx"
             objects.append((f"table {table}", ddl))
             objects.append((f"index raw.{index}", f"create index if not exists {index} on {table} (_delivery_date)"))
+            # Raw tables from before versions were restored from history lack the column.
+            column = f"column {table} _version_delivery_date"
+            objects.append((column, f"alter table {table} add column if not exists _version_delivery_date date"))
+        version_index = f"{source.table.removeprefix('raw.')}__version_delivery_idx"
+        objects.append(
+            (
+                f"index raw.{version_index}",
+                f"create index if not exists {version_index} on {source.table} (_version_delivery_date) "
+                "where _version_delivery_date is not null",
+            )
+        )
     # Columns that joined the contract later: a raw table created before them gains them.
     for source in SOURCES:
         for column in (c for c in source.columns if c.may_be_absent):

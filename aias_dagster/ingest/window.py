@@ -14,6 +14,7 @@ from aias_dagster.ingest.contract import Source
 from aias_dagster.ingest.landing import LandingError, ignored_files, landing_file
 from aias_dagster.ingest.loader import LoadResult, load_file
 from aias_dagster.ingest.schema import ensure_raw_schema
+from aias_dagster.platform.roles import ROLES, act_as
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ def load_days(conn: psycopg.Connection, source: Source, landing_dir: Path, days:
     missing: list[date] = []
     failed: list[str] = []
     with conn.transaction():
+        # The roles, then the raw schema, in a short transaction of their own: the locks of ensuring them
+        # are not held through a file's load, and come before its load lock (loader.take_load_lock).
+        act_as(conn, ROLES.loader)
         ensure_raw_schema(conn)
     for day in days:
         try:

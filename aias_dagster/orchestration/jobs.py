@@ -7,7 +7,7 @@ the monthly ones, and adding either leaves the other as it is.
 import dagster as dg
 
 from aias_dagster.platform.cadence import DAILY, assets_of_cadence
-from aias_dagster.platform.loops import INGEST_GROUP
+from aias_dagster.platform.loops import DASHBOARDS, INGEST_GROUP
 
 INGEST_JOB = "ingest"
 TRANSFORM_JOB = "transform"
@@ -16,6 +16,8 @@ NIGHTLY_JOB = "nightly"
 LOADERS = dg.AssetSelection.groups(INGEST_GROUP)
 DAILY_ASSETS = assets_of_cadence(DAILY)
 DAILY_MODELS = DAILY_ASSETS & dg.AssetSelection.kind("dbt")
+# The dashboard pages, built from the marts in the same run, so the site is never a build behind them.
+DAILY_PAGES = DAILY_ASSETS & dg.AssetSelection.groups(DASHBOARDS.name)
 
 ingest_job = dg.define_asset_job(
     INGEST_JOB,
@@ -25,10 +27,10 @@ ingest_job = dg.define_asset_job(
 
 transform_job = dg.define_asset_job(
     TRANSFORM_JOB,
-    selection=DAILY_MODELS,
+    selection=DAILY_MODELS | DAILY_PAGES,
     description=(
         "dbt build of the daily models (staging, intermediate and marts) with their tests, the selected "
-        "delivery days as the incremental window."
+        "delivery days as the incremental window; then the dashboard pages built from those marts."
     ),
 )
 
@@ -37,6 +39,7 @@ nightly_job = dg.define_asset_job(
     selection=DAILY_ASSETS,
     description=(
         "One delivery day end to end: load that day's files of every source, then dbt build of the daily "
-        "models with the day as the incremental window. A date-range backfill runs as one run over the range."
+        "models with the day as the incremental window, then the dashboard pages. A date-range backfill runs "
+        "as one run over the range."
     ),
 )

@@ -5,7 +5,9 @@ from datetime import timedelta
 import dagster as dg
 
 # A day's data is expected within a day and a bit; two days without an update is a failure.
-DAILY_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48), warn_window=timedelta(hours=30))
+DAILY_WARN_AFTER = timedelta(hours=30)
+DAILY_FAIL_AFTER = timedelta(hours=48)
+DAILY_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=DAILY_FAIL_AFTER, warn_window=DAILY_WARN_AFTER)
 FRESH_SCHEMAS = ("marts",)
 
 

@@ -8,12 +8,25 @@ runs queue (at most two at once) and the daemon starts them. `cli/dagster.yaml` 
 launches its runs with: they start at once, without waiting for a daemon that may not be running, and
 are otherwise the same runs (same code location, same storage, same compute logs), so the UI shows
 them on the job's page, the timeline and the asset's events like its own.
+
+Both use the MonitoredRunLauncher (platform/launcher.py) and run monitoring: the daemon marks a run
+whose process died failed within RUN_MONITORING_POLL_SECONDS, one that does not start within
+RUN_START_TIMEOUT_SECONDS failed, and one running longer than RUN_MAX_RUNTIME_SECONDS is cancelled.
+`aias` commands, which run without a daemon, check their own run's process (cli/runner.py).
+
+The first command on a new database creates Dagster's storage (schema `dagster`, its tables). Several
+first commands at once would race on that, so `open_instance` creates it under an advisory lock.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import dagster as dg
+import psycopg
 
 from aias_dagster.platform.warehouse import ConnectionSettings, aias_home, dagster_storage_url
 
@@ -31,6 +44,11 @@ IMMEDIATE = """run_coordinator:
   module: dagster.core.run_coordinator
   class: DefaultRunCoordinator
 """
+RUN_MONITORING_POLL_SECONDS = 30
+RUN_START_TIMEOUT_SECONDS = 180
+RUN_CANCEL_TIMEOUT_SECONDS = 180
+RUN_MAX_RUNTIME_SECONDS = 4 * 3600  # the demo's nightly run takes minutes; a stuck one is cancelled
+STORAGE_LOCK = "aias.dagster.storage"
 
 
 def dagster_yaml(home: Path, run_coordinator: str) -> str:
@@ -41,7 +59,18 @@ storage:
   postgres:
     postgres_url:
       env: {STORAGE_URL_ENV}
-{run_coordinator}run_retries:
+{run_coordinator}run_launcher:
+  module: aias_dagster.platform.launcher
+  class: MonitoredRunLauncher
+# A run whose process died is marked failed; one that never starts or runs too long too.
+run_monitoring:
+  enabled: true
+  poll_interval_seconds: {RUN_MONITORING_POLL_SECONDS}
+  start_timeout_seconds: {RUN_START_TIMEOUT_SECONDS}
+  cancel_timeout_seconds: {RUN_CANCEL_TIMEOUT_SECONDS}
+  max_runtime_seconds: {RUN_MAX_RUNTIME_SECONDS}
+  max_resume_run_attempts: 0
+run_retries:
   enabled: true
   max_retries: 1
 local_artifact_storage:
@@ -86,3 +115,27 @@ def prepare_dagster_home(settings: ConnectionSettings) -> Path:
     if STORAGE_URL_ENV not in os.environ:  # a configured storage URL is used as it is, untouched
         os.environ[STORAGE_URL_ENV] = dagster_storage_url(settings)
     return home
+
+
+@contextmanager
+def storage_lock(settings: ConnectionSettings) -> Iterator[None]:
+    """Hold the server-wide advisory lock under which Dagster's storage is created; released on exit.
+
+    A session-level lock on a connection of its own, so it ends with the connection, whatever happens.
+    """
+    with psycopg.connect(settings.url, autocommit=True) as conn:
+        conn.execute("select pg_advisory_lock(hashtext(%s))", (STORAGE_LOCK,))
+        yield
+
+
+def open_instance(settings: ConnectionSettings) -> dg.DagsterInstance:
+    """prepare_dagster_home, then the instance with its storage created, one process at a time.
+
+    dagster-postgres creates its schema's tables when the storage is first opened and retries only some
+    of the races of two processes doing so (a `UniqueViolation` on `nspname dagster` is not among them),
+    so three first-time `aias load` at once failed in two; under the lock the first creates the storage
+    and the others find it.
+    """
+    with storage_lock(settings):
+        prepare_dagster_home(settings)
+        return dg.DagsterInstance.get()  # its storages create their tables as they are opened

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -20,13 +21,15 @@ DATA_ENGINEERING = "team:data-engineering"
 @dataclass(frozen=True)
 class Group:
     """One Dagster asset group. `report` is "module:function", a function of a connection returning
-    the loop's summary for `aias demo` (None where the group has none)."""
+    the loop's summary for `aias demo` (None where the group has none); `page` is "module:NAME", the
+    group's dashboard page (a `dashboards.page.Page`; None where it has none)."""
 
     name: str
     owner: str
     title: str
     is_loop: bool = False
     report: str | None = None
+    page: str | None = None
 
     def load_report(self) -> Callable[[psycopg.Connection], str] | None:
         """The report function, imported on first use so the registry itself imports nothing heavy."""
@@ -35,16 +38,34 @@ class Group:
         module, function = self.report.split(":")
         return getattr(importlib.import_module(module), function)
 
+    def load_page(self) -> Any:
+        """The dashboard page, imported on first use (a `Page`; typed Any so this module imports nothing)."""
+        if self.page is None:
+            return None
+        module, name = self.page.split(":")
+        return getattr(importlib.import_module(module), name)
+
 
 # Owners as the original analysis assigned them.
 LOOP_GROUPS: tuple[Group, ...] = (
     Group(
-        "acquisition", DATA_ENGINEERING, "Acquisition: CAC by channel", True, "aias_dagster.acquisition.report:report"
+        "acquisition",
+        DATA_ENGINEERING,
+        "Acquisition: CAC by channel",
+        True,
+        "aias_dagster.acquisition.report:report",
+        page="aias_dagster.acquisition.page:PAGE",
     ),
     Group("product", "team:product", "Product: feature adoption", True),
     Group("support", "team:support", "Support: ticket categories and SLAs", True),
     Group("billing", "team:engineering", "API billing: metering and invoices", True),
-    Group("reliability", "team:engineering", "Reliability: errors, auto-fixes and MTTR", True),
+    Group(
+        "reliability",
+        "team:engineering",
+        "Reliability: errors, auto-fixes and MTTR",
+        True,
+        "aias_dagster.reliability.report:report",
+    ),
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")
 SHARED = Group("shared", DATA_ENGINEERING, "Entities every loop reads (customers, fx rates)")

@@ -86,8 +86,13 @@ def _ready_key(conn: psycopg.Connection) -> tuple[str, int, str, int]:
 
 
 def forget_roles(conn: psycopg.Connection) -> None:
-    """Ensure the roles again on the next roles_ready: a schema they grant on was dropped and made anew."""
-    _READY.pop(_ready_key(conn), None)
+    """Ensure the roles again on the next roles_ready: a schema they grant on was dropped and made anew.
+
+    Roles found unavailable stay so for the process: asking again would only warn again.
+    """
+    key = _ready_key(conn)
+    if _READY.get(key):
+        del _READY[key]
 
 
 def roles_ready(conn: psycopg.Connection) -> bool:

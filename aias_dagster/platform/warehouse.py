@@ -6,6 +6,7 @@ connection here, so `AIAS_DATABASE_URL` switches all of them to another server a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -158,7 +159,9 @@ def ensure_database(server: ConnectionSettings, dbname: str) -> ConnectionSettin
     with psycopg.connect(server.with_database("postgres").url, autocommit=True) as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
         if not exists:
-            conn.execute(f'create database "{dbname}"')
+            # Another first command may create it at the same moment.
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                conn.execute(f'create database "{dbname}"')
     return server.with_database(dbname)
 
 

@@ -16,7 +16,7 @@ from aias_dagster.sample_data.api_usage import ApiRequests
 from aias_dagster.sample_data.columns import MISSING, Coded, Ident, Integer, SourceRows, Stamp, Text
 from aias_dagster.sample_data.customers import Customers
 from aias_dagster.sample_data.delivery import LATE_SHARE, deliver
-from aias_dagster.sample_data.error_messages import ERROR_CLASSES, error_messages
+from aias_dagster.sample_data.error_messages import ERROR_CLASSES, ErrorText, error_messages
 from aias_dagster.sample_data.incidents import Incident
 from aias_dagster.sample_data.timeline import HOUR, MINUTE, NEVER, Timeline, clock, pick
 
@@ -59,6 +59,7 @@ class Errors:
     key: np.ndarray  # api key number named in some messages, -1 = unknown
     endpoint: np.ndarray  # index into world.ENDPOINTS
     http_status: np.ndarray  # MISSING = empty
+    text: ErrorText  # class, message and TRUE group
 
     @property
     def number(self) -> np.ndarray:
@@ -83,24 +84,26 @@ def build_errors(
         at = np.flatnonzero(pick_service & (category == code))
         options = np.asarray([world.SERVICES.index(s) for s in world.ERROR_KINDS[name].services])
         service[at] = options[rng.integers(0, len(options), len(at))]
+    seconds, customer, request = merged["seconds"][order], merged["customer"][order], merged["request"][order]
+    key, endpoint = merged["key"][order], merged["endpoint"][order]
+    text_rng = np.random.default_rng(int(rng.integers(0, 2**63)))
+    text = error_messages(text_rng, customers, category, service, seconds, customer, request, key, endpoint)
     return Errors(
-        seconds=merged["seconds"][order],
+        seconds=seconds,
         category=category,
         service=service,
-        customer=merged["customer"][order],
-        request=merged["request"][order],
-        key=merged["key"][order],
-        endpoint=merged["endpoint"][order],
+        customer=customer,
+        request=request,
+        key=key,
+        endpoint=endpoint,
         http_status=merged["http_status"][order],
+        text=text,
     )
 
 
 def error_rows(rng: np.random.Generator, timeline: Timeline, customers: Customers, errors: Errors) -> SourceRows:
     e = errors
     n = len(e.seconds)
-    error_class, message = error_messages(
-        rng, customers, e.category, e.seconds, e.customer, e.request, e.key, e.endpoint
-    )
     auto = np.isin(e.category, [CATEGORIES.index(c) for c in world.AUTO_FIXABLE_CATEGORIES])
     resolved_share = np.where(auto, RESOLVED_SHARE["auto_fixable"], RESOLVED_SHARE["other"])
     resolved = e.seconds + (MINUTE + 40 * MINUTE * rng.lognormal(0.0, 1.2, n)).astype(np.int64)
@@ -112,8 +115,8 @@ def error_rows(rng: np.random.Generator, timeline: Timeline, customers: Customer
         "service": Coded(e.service, world.SERVICES),
         "customer_id": customers.ids(e.customer),
         "request_id": Ident("R", e.request, 10),
-        "error_class": Coded(error_class, ERROR_CLASSES),
-        "message": Text(message),
+        "error_class": Coded(e.text.error_class, ERROR_CLASSES),
+        "message": Text(e.text.message),
         "http_status": Integer(e.http_status),
         "resolved_at": Stamp(resolved),
     }

@@ -35,7 +35,9 @@ Tests compare what the loops compute with these files.
   lost at random with its channel's rate; `uniform` loses exactly that share per channel and month).
 - `survey.csv`: per TRUE channel, the share of customers who answer `heard_about_us` at all.
 - `ticket_categories.csv`: the TRUE category of every support ticket.
-- `error_categories.csv`: the TRUE reliability category of every app error.
+- `error_categories.csv`: the TRUE reliability category and the TRUE group of every app error. A group
+  is one fault: the service, the message template and the names in it that make another fault (an
+  upstream, a handler); errors of one group differ only in ids, numbers, addresses and quoted values.
 - `feature_catalog.csv`: the catalogued features and their release day.
 - `plans.csv`: plan ids, their rank and the mean API requests per day the generator gives them.
 - `channel_rules.csv`: the exact (utm_source, utm_medium, referrer_domain) -> channel mapping of the
@@ -88,8 +90,15 @@ def write_truth(
             _labelled(Ident("TK", tickets.number, 7), tickets.category, world.TICKET_CATEGORIES),
         ),
         "error_categories.csv": (
-            ("error_id", "true_category"),
-            _labelled(Ident("ER", errors.number, 9), errors.category, world.ERROR_CATEGORIES),
+            ("error_id", "true_category", "true_group"),
+            (
+                (*labelled, group)
+                for labelled, group in zip(
+                    _labelled(Ident("ER", errors.number, 9), errors.category, world.ERROR_CATEGORIES),
+                    errors.text.group.tolist(),
+                    strict=True,
+                )
+            ),
         ),
         "feature_catalog.csv": (
             ("feature", "released_on"),

@@ -78,13 +78,14 @@ def test_every_error_category_appears_with_its_status(clean_world: WorldSummary)
     for category, statuses in expected.items():
         assert set(errors.http_status[errors.truth == category]) <= statuses, category
     assert (errors.error_class.groupby(errors.truth).nunique() >= 2).all()
-    assert (
-        errors.error_class.groupby(errors.error_class)
-        .first()
-        .map(errors.groupby("error_class").truth.nunique())
-        .eq(1)
-        .all()
-    )  # an error class belongs to one category
+    categories_per_class = errors.groupby("error_class").truth.nunique()
+    # As in real logs, a generic class (an HTTP client's HTTPError, botocore's ClientError) raises errors of
+    # several categories, so the class alone cannot decide; most classes still belong to one category.
+    assert (categories_per_class > 1).any() and (categories_per_class == 1).mean() > 0.8
+    group_truth = truth(clean_world.truth_out, "error_categories.csv").set_index("error_id").true_group
+    groups = errors.error_id.map(group_truth)
+    assert groups.nunique() > 100 and (errors.groupby(groups).truth.nunique() == 1).all()
+    assert errors.message.nunique() > 0.5 * len(errors)  # one fault, many strings
     assert errors.message.str.contains("\n").any()
     assert 0.6 < (errors.resolved_at != "").mean() < 0.8
     assert (errors.resolved_at[errors.resolved_at != ""] > errors.occurred_at[errors.resolved_at != ""]).all()

@@ -1,0 +1,11 @@
+"""The reliability loop's own Dagster pieces; its models come with the dbt project."""
+
+import dagster as dg
+
+from aias_dagster.reliability.assets import remediations
+from aias_dagster.reliability.jobs import reliability_marts_job
+from aias_dagster.reliability.sensors import remediation_sensor
+
+
+def build_reliability_defs() -> dg.Definitions:
+    return dg.Definitions(assets=[remediations], jobs=[reliability_marts_job], sensors=[remediation_sensor])

@@ -1,0 +1,22 @@
+"""The demo's part of the reliability loop: the local endpoint, and the playbooks replayed over the world's errors."""
+
+from __future__ import annotations
+
+import random
+
+from aias_dagster.platform.warehouse import ConnectionSettings, connect
+from aias_dagster.reliability.endpoint import FaultPlan, start_endpoint
+from aias_dagster.reliability.remediate import ReplayClock, Summary, pending_errors, remediate
+
+# Faults of the stand-in in the demo: some calls rate limited, some unavailable, a few answered too late.
+DEMO_FAULTS = {"rate_429": 0.08, "rate_503": 0.06, "rate_timeout": 0.01, "stall_seconds": 0.4}
+CLIENT_TIMEOUT_SECONDS = 0.25
+
+
+def run_demo_remediations(settings: ConnectionSettings, seed: int) -> Summary:
+    """Each open auto-fixable error's playbook, as the 5-minute sensor would have run it (ReplayClock)."""
+    with start_endpoint(FaultPlan(seed=seed, **DEMO_FAULTS)) as endpoint, connect(settings) as conn:
+        conn.execute("set synchronous_commit = off")  # a demo: a server crash may lose its last rows, a client kill not
+        items = pending_errors(conn, replay=True)
+        return remediate(conn, items, endpoint.url, clock=ReplayClock(), rng=random.Random(seed),
+                         timeout=CLIENT_TIMEOUT_SECONDS)  # fmt: skip

@@ -1,0 +1,104 @@
+with
+
+events as (
+
+    select
+        error_id,
+        occurred_at,
+        occurred_date,
+        category,
+        is_auto_fixed,
+        resolved_at,
+        -- exact, not error_events' rounded minutes: a mart never aggregates a rounded figure again
+        extract(epoch from resolved_at - occurred_at) / 60 as minutes_to_recover
+    from {{ ref('error_events') }}
+
+),
+
+requests as (
+
+    select
+        requested_date,
+        count(*) as api_requests
+    from {{ ref('stg_platform__api_requests') }}
+    group by requested_date
+
+),
+
+as_of as (
+
+    select max(occurred_at) as data_as_of
+    from events
+
+),
+
+days as (
+
+    {{ day_spine('(select min(occurred_date) from events)', '(select max(occurred_date) from events)') }}
+
+),
+
+categories as (
+
+    select distinct category
+    from {{ ref('error_category_rules') }}
+
+    union
+
+    select 'uncategorized' as category
+
+),
+
+daily as (
+
+    select
+        events.occurred_date as date_day,
+        events.category,
+        count(*) as errors,
+        count(*) filter (where events.is_auto_fixed) as auto_fixed,
+        count(events.resolved_at) as resolved,
+        percentile_cont(0.5) within group (order by events.minutes_to_recover) as mttr_median,
+        avg(events.minutes_to_recover) as mttr_mean,
+        count(*) filter (where events.resolved_at is null) as unresolved,
+        min(events.occurred_at) filter (where events.resolved_at is null) as oldest_unresolved_at,
+        avg(extract(epoch from as_of.data_as_of - events.occurred_at)) filter (where events.resolved_at is null)
+            as unresolved_mean_age_seconds
+    from events
+    cross join as_of
+    group by events.occurred_date, events.category
+
+),
+
+final as (
+
+    select
+        days.date_day,
+        categories.category,
+        coalesce(daily.errors, 0) as errors,
+        coalesce(requests.api_requests, 0) as api_requests,
+        case
+            when requests.api_requests > 0
+                then round(coalesce(daily.errors, 0) * 1000.0 / requests.api_requests, 4)
+        end as errors_per_1000_requests,
+        categories.category in (
+            'rate_limit', 'timeout', 'connection', 'upstream_unavailable', 'auth_expired'
+        ) as is_auto_fixable,
+        coalesce(daily.auto_fixed, 0) as auto_fixed,
+        case when daily.errors > 0 then {{ round_share('daily.auto_fixed * 1.0 / daily.errors') }} end
+            as auto_fixed_share,
+        coalesce(daily.resolved, 0) as resolved,
+        round(cast(daily.mttr_median as numeric), 2) as mttr_median_minutes,
+        round(daily.mttr_mean, 2) as mttr_mean_minutes,
+        coalesce(daily.unresolved, 0) as unresolved,
+        round(cast(extract(epoch from as_of.data_as_of - daily.oldest_unresolved_at) / 3600 as numeric), 2)
+            as unresolved_max_age_hours,
+        round(cast(daily.unresolved_mean_age_seconds / 3600 as numeric), 2) as unresolved_mean_age_hours
+    from days
+    cross join categories
+    cross join as_of
+    left join daily on days.date_day = daily.date_day and categories.category = daily.category
+    left join requests on days.date_day = requests.requested_date
+
+)
+
+select * from final

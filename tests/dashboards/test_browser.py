@@ -1,0 +1,298 @@
+"""The CAC page of the demo world in headless Chromium, from file:// and from a static HTTP server.
+
+Every request the page makes is observed and anything outside the site is blocked: the page must load
+with no console error, no failed or blocked request, every chart drawn with as many marks as its data
+has, and the CAC table showing exactly what `marts.cac_monthly` holds for the month.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aias_dagster.dashboards.site import write_if_changed
+from tests.conftest import REPO_ROOT, BuiltWorld
+from tests.dbt.support import query
+
+pytestmark = pytest.mark.slow
+
+SCREENSHOT = REPO_ROOT / "docs" / "dashboard-cac.png"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# The demo world ends 2026-03-31; six hours after that day ended its data is fresh.
+FRESH_MOMENT = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
+LATE_MOMENT = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)  # 32 hours: past the 30-hour warning, not yet 48
+STALE_MOMENT = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)  # nine and a half days later
+
+DRAWN_MARKS_JS = """
+(id) => {
+  const plot = document.querySelector(`#${id} .plot`);
+  let bars = 0;
+  plot.querySelectorAll('.barlayer .point path').forEach((p) => {
+    const box = p.getBBox();
+    if (box.width > 0 && box.height > 0) bars += 1;
+  });
+  const markers = plot.querySelectorAll('.scatterlayer .points path.point').length;
+  const legend = plot.querySelectorAll('.legend .traces').length;
+  const titles = [...plot.querySelectorAll('.g-xtitle, .g-ytitle')].map((t) => t.textContent);
+  return {bars, markers, legend, titles};
+}
+"""
+
+
+@dataclass
+class Visit:
+    """One page load and everything it asked the network for."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def visit(browser: Any, url: str, site_prefix: str, viewport: dict[str, int], at: datetime | None = None) -> Visit:
+    """Open url with every request outside site_prefix blocked, and wait for every chart to be drawn."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    seen = Visit(page)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(site_prefix):
+            r.continue_()
+        else:
+            seen.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("requestfailed", lambda request: seen.failed.append(f"{request.url}: {request.failure}"))
+    page.on(
+        "response", lambda response: response.status >= 400 and seen.failed.append(f"{response.url}: {response.status}")
+    )
+    page.on("console", lambda message: message.type == "error" and seen.errors.append(message.text))
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    if at is not None:
+        page.clock.set_fixed_time(at)
+    page.goto(url)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.plot')].every((p) => p.dataset.rendered === 'true')", timeout=30_000
+    )
+    return seen
+
+
+@pytest.fixture(scope="module")
+def file_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "cac.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def http_visit(browser: Any, site_url: str) -> Iterator[Visit]:
+    seen = visit(browser, site_url + "cac.html", site_url, DESKTOP, STALE_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def last_complete_month(world: BuiltWorld) -> tuple[Any, Any]:
+    return query(
+        world.settings,
+        "select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date, "
+        "(date_trunc('month', max(date_day) + 1) - interval '2 month')::date from marts.metrics_daily",
+    )[0]
+
+
+def assert_clean(seen: Visit, site_prefix: str) -> None:
+    assert seen.errors == [], seen.errors
+    assert seen.failed == [], seen.failed
+    assert seen.blocked == [], f"the page asked the network for {seen.blocked}"
+    assert seen.requests and all(url.startswith(site_prefix) for url in seen.requests), seen.requests
+
+
+def test_the_cac_page_loads_from_file_with_no_network_and_no_error(file_visit: Visit, demo_site: Path) -> None:
+    assert_clean(file_visit, demo_site.as_uri() + "/")
+    assert any(url.endswith(".min.js") for url in file_visit.requests)  # the bundled plotly.js, from the site
+
+
+def test_the_cac_page_loads_from_a_static_server_with_no_network_and_no_error(http_visit: Visit, site_url: str) -> None:
+    assert_clean(http_visit, site_url)
+    assert http_visit.page.title().startswith("Acquisition: CAC by channel")
+
+
+def test_each_chart_draws_its_data_with_axis_titles_and_a_legend(file_visit: Visit, demo_world: BuiltWorld) -> None:
+    month, before = last_complete_month(demo_world)
+    expected = {
+        # CAC per channel (paid and adjusted) of the month and of the month before, for the month's channels.
+        "cac-by-channel": query(
+            demo_world.settings,
+            """select count(*) filter (where now.paid_cac > 0) + count(*) filter (where now.paid_cac_adjusted > 0)
+                    + count(*) filter (where prev.paid_cac > 0) + count(*) filter (where prev.paid_cac_adjusted > 0)
+               from marts.cac_monthly as now
+               left join marts.cac_monthly as prev
+                 on prev.channel = now.channel and prev.is_default_model and prev.month_start = %s
+               where now.is_default_model and now.month_start = %s and now.channel <> 'unattributed'""",
+            (before, month),
+        )[0][0],
+        # A marker per paid channel and month with an adjusted CAC, and one per month for blended CAC.
+        "cac-trend": query(
+            demo_world.settings,
+            """select count(paid_cac_adjusted) filter (where channel in (
+                        select channel from marts.cac_monthly where is_default_model group by channel
+                        having sum(spend_usd) > 0))
+                    + count(distinct month_start) filter (where blended_cac is not null)
+               from marts.cac_monthly where is_default_model""",
+        )[0][0],
+        # A point per channel and month.
+        "spend-vs-customers": query(
+            demo_world.settings,
+            "select count(*) from marts.cac_monthly where is_default_model and channel <> 'unattributed'",
+        )[0][0],
+        # A bar per channel and day with spend in the last 90 days.
+        "daily-spend": query(
+            demo_world.settings,
+            """select count(*) from marts.metrics_daily
+               where spend_usd > 0 and channel <> 'unattributed'
+                 and date_day > (select max(date_day) from marts.metrics_daily) - 90""",
+        )[0][0],
+        # A marker per month and per week with new paying customers (the target is a line).
+        "coverage": query(
+            demo_world.settings,
+            """select (select count(attribution_coverage) from marts.cac_monthly where is_default_model
+                       and channel = 'unattributed')
+                    + (select count(*) from (select date_trunc('week', date_day) from marts.metrics_daily
+                       where date_day > (select max(date_day) from marts.metrics_daily) - 90
+                       group by 1 having sum(new_paying_customers) > 0) as weeks)""",
+        )[0][0],
+    }
+    for chart_id, marks in expected.items():
+        drawn = file_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0, chart_id
+        assert drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+        assert drawn["legend"] >= 2, (chart_id, drawn)
+        assert len([t for t in drawn["titles"] if t.strip()]) >= 2, (chart_id, drawn)
+    declared = file_visit.page.eval_on_selector_all(
+        ".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])"
+    )
+    for chart_id, marks in declared:
+        drawn = file_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert drawn["bars"] + drawn["markers"] == marks, chart_id
+
+
+NUMBER = re.compile(r"^(−)?\$?([\d,]+(?:\.\d+)?)%?$")
+
+
+def shown_number(text: str) -> Decimal | None:
+    """A number as the page shows it ("$1,234.5", "12.5", "–"), read back; None for "no value"."""
+    if text.strip() == "–":
+        return None
+    match = NUMBER.match(text.strip())
+    assert match, f"not a number as people read one: {text!r}"
+    value = Decimal(match.group(2).replace(",", ""))
+    return -value if match.group(1) else value
+
+
+def places(text: str) -> int:
+    return len(text.split(".")[1].rstrip("%")) if "." in text else 0
+
+
+def test_the_cac_table_equals_cac_monthly_for_the_month_cell_by_cell(http_visit: Visit, demo_world: BuiltWorld) -> None:
+    month, before = last_complete_month(demo_world)
+    columns = ["spend_usd", "new_paying_customers", "paid_cac", "new_paying_customers_adjusted", "paid_cac_adjusted",
+               "spend_without_customers_usd"]  # fmt: skip
+    listed = ", ".join(columns)
+    of_month = "from marts.cac_monthly where is_default_model and month_start = %s"
+    mart = {
+        r[0]: dict(zip(columns, r[1:], strict=True))
+        for r in query(demo_world.settings, f"select channel, {listed} {of_month}", (month,))
+    }
+    prev = {
+        r[0]: {"before.paid_cac": r[1], "before.paid_cac_adjusted": r[2]}
+        for r in query(demo_world.settings, f"select channel, paid_cac, paid_cac_adjusted {of_month}", (before,))
+    }
+    table = http_visit.page.locator("#cac-table")
+    assert table.get_attribute("data-month") == month.isoformat()
+    cells = table.locator("tbody tr:not(.total) td").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.channel, td.dataset.column, td.dataset.value,"
+        " td.innerText])"
+    )
+    shown_channels = {channel for channel, *_ in cells}
+    assert shown_channels == set(mart), "the table's rows are the month's channels, unattributed included"
+    assert len(cells) == len(mart) * 8
+    for channel, column, value, text in cells:
+        expected = prev.get(channel, {}).get(column) if column.startswith("before.") else mart[channel][column]
+        assert (Decimal(value) if value else None) == expected, (channel, column)
+        shown = shown_number(text)
+        if expected is None:
+            assert shown is None, (channel, column, text)
+        else:  # the shown value is the mart's, rounded to the places shown (half away from zero)
+            assert shown is not None and abs(shown - expected) <= Decimal("0.5") * Decimal(10) ** -places(text), (
+                channel, column, text, expected)  # fmt: skip
+    totals = query(
+        demo_world.settings,
+        "select distinct month_spend_usd, blended_cac, month_spend_without_customers_usd from marts.cac_monthly "
+        "where is_default_model and month_start = %s",
+        (month,),
+    )
+    assert len(totals) == 1
+    row = table.locator("tbody tr.total")
+    for column, expected in zip(
+        ("month_spend_usd", "blended_cac", "month_spend_without_customers_usd"), totals[0], strict=True
+    ):
+        assert Decimal(row.locator(f'td[data-column="{column}"]').first.get_attribute("data-value")) == expected
+
+
+def test_the_page_says_when_its_data_is_older_than_its_freshness_policy(file_visit: Visit, http_visit: Visit) -> None:
+    """Opened six hours after the world's last day the data is fresh; opened ten days later it is stale."""
+    assert file_visit.page.locator(".page-head .freshness-banner").is_hidden()
+    assert file_visit.page.locator(".page-head .as-of").get_attribute("data-verdict") == "fresh"
+    assert "(6 hours old)" in file_visit.page.locator(".page-head .as-of").inner_text()
+    banner = http_visit.page.locator(".page-head .freshness-banner")
+    assert banner.is_visible()
+    text = banner.inner_text()
+    assert "These numbers are stale." in text and "31 Mar 2026" in text and "9 days old" in text, text
+
+
+def test_the_index_lists_the_cac_page_with_its_data_age(browser: Any, demo_site: Path) -> None:
+    seen = visit(browser, (demo_site / "index.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    try:
+        assert_clean(seen, demo_site.as_uri() + "/")
+        entry = seen.page.locator('.page-entry[data-page="cac.html"]')
+        assert "Data as of 31 Mar 2026" in entry.inner_text() and "(6 hours old)" in entry.inner_text()
+        assert entry.locator(".freshness-status").inner_text() == "Up to date"
+        seen.page.clock.set_fixed_time(LATE_MOMENT)
+        seen.page.reload()
+        assert "(32 hours old)" in entry.inner_text()
+        assert entry.locator(".freshness-status").inner_text().startswith("Late")
+        entry.locator("a").click()
+        seen.page.wait_for_function("() => document.querySelectorAll('.plot[data-rendered]').length === 5")
+        assert seen.page.url.endswith("/cac.html")
+    finally:
+        seen.page.context.close()
+
+
+def test_the_page_fits_a_phone_screen(browser: Any, demo_site: Path) -> None:
+    seen = visit(browser, (demo_site / "cac.html").as_uri(), demo_site.as_uri() + "/", PHONE, FRESH_MOMENT)
+    try:
+        assert_clean(seen, demo_site.as_uri() + "/")
+        width = seen.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width} px wide)"
+        plots = seen.page.eval_on_selector_all(".plot", "(ps) => ps.map((p) => p.getBoundingClientRect().width)")
+        assert all(0 < w <= PHONE["width"] for w in plots), plots
+    finally:
+        seen.page.context.close()
+
+
+def test_a_screenshot_of_the_cac_page_for_the_readme(file_visit: Visit) -> None:
+    """docs/dashboard-cac.png, at a fixed moment so it changes only when the page does."""
+    png = file_visit.page.screenshot(full_page=True)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
+    write_if_changed(SCREENSHOT, png)
+    assert SCREENSHOT.exists()

@@ -1,0 +1,78 @@
+"""Issue 8, item 9: a run whose process died is marked failed by Dagster's run monitoring.
+
+The instance is the one `aias` writes (platform/instance.py), on the test server; the check is the
+daemon's own monitoring step (`monitor_started_run`) over a run whose event log names its process.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.events import EngineEventData
+from dagster._daemon.monitoring.run_monitoring import monitor_started_run
+
+from aias_dagster.platform.instance import (
+    RUN_MONITORING_POLL_SECONDS,
+    STORAGE_URL_ENV,
+    open_instance,
+)
+from aias_dagster.platform.launcher import MonitoredRunLauncher
+from aias_dagster.platform.warehouse import ConnectionSettings, dagster_storage_url
+
+
+@pytest.fixture
+def instance(
+    database: ConnectionSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dg.DagsterInstance]:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv(STORAGE_URL_ENV, dagster_storage_url(database))
+    opened = open_instance(database)
+    try:
+        yield opened
+    finally:
+        opened.dispose()
+
+
+def started_run(instance: dg.DagsterInstance, pid: int) -> dg.DagsterRun:
+    """A STARTED run whose event log names pid as its process, as `dagster api execute_run` records it."""
+    run = instance.add_run(
+        dg.DagsterRun(job_name="ingest", run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.STARTED)
+    )
+    instance.report_engine_event(f"Started process for run (pid: {pid}).", run, EngineEventData.in_process(pid))
+    return run
+
+
+def test_a_run_whose_process_died_is_marked_failed_and_a_live_one_is_left_running(
+    instance: dg.DagsterInstance,
+) -> None:
+    # The generated instance monitors runs, with the timeouts README states (one test: storage takes seconds).
+    assert isinstance(instance.run_launcher, MonitoredRunLauncher)
+    assert instance.run_monitoring_enabled
+    assert instance.run_monitoring_settings["poll_interval_seconds"] == RUN_MONITORING_POLL_SECONDS == 30
+    assert instance.run_monitoring_start_timeout_seconds == 180
+    assert instance.run_monitoring_max_runtime_seconds == 4 * 3600
+
+    # A kill -9 left Dagster runs in STARTED for ever.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        gone, running = started_run(instance, dead.pid), started_run(instance, alive.pid)
+        for run in (gone, running):
+            record = instance.get_run_record_by_id(run.run_id)
+            monitor_started_run(instance, None, record, logging.getLogger("test"))  # type: ignore[arg-type]
+
+        assert instance.get_run_by_id(running.run_id).status == dg.DagsterRunStatus.STARTED  # type: ignore[union-attr]
+        failed = instance.get_run_by_id(gone.run_id)
+        assert failed.status == dg.DagsterRunStatus.FAILURE  # type: ignore[union-attr]
+        messages = [r.event_log_entry.message for r in instance.get_records_for_run(gone.run_id).records]
+        assert any(f"the run's process (pid {dead.pid}) ended without finishing" in m for m in messages), messages
+    finally:
+        alive.kill()
+        alive.wait()

@@ -1,0 +1,138 @@
+"""Running the project's own normaliser and category rules over a list of messages, and scoring them.
+
+The SQL is the project's: the dbt macros compiled by dbt (`dbt compile --inline`) and run on a real
+Postgres, with the rules seed's CSV as the rules, so the evaluation judges exactly what the models run.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from aias_dagster.platform.warehouse import ConnectionSettings
+from tests.dbt.support import REPO_ROOT, Dbt
+
+RULES_CSV = REPO_ROOT / "dbt_project" / "seeds" / "reliability" / "error_category_rules.csv"
+REAL_WORLD_CSV = Path(__file__).resolve().parent / "real_world_errors.csv"
+
+CLASSIFY = """
+with
+signatures as (
+    select distinct error_class, {{ normalise_error_message('message') }} as normalised_message, http_status
+    from eval_errors
+),
+rules as (select * from eval_rules where version = (select max(version) from eval_rules)),
+categorised as ({{ categorise_signatures('signatures', 'rules') }})
+select e.id, c.category, c.rule_priority,
+    {{ error_fingerprint('e.service', 'e.error_class', 'c.normalised_message') }} as fingerprint,
+    c.normalised_message
+from eval_errors as e
+join lateral (select {{ normalise_error_message('e.message') }} as normalised_message) as n on true
+join categorised as c
+    on c.error_class = e.error_class and c.normalised_message = n.normalised_message
+    and c.http_status is not distinct from e.http_status
+"""
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: int
+    group: str
+    category: str
+    service: str
+    error_class: str
+    http_status: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    item: Labelled
+    category: str
+    fingerprint: str
+    normalised_message: str
+
+
+def read_labelled(path: Path = REAL_WORLD_CSV) -> list[Labelled]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Labelled(i, r["group"], r["category"], r["service"], r["error_class"],
+                     int(r["http_status"]) if r["http_status"] else None, r["message"])
+            for i, r in enumerate(csv.DictReader(handle))
+        ]  # fmt: skip
+
+
+def compiled_classifier(settings: ConnectionSettings, target: Path) -> str:
+    """The classifying SQL, compiled by dbt from the project's macros (a warm partial parse if there is one)."""
+    target.mkdir(parents=True, exist_ok=True)
+    warm = REPO_ROOT / "target" / "partial_parse.msgpack"
+    if warm.exists():
+        shutil.copy(warm, target / "partial_parse.msgpack")
+    done = Dbt(settings, target, role="")("compile", "--quiet", "--inline", CLASSIFY)
+    assert done.returncode == 0, done.output[-3000:]
+    return done.output.strip()
+
+
+def classify(settings: ConnectionSettings, items: list[Labelled], sql: str, schema: str) -> list[Scored]:
+    with psycopg.connect(settings.url) as conn:
+        conn.execute(f"create schema {schema}")
+        try:
+            conn.execute(f"set search_path to {schema}")
+            conn.execute(
+                "create table eval_errors (id int, service text, error_class text, http_status bigint, message text)"
+            )
+            with conn.cursor().copy("copy eval_errors from stdin") as copy:
+                for x in items:
+                    copy.write_row((x.id, x.service, x.error_class, x.http_status, x.message))
+            conn.execute(
+                "create table eval_rules (version int, priority int, category text, class_pattern text,"
+                " message_pattern text, status_min int, status_max int, note text)"
+            )
+            with (
+                RULES_CSV.open(encoding="utf-8", newline="") as handle,
+                conn.cursor().copy("copy eval_rules from stdin") as copy,
+            ):
+                for row in csv.DictReader(handle):
+                    copy.write_row([v or None for v in row.values()])
+            rows = conn.execute(sql).fetchall()
+        finally:
+            conn.rollback()
+    by_id = {x.id: x for x in items}
+    return [Scored(by_id[i], category, fingerprint, normalised) for i, category, _, fingerprint, normalised in rows]
+
+
+@dataclass(frozen=True)
+class Scores:
+    messages: int
+    groups: int
+    category_accuracy: float
+    per_category: dict[str, tuple[int, int]]  # category -> (right, total)
+    pairwise_precision: float
+    pairwise_recall: float
+    uncategorized: int
+
+
+def score(results: list[Scored]) -> Scores:
+    right = Counter(r.item.category for r in results if r.category == r.item.category)
+    total = Counter(r.item.category for r in results)
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(results, 2):
+        same_truth, same_fingerprint = a.item.group == b.item.group, a.fingerprint == b.fingerprint
+        tp += same_truth and same_fingerprint
+        fp += same_fingerprint and not same_truth
+        fn += same_truth and not same_fingerprint
+    return Scores(
+        messages=len(results),
+        groups=len({r.item.group for r in results}),
+        category_accuracy=sum(right.values()) / len(results),
+        per_category={c: (right[c], total[c]) for c in sorted(total)},
+        pairwise_precision=tp / (tp + fp) if tp + fp else 1.0,
+        pairwise_recall=tp / (tp + fn) if tp + fn else 1.0,
+        uncategorized=sum(r.category == "uncategorized" for r in results),
+    )
