@@ -180,7 +180,8 @@ def stacked_chart(
         id=chart_id,
         title=title,
         data=data,
-        layout=charts.layout(charts.axis("Category"), charts.axis("Errors", ",.0f"), barmode="stack"),
+        # showlegend: Plotly hides a lone trace's legend, and "none" (no remediation ran) must be named.
+        layout=charts.layout(charts.axis("Category"), charts.axis("Errors", ",.0f"), barmode="stack", showlegend=True),
         note=note,
     )
 
