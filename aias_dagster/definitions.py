@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from aias_dagster.acquisition.definitions import build_acquisition_defs
+from aias_dagster.billing.definitions import build_billing_defs
 from aias_dagster.dashboards.definitions import build_dashboards_defs
 from aias_dagster.ingest.definitions import build_ingest_defs
 from aias_dagster.orchestration.definitions import build_orchestration_defs
@@ -12,6 +13,7 @@ from aias_dagster.platform.definitions import build_platform_defs
 from aias_dagster.platform.partitions import delivery_partitions, landing_partitions
 from aias_dagster.platform.resources import LandingResource
 from aias_dagster.reliability.definitions import build_reliability_defs
+from aias_dagster.support.definitions import build_support_defs
 from aias_dagster.transform.definitions import build_transform_defs
 
 
@@ -27,6 +29,8 @@ def build_definitions(
         build_transform_defs(partitions),
         build_orchestration_defs(),
         build_acquisition_defs(),
+        build_support_defs(),
+        build_billing_defs(partitions.start.date()),
         build_reliability_defs(),
         build_dashboards_defs(site_dir),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
+from aias_dagster.billing.cli import close_world_months
 from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
 from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
@@ -116,7 +117,7 @@ def days_loaded_since(conn: psycopg.Connection, since: datetime) -> tuple[date, 
 
 def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: Callable[[str], None]) -> None:
     started = time.monotonic()
-    steps = 5
+    steps = 6
 
     def step(number: int, text: str) -> None:
         say(f"[{number}/{steps}] {text}  (+{time.monotonic() - started:.0f}s)")
@@ -149,7 +150,11 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         step(4, f"dbt build of {window[0]}..{window[1]} (Dagster job `transform`; log {log})")
         built = runner.run(TRANSFORM_JOB, {**partition_tags(*window), PROJECT_DIGEST_TAG: digest}, None)
         say(f"      run {built.run_id}")
-    step(5, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
+    step(5, "closing the world's complete months (Dagster job `billing`)")
+    billed = close_world_months(runner, landing, say)
+    if billed is not None:
+        say(f"      run {billed.run_id}")
+    step(6, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
     say(f"      {run_demo_remediations(settings, spec.seed).describe()}")
     say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
     site = default_site_dir()

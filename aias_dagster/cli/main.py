@@ -42,6 +42,13 @@ def iso_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text}: expected YYYY-MM-DD") from None
 
 
+def iso_month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: expected YYYY-MM") from None
+
+
 def at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
@@ -154,6 +161,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from aias_dagster.cli.demo import run_log_path, yesterday_utc
     from aias_dagster.cli.runner import check_days, run_days
 
+    if args.job == "billing":
+        return cmd_run_billing(args)
     settings = _settings()
     landing = _landing(args)
     first = args.date_from or yesterday_utc()
@@ -164,6 +173,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     say(f"job {args.job}: delivery days {first}..{last} as one run (log {log})")
     outcome = run_days(runner, args.job, first, last)
     say(f"aias run {args.job}: run {outcome.run_id} succeeded; {outcome.describe()}")
+    return 0
+
+
+def cmd_run_billing(args: argparse.Namespace) -> int:
+    """Close a month (default: the newest whose grace period has ended), then print the billing report."""
+    from datetime import UTC, datetime
+
+    from aias_dagster.billing.cli import close_run, last_closable_month, run_close
+    from aias_dagster.billing.report import report
+    from aias_dagster.billing.settings import grace_days
+    from aias_dagster.cli.demo import run_log_path
+    from aias_dagster.platform.warehouse import connect
+
+    month = args.month or last_closable_month(datetime.now(UTC), grace_days())
+    close_run(month, args.force)  # refuses before launching anything
+    settings = _settings()
+    runner = _runner(settings, _landing(args), run_log_path())
+    outcome = run_close(runner, month, args.force, say)
+    say(f"aias run billing: run {outcome.run_id} succeeded")
+    with connect(settings) as conn:
+        say(report(conn))
     return 0
 
 
@@ -309,8 +339,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="run a partitioned job over delivery days (default: yesterday), e.g. a backfill of the nightly job"
     )
-    run.add_argument("job", choices=["nightly", "ingest"], help="nightly: load the days and build the daily models")
+    run.add_argument(
+        "job", choices=["nightly", "ingest", "billing"],
+        help="nightly: load the days and build the daily models; billing: close a month (--month)",
+    )  # fmt: skip
     range_options(run, "yesterday", "--from")
+    run.add_argument(
+        "--month", type=iso_month, help="billing: the month to close, YYYY-MM (default: the last one past its grace)"
+    )
+    run.add_argument("--force", action="store_true", help="billing: close the month before its grace period ends")
     landing_option(run)
     run.set_defaults(func=cmd_run)
 
@@ -358,6 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the one place that turns an error into a message and an exit code
+        from aias_dagster.billing.close import MonthNotClosableError
         from aias_dagster.cli.runner import PipelineError
         from aias_dagster.ingest.landing import LandingError
         from aias_dagster.platform.loops import UnknownGroupError
@@ -365,7 +403,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from aias_dagster.transform.project import ManifestMissingError
 
         if isinstance(
-            exc, LandingError | PipelineError | ManifestMissingError | PartitionsStartError | UnknownGroupError
+            exc,
+            LandingError
+            | PipelineError
+            | ManifestMissingError
+            | PartitionsStartError
+            | UnknownGroupError
+            | MonthNotClosableError,
         ):
             print(f"aias {args.command}: error: {exc}", file=sys.stderr)
             return 1

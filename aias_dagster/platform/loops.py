@@ -57,8 +57,10 @@ LOOP_GROUPS: tuple[Group, ...] = (
         page="aias_dagster.acquisition.page:PAGE",
     ),
     Group("product", "team:product", "Product: feature adoption", True),
-    Group("support", "team:support", "Support: ticket categories and SLAs", True),
-    Group("billing", "team:engineering", "API billing: metering and invoices", True),
+    Group("support", "team:support", "Support: ticket categories and SLAs", True, "aias_dagster.support.report:report"),
+    Group(
+        "billing", "team:engineering", "API billing: metering and invoices", True, "aias_dagster.billing.report:report"
+    ),
     Group(
         "reliability",
         "team:engineering",

@@ -13,14 +13,14 @@ import numpy as np
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.sample_data import world
 from aias_dagster.sample_data.columns import Coded, Ident, SourceRows, Stamp
-from aias_dagster.sample_data.customers import Customers
+from aias_dagster.sample_data.customers import COUNTRIES, Customers
 from aias_dagster.sample_data.delivery import deliver
 from aias_dagster.sample_data.timeline import DAY, NEVER, Timeline, clock, month_of, month_start_s, pick
 
 CHANGE_SHARE = 0.14  # of paying customers drawn to change plan; ~8% keep a valid mid-month instant
 CANCEL_SHARE = 0.06  # drawn to cancel; ~3% cancel inside the world
 UPGRADE_SHARE = 0.65
-TOP_PLAN = len(world.PLANS) - 1
+TOP_PLAN = max(p.rank for p in world.PLANS)  # plan codes up to it are ranks; regional variants come after
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,11 +74,24 @@ def build_plan_history(rng: np.random.Generator, timeline: Timeline, customers: 
     cancel_at = converted + rng.uniform(3 * DAY, 70 * DAY, n).astype(np.int64)
     cancel = paying & ~change & (rng.random(n) < CANCEL_SHARE) & (cancel_at < timeline.end_s)
     return PlanHistory(
-        first_plan=first,
+        first_plan=regional_plans(first, customers),
         change_s=np.where(change, at, NEVER),
-        second_plan=second,
+        second_plan=regional_plans(second, customers),
         cancel_s=np.where(cancel, cancel_at, NEVER),
     )
+
+
+def regional_plans(plan: np.ndarray, customers: Customers) -> np.ndarray:
+    """Each customer's plan code, swapped for its country's variant where there is one (JP growth -> yen).
+
+    Applied after the draws, so adding a variant leaves every random stream of the world unchanged.
+    """
+    out = plan.copy()
+    countries = np.asarray(COUNTRIES)[customers.country]
+    for (country, plan_id), variant in world.REGIONAL_PLANS.items():
+        hit = (countries == country) & (plan == world.PLAN_IDS.index(plan_id))
+        out[hit] = world.PLAN_IDS.index(variant)
+    return out
 
 
 def build_subscriptions(customers: Customers, history: PlanHistory) -> Subscriptions:

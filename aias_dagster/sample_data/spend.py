@@ -20,7 +20,9 @@ SPEND_CURRENCIES: tuple[str, ...] = ("USD", *FX_CURRENCIES)
 
 def fx_micro_rates(rng: np.random.Generator, timeline: Timeline) -> np.ndarray:
     """USD per unit in millionths, per (world day, FX_CURRENCIES): a gentle random walk."""
-    steps = rng.normal(0.0, 0.003, (timeline.days, len(FX_CURRENCIES)))
+    # EUR and GBP first, as they were drawn before JPY was added, so their walk is unchanged by it.
+    first = rng.normal(0.0, 0.003, (timeline.days, 2))
+    steps = np.c_[first, rng.normal(0.0, 0.003, (timeline.days, len(FX_CURRENCIES) - 2))]
     steps[0] = 0.0
     rates = np.asarray([world.FX_START[c] for c in FX_CURRENCIES]) * np.exp(np.cumsum(steps, axis=0))
     return np.round(rates * 1e6).astype(np.int64)

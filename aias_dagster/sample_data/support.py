@@ -18,7 +18,16 @@ from aias_dagster.sample_data.columns import MISSING, Coded, Ident, Integer, Sou
 from aias_dagster.sample_data.customers import Customers
 from aias_dagster.sample_data.delivery import deliver
 from aias_dagster.sample_data.text import fill, words
-from aias_dagster.sample_data.ticket_text import BODY_CLOSERS, BODY_OPENERS, TICKET_FILLERS, TICKET_TEXTS
+from aias_dagster.sample_data.ticket_text import (
+    BODY_CLOSERS,
+    BODY_OPENERS,
+    CONTEXT_LINES,
+    QUOTED_REPLIES,
+    TICKET_FILLERS,
+    TICKET_TEXTS,
+    TYPOS,
+    VAGUE_SUBJECTS,
+)
 from aias_dagster.sample_data.timeline import DAY, HOUR, MINUTE, NEVER, Timeline, pick
 
 TICKETS = get_source("support_tickets")
@@ -36,6 +45,15 @@ RESOLUTION_HOURS = (40.0, 20.0, 8.0, 3.0)  # median after the first response, by
 AGENT_CATEGORY_SHARE = 1 / 3
 CSAT_SHARE = 0.4
 REQUEST_LINK_SHARE = 0.6  # of api_errors tickets naming the failed request they are about
+# How often each kind of noise turns up in a ticket's text (ticket_text.py), independently of each other.
+FOREIGN_SHARE = 0.08  # written in German, Spanish or French
+VAGUE_SUBJECT_SHARE = 0.12
+QUOTED_REPLY_SHARE = 0.12  # an answer to the agent, whose reply is quoted below ("Re: " subject)
+OPENER_SHARE = 0.4
+CONTEXT_SHARE = 0.25
+CLOSER_SHARE = 0.45
+LOWER_CASE_SHARE = 0.1
+SLOPPY_SHARE = 0.15  # tickets with typos; each known misspelling then happens with probability 1/2
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,23 +166,68 @@ def ticket_rows(tickets: Tickets, customers: Customers, timeline: Timeline) -> S
 
 
 def _texts(rng: np.random.Generator, category: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Subject and body from the category's templates; a tenth of the bodies span several lines."""
+    """Subject and body of each ticket, composed from its category's phrasings and the noise around them."""
     n = len(category)
     slots = {name: words(rng, vocabulary, n) for name, vocabulary in TICKET_FILLERS.items()}
     texts = [TICKET_TEXTS[name] for name in world.TICKET_CATEGORIES]
-    subjects = [s for x in texts for s in x.subjects]
-    bodies = [b for x in texts for b in x.bodies]
-    subject_first = np.cumsum([0] + [len(x.subjects) for x in texts])
-    body_first = np.cumsum([0] + [len(x.bodies) for x in texts])
-    subject_count = np.diff(subject_first)[category]
-    body_count = np.diff(body_first)[category]
-    subject = fill(subjects, subject_first[category] + rng.integers(0, 1 << 30, n) % subject_count, slots)
-    body = fill(bodies, body_first[category] + rng.integers(0, 1 << 30, n) % body_count, slots)
+    subject = _per_category(rng, category, [x.subjects for x in texts], slots)
+    body = _per_category(rng, category, [x.bodies for x in texts], slots)
+    pair = _choice_per_category(rng, category, [len(x.foreign) for x in texts])
+    foreign = rng.random(n) < FOREIGN_SHARE
+    subject = np.where(
+        foreign, _per_category(rng, category, [[s for s, _ in x.foreign] for x in texts], slots, pair), subject
+    )
+    body = np.where(
+        foreign, _per_category(rng, category, [[b for _, b in x.foreign] for x in texts], slots, pair), body
+    )
 
-    wrap = pick(rng, (0.9, 0.05, 0.05), n)  # plain, greeting line, sign-off lines
-    opener = np.where(wrap == 1, words(rng, BODY_OPENERS, n), "")
-    closer = np.where(wrap == 2, fill(BODY_CLOSERS, rng.integers(0, len(BODY_CLOSERS), n), slots), "")
-    return subject, (opener + body + closer).astype(object)
+    vague = rng.random(n) < VAGUE_SUBJECT_SHARE
+    quoted = rng.random(n) < QUOTED_REPLY_SHARE
+    subject = np.where(vague, _any_of(rng, VAGUE_SUBJECTS, slots), subject)
+    subject = np.where(quoted & ~vague, "Re: " + subject, subject)
+    body = (
+        _sometimes(rng, OPENER_SHARE, _any_of(rng, BODY_OPENERS, slots))
+        + body
+        + np.where(foreign, "", _sometimes(rng, CONTEXT_SHARE, _any_of(rng, CONTEXT_LINES, slots)))
+        + _sometimes(rng, CLOSER_SHARE, _any_of(rng, BODY_CLOSERS, slots))
+        + np.where(quoted, _any_of(rng, QUOTED_REPLIES, slots), "")
+    )
+    lower = np.flatnonzero(rng.random(n) < LOWER_CASE_SHARE)
+    subject[lower] = [s.lower() for s in subject[lower]]
+    body[lower] = [b.lower() for b in body[lower]]
+    sloppy = np.flatnonzero(rng.random(n) < SLOPPY_SHARE)
+    for right, wrong in TYPOS:
+        at = sloppy[rng.random(len(sloppy)) < 0.5]
+        body[at] = [b.replace(right, wrong) for b in body[at]]
+    return subject.astype(object), body.astype(object)
+
+
+def _choice_per_category(rng: np.random.Generator, category: np.ndarray, counts: list[int]) -> np.ndarray:
+    """A uniform pick among the ``counts[c]`` templates of each row's category c (0 where it has none)."""
+    return rng.integers(0, 1 << 30, len(category)) % np.maximum(np.asarray(counts), 1)[category]
+
+
+def _per_category(
+    rng: np.random.Generator,
+    category: np.ndarray,
+    templates: list[tuple[str, ...]] | list[list[str]],
+    slots: dict[str, np.ndarray],
+    choice: np.ndarray | None = None,
+) -> np.ndarray:
+    """Row i filled from template ``choice[i]`` of its category's templates (a random one by default)."""
+    flat = [t for x in templates for t in x]
+    first = np.cumsum([0] + [len(x) for x in templates])[:-1]
+    if choice is None:
+        choice = _choice_per_category(rng, category, [len(x) for x in templates])
+    return fill(flat, first[category] + choice, slots)
+
+
+def _any_of(rng: np.random.Generator, templates: tuple[str, ...], slots: dict[str, np.ndarray]) -> np.ndarray:
+    return fill(templates, rng.integers(0, len(templates), len(next(iter(slots.values())))), slots)
+
+
+def _sometimes(rng: np.random.Generator, share: float, text: np.ndarray) -> np.ndarray:
+    return np.where(rng.random(len(text)) < share, text, "")
 
 
 def _failed_request_before(

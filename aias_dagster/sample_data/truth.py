@@ -86,8 +86,8 @@ def write_truth(
             ((f.name, timeline.date_of(f.release_day(timeline.days)).isoformat()) for f in world.FEATURES),
         ),
         "plans.csv": (
-            ("plan_id", "rank", "mean_daily_requests"),
-            ((p.plan_id, p.rank, p.mean_daily_requests) for p in world.PLANS),
+            ("plan_id", "rank", "mean_daily_requests", "currency"),
+            ((p.plan_id, p.rank, p.mean_daily_requests, p.currency) for p in world.PLANS),
         ),
         "channel_rules.csv": (
             ("utm_source", "utm_medium", "referrer_domain", "channel"),

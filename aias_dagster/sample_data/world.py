@@ -125,7 +125,7 @@ CAMPAIGNS: tuple[Campaign, ...] = (
 EMAIL_CAMPAIGNS: tuple[str, ...] = ("nl_weekly_digest", "nl_product_update", "nl_webinar_invite")
 
 # USD per unit on the world's first day; a small random walk follows. USD itself has no rows.
-FX_START: dict[str, float] = {"EUR": 1.08, "GBP": 1.27}
+FX_START: dict[str, float] = {"EUR": 1.08, "GBP": 1.27, "JPY": 0.0067}  # JPY: the growth_jp invoices
 
 LANDING_PATHS: tuple[str, ...] = (
     "/",
@@ -168,11 +168,16 @@ COMPANY_SUFFIX: tuple[str, ...] = ("", "", "", " Inc", ", Inc.", " Ltd", " GmbH"
 
 @dataclass(frozen=True)
 class Plan:
-    """A plan and the API usage the generator gives its customers (mean requests per day)."""
+    """A plan and the API usage the generator gives its customers (mean requests per day).
+
+    Prices live in the dbt seeds (dbt_project/seeds/billing/plans.csv); tests check that these ids and
+    currencies are the seeds' ones. ``rank`` orders upgrades; a regional variant shares its plan's rank.
+    """
 
     plan_id: str
     rank: int
     mean_daily_requests: float
+    currency: str = "USD"
 
 
 PLANS: tuple[Plan, ...] = (
@@ -181,9 +186,12 @@ PLANS: tuple[Plan, ...] = (
     Plan("growth", 2, 5.3),
     Plan("scale", 3, 14.0),
     Plan("enterprise", 4, 35.0),
+    Plan("growth_jp", 2, 5.3, "JPY"),  # growth, billed in yen to customers in Japan
 )
+# Customers of a country subscribe to the regional variant of a plan: (country, plan) -> variant.
+REGIONAL_PLANS: dict[tuple[str, str], str] = {("JP", "growth"): "growth_jp"}
 PLAN_IDS: tuple[str, ...] = tuple(p.plan_id for p in PLANS)
-# Probability of each plan (in PLANS order) for a new paying customer of each segment.
+# Probability of each plan (in PLANS order, the first five) for a new paying customer of each segment.
 PLAN_WEIGHTS_BY_SEGMENT: dict[str, tuple[float, ...]] = {
     "smb": (0.0, 0.60, 0.30, 0.10, 0.0),
     "mid_market": (0.0, 0.20, 0.45, 0.30, 0.05),

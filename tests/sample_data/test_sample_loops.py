@@ -58,7 +58,7 @@ def test_tickets_carry_varied_text_and_a_third_carry_the_agent_category(clean_wo
     tickets["truth"] = tickets.ticket_id.map(categories)
     assert set(tickets.truth) == set(TICKET_CATEGORIES)
     assert (tickets.groupby("truth").subject.nunique() >= 6).all()
-    assert 0.05 < tickets.body.str.contains("\n").mean() < 0.16
+    assert 0.5 < tickets.body.str.contains("\n").mean() < 0.9  # greetings, signatures, quoted replies
     tagged = tickets[tickets.agent_category != ""]
     assert 0.25 < len(tagged) / len(tickets) < 0.42
     assert (tagged.agent_category == tagged.truth).all()

@@ -1,0 +1,88 @@
+"""The top 5 ticket categories of the last complete month, as `aias demo` prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+
+from aias_dagster.support.queries import LAST_COMPLETE_MONTH_SQL, MONTH_COVERAGE_SQL, TOP_ISSUES_SQL
+
+
+@dataclass(frozen=True)
+class TopIssue:
+    rank: int
+    category: str
+    tickets: int
+    share: Decimal | None
+    change: int | None  # against the month before; None in the data's first month
+    change_percent: Decimal | None  # None when the month before had none
+    previous_rank: int | None  # None when the category had no ticket the month before
+
+    @property
+    def trend(self) -> str:
+        """up, down, flat, or new (no ticket of the category the month before); unknown in the first month."""
+        if self.change is None:
+            return "unknown"
+        if self.previous_rank is None:
+            return "new"
+        return "up" if self.change > 0 else "down" if self.change < 0 else "flat"
+
+
+@dataclass(frozen=True)
+class MonthTopIssues:
+    month_start: date
+    tickets: int
+    uncategorized: int
+    issues: list[TopIssue]
+
+    @property
+    def categorized_share(self) -> float | None:
+        return None if not self.tickets else 1 - self.uncategorized / self.tickets
+
+
+def last_complete_month(conn: psycopg.Connection) -> date | None:
+    row = conn.execute(LAST_COMPLETE_MONTH_SQL).fetchone()
+    return None if row is None else row[0]
+
+
+def month_top_issues(conn: psycopg.Connection, month: date) -> MonthTopIssues:
+    issues = [TopIssue(*row) for row in conn.execute(TOP_ISSUES_SQL, (month,)).fetchall()]
+    tickets, uncategorized = conn.execute(MONTH_COVERAGE_SQL, (month,)).fetchone() or (0, 0)
+    return MonthTopIssues(month, int(tickets), int(uncategorized), issues)
+
+
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "new", "unknown": ""}
+
+
+def _change(issue: TopIssue) -> str:
+    if issue.change is None:
+        return "-"
+    percent = "" if issue.change_percent is None else f" ({issue.change_percent:+.1f} %)"
+    return f"{ARROWS[issue.trend]} {issue.change:+d}{percent}"
+
+
+def format_top_issues(top: MonthTopIssues | None) -> str:
+    """The KPI as a support lead reads it: the five largest categories, how they moved, and how much of the
+    month the categorization covered (the uncategorized tickets are counted, never dropped)."""
+    if top is None:
+        return "  no complete month of support tickets yet"
+    share = "-" if top.categorized_share is None else f"{top.categorized_share:.1%}"
+    lines = [
+        f"  Top 5 ticket categories, {top.month_start:%B %Y}: {top.tickets:,} tickets, {share} categorized "
+        f"({top.uncategorized:,} uncategorized)",
+        f"  {'rank':<6}{'category':<20}{'tickets':>8}{'share':>8}  {'vs month before':<22}{'rank then':>9}",
+    ]
+    for i in top.issues:
+        share_text = "-" if i.share is None else f"{i.share:.1%}"
+        then = "-" if i.previous_rank is None else str(i.previous_rank)
+        lines.append(f"  {i.rank:<6}{i.category:<20}{i.tickets:>8,}{share_text:>8}  {_change(i):<22}{then:>9}")
+    return "\n".join(lines)
+
+
+def report(conn: psycopg.Connection) -> str:
+    """The loop's summary for `aias demo` (registered in aias_dagster/platform/loops.py)."""
+    month = last_complete_month(conn)
+    return format_top_issues(None if month is None else month_top_issues(conn, month))

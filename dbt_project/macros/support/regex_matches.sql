@@ -1,0 +1,22 @@
+{#-
+    Whether a text matches a regular expression, ignoring case: the test the ticket rules
+    (seeds/support/ticket_rules.csv) put to a ticket's text.
+
+    Postgres: an advanced regular expression (`~*`), so the rules can use `\m` / `\M` (start and end of a
+    word), bounded repetition (`.{0,60}`: "within 60 characters") and look-behind. Another adapter needs its
+    own flavour, and the rules their dialect.
+-#}
+{% macro regex_matches(value, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches')(value, pattern)) }}
+{%- endmacro %}
+
+{% macro postgres__regex_matches(value, pattern) -%}
+    ({{ value }} ~* {{ pattern }})
+{%- endmacro %}
+
+{% macro default__regex_matches(value, pattern) -%}
+    {{ exceptions.raise_compiler_error(
+        "regex_matches has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__regex_matches macro to dbt_project/macros/support/regex_matches.sql"
+    ) }}
+{%- endmacro %}
