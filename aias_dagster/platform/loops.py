@@ -67,6 +67,7 @@ LOOP_GROUPS: tuple[Group, ...] = (
         "Reliability: errors, auto-fixes and MTTR",
         True,
         "aias_dagster.reliability.report:report",
+        page="aias_dagster.reliability.page:PAGE",
     ),
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")

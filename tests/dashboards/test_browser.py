@@ -3,6 +3,7 @@
 Every request the page makes is observed and anything outside the site is blocked: the page must load
 with no console error, no failed or blocked request, every chart drawn with as many marks as its data
 has, and the CAC table showing exactly what `marts.cac_monthly` holds for the month.
+The reliability page is held to the same, and its top-groups table to `marts.error_groups`.
 """
 
 from __future__ import annotations
@@ -296,3 +297,66 @@ def test_a_screenshot_of_the_cac_page_for_the_readme(file_visit: Visit) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
     write_if_changed(SCREENSHOT, png)
     assert SCREENSHOT.exists()
+
+
+# ---- the reliability page ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reliability_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "reliability.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def test_the_reliability_page_loads_and_every_chart_draws_its_marks(
+    reliability_visit: Visit, demo_site: Path, demo_world: BuiltWorld
+) -> None:
+    assert_clean(reliability_visit, demo_site.as_uri() + "/")
+    page = reliability_visit.page
+    assert page.title().startswith("Reliability: errors, auto-fixes and MTTR")
+    declared = dict(
+        page.eval_on_selector_all(".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])")
+    )
+    assert {"error-rate", "mttr", "auto-fixed", "remediation-outcomes"} <= set(declared), declared
+    for chart_id, marks in declared.items():
+        drawn = page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0 and drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+        assert len([t for t in drawn["titles"] if t.strip()]) >= 2, (chart_id, drawn)
+    # A marker per day with requests (the error rate), and per month with errors (the auto-fixed share).
+    days, months, ran = query(
+        demo_world.settings,
+        """select (select count(*) from (select date_day from marts.reliability_daily group by date_day
+                   having max(api_requests) > 0) as d),
+                  (select count(*) from (select date_trunc('month', date_day) from marts.reliability_daily
+                   group by 1 having sum(errors) > 0) as m),
+                  (select count(*) from marts.error_events where remediation_outcome is not null)""",
+    )[0]
+    assert declared["error-rate"] == days and declared["auto-fixed"] == months
+    assert page.locator("#no-remediations").count() == (0 if ran else 1)  # an empty ledger is said plainly
+
+
+def test_the_top_groups_table_equals_error_groups_cell_by_cell(
+    reliability_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    columns = ["events", "customers", "auto_fixed_share", "tickets"]
+    mart = query(
+        demo_world.settings,
+        f"select fingerprint, {', '.join(columns)} from marts.error_groups order by events desc, fingerprint limit 10",
+    )
+    assert mart
+    cells = reliability_visit.page.locator("#top-groups tbody td[data-column]").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.fingerprint, td.dataset.column, td.dataset.value,"
+        " td.innerText])"
+    )
+    expected = [(r[0], column, value) for r in mart for column, value in zip(columns, r[1:], strict=True)]
+    assert [(f, c) for f, c, *_ in cells] == [(f, c) for f, c, _ in expected], "the mart's ten groups, in its order"
+    for (fingerprint, column, value, text), (_, _, want) in zip(cells, expected, strict=True):
+        assert (Decimal(value) if value else None) == want, (fingerprint, column)
+        shown = shown_number(text)
+        if want is None:
+            assert shown is None, (fingerprint, column, text)
+        else:  # percentages are shown in percent, to the places shown
+            scale = 100 if column == "auto_fixed_share" else 1
+            assert shown is not None and abs(shown - want * scale) <= Decimal("0.5") * Decimal(10) ** -places(text), (
+                fingerprint, column, text, want)  # fmt: skip
