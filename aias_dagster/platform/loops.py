@@ -57,7 +57,14 @@ LOOP_GROUPS: tuple[Group, ...] = (
         page="aias_dagster.acquisition.page:PAGE",
     ),
     Group("product", "team:product", "Product: feature adoption", True, "aias_dagster.product.report:report"),
-    Group("support", "team:support", "Support: ticket categories and SLAs", True, "aias_dagster.support.report:report"),
+    Group(
+        "support",
+        "team:support",
+        "Support: ticket categories and SLAs",
+        True,
+        "aias_dagster.support.report:report",
+        page="aias_dagster.support.page:PAGE",
+    ),
     Group(
         "billing", "team:engineering", "API billing: metering and invoices", True, "aias_dagster.billing.report:report"
     ),

@@ -360,3 +360,82 @@ def test_the_top_groups_table_equals_error_groups_cell_by_cell(
             scale = 100 if column == "auto_fixed_share" else 1
             assert shown is not None and abs(shown - want * scale) <= Decimal("0.5") * Decimal(10) ** -places(text), (
                 fingerprint, column, text, want)  # fmt: skip
+
+
+# ---- the support page (loop 3) -------------------------------------------------------------------------------
+
+TOP_ISSUE_COLUMNS = ("issue_rank", "category", "tickets", "share", "tickets_change", "tickets_change_percent",
+                     "previous_rank")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def support_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "support.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def test_the_support_page_loads_with_no_error_and_no_failed_request(support_visit: Visit, demo_site: Path) -> None:
+    assert_clean(support_visit, demo_site.as_uri() + "/")
+    assert support_visit.page.title().startswith("Support: ticket categories and SLAs")
+    assert support_visit.page.locator(".page-head .as-of").get_attribute("data-verdict") == "fresh"
+
+
+def test_each_support_chart_draws_its_marks(support_visit: Visit, demo_world: BuiltWorld) -> None:
+    declared = dict(
+        support_visit.page.eval_on_selector_all(
+            ".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])"
+        )
+    )
+    assert set(declared) == {"ticket-volume", "backlog", "first-response-times", "resolution-times", "csat",
+                             "uncategorized-share"}  # fmt: skip
+    # Independently of the page's SQL: a bar per month and category with tickets, a marker per month.
+    assert (
+        declared["ticket-volume"]
+        == query(demo_world.settings, "select count(*) from marts.support_monthly where tickets > 0")[0][0]
+    )
+    months = query(demo_world.settings, "select count(distinct created_month) from marts.support_tickets")[0][0]
+    assert declared["uncategorized-share"] == months
+    for chart_id, marks in declared.items():
+        drawn = support_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0, chart_id
+        assert drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+        assert len([t for t in drawn["titles"] if t.strip()]) >= 2, (chart_id, drawn)
+
+
+def test_the_top_5_table_equals_support_top_issues_for_the_last_complete_month(
+    support_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    listed = ", ".join(TOP_ISSUE_COLUMNS)
+    mart = query(
+        demo_world.settings,
+        f"select month_start, {listed} from marts.support_top_issues where is_last_complete_month order by issue_rank",
+    )
+    assert len(mart) == 5
+    table = support_visit.page.locator("#top-issues")
+    assert table.get_attribute("data-month") == mart[0][0].isoformat()
+    cells = table.locator("tbody tr").evaluate_all(
+        "(trs) => trs.map((tr) => [...tr.querySelectorAll('[data-column]')].map((c) => [c.dataset.column,"
+        " c.dataset.value, c.innerText.trim()]))"
+    )
+    assert len(cells) == len(mart)
+    for row, expected in zip(cells, mart, strict=True):
+        assert [column for column, _, _ in row] == list(TOP_ISSUE_COLUMNS)
+        for (column, value, text), want in zip(row, expected[1:], strict=True):
+            if want is None:
+                assert value == "" and text.endswith("–"), (column, value, text)
+            elif column == "category":
+                assert value == text == want
+            else:
+                assert Decimal(value) == Decimal(want), (column, value, want)
+                number = text.split()[-1].replace("+", "").replace("%", "").replace(",", "")
+                shown = Decimal(number)
+                if column == "share":
+                    shown = shown / 100
+                assert abs(shown - Decimal(want)) <= Decimal("0.0005" if column == "share" else "0.05"), (
+                    column, text, want)  # fmt: skip
+        trend = row[4][2].split()[0]
+        change = expected[5]
+        assert trend in ("↑", "↓", "→", "new"), row
+        if expected[7] is not None:
+            assert trend == ("↑" if change > 0 else "↓" if change < 0 else "→"), (row, change)
