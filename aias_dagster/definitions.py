@@ -12,6 +12,7 @@ from aias_dagster.orchestration.definitions import build_orchestration_defs
 from aias_dagster.platform.definitions import build_platform_defs
 from aias_dagster.platform.partitions import delivery_partitions, landing_partitions
 from aias_dagster.platform.resources import LandingResource
+from aias_dagster.product.definitions import build_product_defs
 from aias_dagster.reliability.definitions import build_reliability_defs
 from aias_dagster.support.definitions import build_support_defs
 from aias_dagster.transform.definitions import build_transform_defs
@@ -29,6 +30,7 @@ def build_definitions(
         build_transform_defs(partitions),
         build_orchestration_defs(),
         build_acquisition_defs(),
+        build_product_defs(),
         build_support_defs(),
         build_billing_defs(partitions.start.date()),
         build_reliability_defs(),

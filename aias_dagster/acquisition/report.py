@@ -14,7 +14,8 @@ with bounds as (
     from marts.metrics_daily
 )
 select c.month_start, c.channel, c.spend_usd, c.new_paying_customers, c.new_paying_customers_adjusted,
-       c.paid_cac, c.paid_cac_adjusted, c.attribution_coverage, c.blended_cac
+       c.paid_cac, c.paid_cac_adjusted, c.attribution_coverage, c.blended_cac, c.paid_cac_calibrated,
+       c.estimated_tracking_loss
 from marts.cac_monthly as c
 inner join bounds on c.month_start = bounds.month_start
 where c.is_default_model
@@ -33,6 +34,8 @@ class ChannelCac:
     paid_cac_adjusted: Decimal | None
     coverage: Decimal | None
     blended_cac: Decimal | None
+    paid_cac_calibrated: Decimal | None = None
+    estimated_tracking_loss: Decimal | None = None
 
 
 def last_complete_month_cac(conn: psycopg.Connection) -> list[ChannelCac]:
@@ -48,7 +51,7 @@ def _count(value: Decimal | None) -> str:
 
 
 def format_cac(rows: list[ChannelCac]) -> str:
-    """A table an analyst can read at a glance: both CACs, and the coverage that separates them."""
+    """A table an analyst can read at a glance: the calibrated CAC, the attributed-mix one beside it, the loss."""
     if not rows:
         return "  no complete month of acquisition data yet"
     first = rows[0]
@@ -56,13 +59,19 @@ def format_cac(rows: list[ChannelCac]) -> str:
     lines = [
         f"  CAC by channel, {first.month_start:%B %Y} (last non-direct touch, 30-day lookback); "
         f"attribution coverage {coverage}, blended CAC {_money(first.blended_cac)} USD",
-        f"  {'channel':<16}{'spend USD':>14}{'new paying':>12}{'adjusted':>10}{'paid CAC':>11}{'adj. CAC':>11}",
+        f"  {'channel':<16}{'spend USD':>14}{'new paying':>12}{'paid CAC':>11}{'mix CAC':>11}{'cal. CAC':>11}"
+        f"{'est. loss':>11}",
     ]
     for r in rows:
+        loss = "-" if r.estimated_tracking_loss is None else f"{r.estimated_tracking_loss:.0%}"
         lines.append(
-            f"  {r.channel:<16}{_money(r.spend_usd):>14}{_count(r.new_paying):>12}{_count(r.new_paying_adjusted):>10}"
-            f"{_money(r.paid_cac):>11}{_money(r.paid_cac_adjusted):>11}"
+            f"  {r.channel:<16}{_money(r.spend_usd):>14}{_count(r.new_paying):>12}{_money(r.paid_cac):>11}"
+            f"{_money(r.paid_cac_adjusted):>11}{_money(r.paid_cac_calibrated):>11}{loss:>11}"
         )
+    lines.append(
+        "  mix CAC: unattributed customers apportioned by the attributed mix; cal. CAC: by their answers to"
+        " heard_about_us, corrected for the survey's confusion (docs/calibrated_cac.md)"
+    )
     return "\n".join(lines)
 
 

@@ -35,8 +35,11 @@ def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> N
 
 def nightly_benchmark(landing: Path) -> None:
     from aias_dagster.bench.nightly import measure_nightly
+    from aias_dagster.bench.product import measure_product, report_lines
 
-    timings = measure_nightly(fresh_bench_database(warehouse_settings(), BENCH_NIGHTLY_DATABASE), landing)
+    settings = fresh_bench_database(warehouse_settings(), BENCH_NIGHTLY_DATABASE)
+    timings = measure_nightly(settings, landing)
+    product = measure_product(settings, landing)
     print()
     print("make bench: nightly runs (load the day + dbt build of its window) beside a full refresh")
     print(f"  {'run':<36}{'wall':>8}{'dbt':>8}{'model SQL':>11}{'rows in window':>16}{'rows read':>13}")
@@ -53,6 +56,8 @@ def nightly_benchmark(landing: Path) -> None:
         f" {night_read:,} rows read for {late.rows_delivered / full.rows_delivered:.1%} of the rows;"
         f" the full refresh adds {full_s:.1f}s and {full_read:,} ({full_read / max(night_read, 1):.0f} x)"
     )
+    print()
+    print("\n".join(report_lines(product)))
 
 
 def main() -> int:

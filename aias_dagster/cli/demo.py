@@ -37,6 +37,7 @@ class WorldSpec:
     days: int
     seed: int
     end: str
+    tracking_loss: str = "channel"  # sample_data/tracking.py TRACKING_LOSS_MODES
 
 
 def run_log_path() -> Path:
@@ -52,7 +53,8 @@ WORLD_MARKER = "world.json"
 
 
 def holds_world(landing: Path, spec: WorldSpec) -> bool:
-    """Whether landing already holds a world of this size and seed.
+    """Whether landing already holds a world of this size, seed and tracking loss (a marker without one is
+    from before tracking loss was chosen, and its world is replaced).
 
     The end day is left out on purpose: keeping the world of the first run is what makes a second
     `make demo` a no-op, even on another day.
@@ -61,7 +63,8 @@ def holds_world(landing: Path, spec: WorldSpec) -> bool:
     if not marker.exists():
         return False
     held = json.loads(marker.read_text())
-    return (held.get("customers"), held.get("days"), held.get("seed")) == (spec.customers, spec.days, spec.seed)
+    kept = (held.get("customers"), held.get("days"), held.get("seed"), held.get("tracking_loss"))
+    return kept == (spec.customers, spec.days, spec.seed, spec.tracking_loss)
 
 
 def replace_world(landing: Path, spec: WorldSpec, write: Callable[[], None]) -> None:
@@ -87,6 +90,7 @@ def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> 
             seed=spec.seed,
             out=landing,
             end=date.fromisoformat(spec.end),
+            tracking_loss=spec.tracking_loss,
             progress=say,
         )
         for line in summary.lines():

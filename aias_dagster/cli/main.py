@@ -26,6 +26,9 @@ from aias_dagster.platform.warehouse import (
     project_root,
 )
 
+# sample_data.tracking.TRACKING_LOSS_MODES, default first; named here so that `aias --help` needs no numpy.
+TRACKING_LOSS_CHOICES: tuple[str, ...] = ("channel", "uniform")
+
 DEFAULT_CUSTOMERS = 2000
 DEFAULT_DAYS = 90
 DEFAULT_SEED = 7
@@ -105,7 +108,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from aias_dagster.cli.demo import WorldSpec, run_demo, yesterday_utc
 
     settings = _settings()
-    spec = WorldSpec(args.customers, args.days, args.seed, (args.end or yesterday_utc()).isoformat())
+    spec = WorldSpec(
+        args.customers, args.days, args.seed, (args.end or yesterday_utc()).isoformat(), args.tracking_loss
+    )
     run_demo(settings, _landing(args), spec, say)
     return 0
 
@@ -123,6 +128,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         end=args.end,
         bad_rows=args.bad_rows,
         gzip=args.gzip,
+        tracking_loss=args.tracking_loss,
         progress=say,
     )
     for line in summary.lines():
@@ -308,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=DEFAULT_SEED,
                        help="random seed; same seed, same files (default %(default)s)")  # fmt: skip
         p.add_argument("--end", type=iso_day, default=None, help="last day YYYY-MM-DD (default: yesterday, UTC)")
+        p.add_argument("--tracking-loss", choices=TRACKING_LOSS_CHOICES, default=TRACKING_LOSS_CHOICES[0],
+                       help="channel: each customer lost to tracking at random, at its channel's rate (5-45 %%);"
+                            " uniform: 18 %% of every channel and month, stratified (default %(default)s)")  # fmt: skip
 
     def landing_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--landing", help="landing folder (default $AIAS_LANDING_DIR or .aias/landing)")

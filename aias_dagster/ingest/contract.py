@@ -53,6 +53,9 @@ class Column:
     default: str | None = None  # used when the field is empty
     free_text: bool = False  # may hold quoted line breaks; in any other column one is taken for a stray quote
     fold_case: bool = False  # a choice compared trimmed and in lower case, as staging cleans it
+    # The header may lack the column (it joined the contract after files were written): every row then has
+    # it empty. Such a column is never required.
+    may_be_absent: bool = False
 
     @property
     def pg_type(self) -> str:
@@ -127,6 +130,8 @@ SOURCES: tuple[Source, ...] = (
             Column("country", Kind.COUNTRY),
             _choice("segment", "smb", "mid_market", "enterprise"),
             _ts("updated_at"),
+            # The signup form's optional "How did you hear about us?", as typed; files from before it have none.
+            Column("heard_about_us", required=False, may_be_absent=True),
         ),
         key=("customer_id",),
         event_time="signup_at",

@@ -77,6 +77,8 @@ def if_empty(column: Column) -> str:
     """What an empty field means: a reject, NULL, or the column's default."""
     if column.default is not None:
         return f"default {_code(column.default)}"
+    if column.may_be_absent:
+        return "NULL; the header may lack the column (then NULL on every row)"
     return "row rejected" if column.required else "NULL"
 
 

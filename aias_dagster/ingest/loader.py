@@ -148,7 +148,7 @@ def read_header(path: Path) -> list[str]:
 
 def check_header(source: Source, path: Path, header: list[str]) -> tuple[str, ...]:
     """Fail on missing or repeated contract columns; return the unknown extra columns (ignored)."""
-    missing = [name for name in source.column_names if name not in header]
+    missing = [c.name for c in source.columns if c.name not in header and not c.may_be_absent]
     if missing:
         names = ", ".join(missing)
         raise LandingError(
@@ -450,6 +450,8 @@ def _validate_and_upsert(
     """One statement: validate every staged row, keep rejects, upsert the newest version of each key."""
     modern = server_version(conn) >= 160000
     field_of = dict(zip(header, fields, strict=True))
+    for column in source.columns:  # a column the header may lack is empty on every row of a file without it
+        field_of.setdefault(column.name, "cast(null as text)")
     reasons = ", ".join(reason_expression(c, field_of[c.name], modern) for c in source.columns)
     raw_line = "_raw" if strict else " || ',' || ".join(csv_field_expression(f) for f in fields)
     line = "_line" if strict else "_ordinal + 1"  # COPY's reading is kept only at one record per line

@@ -130,6 +130,16 @@ def _schema_objects(conn: psycopg.Connection) -> list[tuple[str, str]]:
                 "where _version_delivery_date is not null",
             )
         )
+    # Columns that joined the contract later: a raw table created before them gains them.
+    for source in SOURCES:
+        for column in (c for c in source.columns if c.may_be_absent):
+            for table in (source.table, source.history_table):
+                objects.append(
+                    (
+                        f"column {table} {column.name}",
+                        f"alter table {table} add column if not exists {column.name} {column.pg_type}",
+                    )
+                )
     objects.append(("table raw.load_rejects", LOAD_REJECTS_DDL))
     objects.append(
         (

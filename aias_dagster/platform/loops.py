@@ -56,8 +56,15 @@ LOOP_GROUPS: tuple[Group, ...] = (
         "aias_dagster.acquisition.report:report",
         page="aias_dagster.acquisition.page:PAGE",
     ),
-    Group("product", "team:product", "Product: feature adoption", True),
-    Group("support", "team:support", "Support: ticket categories and SLAs", True, "aias_dagster.support.report:report"),
+    Group("product", "team:product", "Product: feature adoption", True, "aias_dagster.product.report:report"),
+    Group(
+        "support",
+        "team:support",
+        "Support: ticket categories and SLAs",
+        True,
+        "aias_dagster.support.report:report",
+        page="aias_dagster.support.page:PAGE",
+    ),
     Group(
         "billing",
         "team:engineering",
@@ -72,6 +79,7 @@ LOOP_GROUPS: tuple[Group, ...] = (
         "Reliability: errors, auto-fixes and MTTR",
         True,
         "aias_dagster.reliability.report:report",
+        page="aias_dagster.reliability.page:PAGE",
     ),
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")

@@ -55,7 +55,8 @@ def partition_window(context: dg.AssetExecutionContext) -> tuple[date, date] | N
     A nightly run covers one partition; a single-run backfill a range. An unpartitioned asset in such
     a run (a dbt view, a mart table) still sees the run's window, so its data tests check the same days.
     """
-    if not context.has_partition_key_range:
+    # A one-partition run (the nightly schedule, a UI launch of one day) has a key but no range tags.
+    if not (context.has_partition_key_range or context.has_partition_key):
         return None
     window = context.partition_time_window
     return window.start.date(), window.end.date()

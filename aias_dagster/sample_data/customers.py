@@ -11,8 +11,9 @@ from aias_dagster.sample_data import world
 from aias_dagster.sample_data.arrays import balanced_choice
 from aias_dagster.sample_data.columns import Coded, Ident, SourceRows, Stamp, Text
 from aias_dagster.sample_data.delivery import deliver
+from aias_dagster.sample_data.survey import heard_about_us
 from aias_dagster.sample_data.timeline import DAY, HOUR, MINUTE, NEVER, Timeline, clock, month_of, pick
-from aias_dagster.sample_data.tracking import UNTRACKABLE_SHARE, stratified_untrackable
+from aias_dagster.sample_data.tracking import DEFAULT_TRACKING_LOSS, untrackable_customers
 
 # Share of signups that start paying within 30 days (before the world's end cuts off the late ones):
 # paid channels bring slightly better leads. About 50% of all signups in a 90-day world.
@@ -34,6 +35,8 @@ class Customers:
     channel: np.ndarray  # index into world.CHANNELS: the TRUE acquisition channel
     trackable: np.ndarray
     company: np.ndarray
+    heard_about_us: np.ndarray  # the signup form's free text, "" when left blank
+    answer_kind: np.ndarray  # index into survey.ANSWER_KINDS, -1: no answer (ground truth only)
 
     @property
     def n(self) -> int:
@@ -53,8 +56,20 @@ class Customers:
         return Ident("C", np.where(idx >= 0, self.number[np.maximum(idx, 0)], -1), self.id_width)
 
 
-def build_customers(rng: np.random.Generator, timeline: Timeline, n: int) -> Customers:
-    """Signups over the world's days (weekday peaks, slow growth); about half convert within 30 days."""
+def build_customers(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    n: int,
+    *,
+    tracking_rng: np.random.Generator,
+    survey_rng: np.random.Generator,
+    tracking_loss: str = DEFAULT_TRACKING_LOSS,
+) -> Customers:
+    """Signups over the world's days (weekday peaks, slow growth); about half convert within 30 days.
+
+    Tracking loss and the survey answers draw from streams of their own, so that choosing a tracking
+    loss leaves every other part of the world as it is.
+    """
     trend = 1 + 0.15 * np.arange(timeline.days) / max(timeline.days - 1, 1)
     day = pick(rng, timeline.weekday_factor(0.55) * trend, n)
     signup = np.sort(timeline.day_start(day) + clock(rng, n))
@@ -72,16 +87,22 @@ def build_customers(rng: np.random.Generator, timeline: Timeline, n: int) -> Cus
     converted = np.where(converts, converted, NEVER)
 
     conversion_month = np.where(converts, month_of(np.where(converts, converted, 0)), -1)
-    untrackable = stratified_untrackable(channel, month_of(signup), conversion_month, UNTRACKABLE_SHARE)
+    country = pick(rng, tuple(world.COUNTRY_WEIGHTS.values()), n)
+    segment = pick(rng, world.SEGMENT_WEIGHTS, n)
+    company = company_names(rng, n)
+    untrackable = untrackable_customers(tracking_loss, tracking_rng, channel, month_of(signup), conversion_month)
+    answers = heard_about_us(survey_rng, channel)
     return Customers(
         number=np.arange(1, n + 1),
         signup_s=signup,
         converted_s=converted,
-        country=pick(rng, tuple(world.COUNTRY_WEIGHTS.values()), n),
-        segment=pick(rng, world.SEGMENT_WEIGHTS, n),
+        country=country,
+        segment=segment,
         channel=channel,
         trackable=~untrackable,
-        company=company_names(rng, n),
+        company=company,
+        heard_about_us=answers.text,
+        answer_kind=answers.kind,
     )
 
 
@@ -117,5 +138,6 @@ def customer_rows(customers: Customers, timeline: Timeline) -> SourceRows:
         "country": Coded(c.country[idx], COUNTRIES),
         "segment": Coded(c.segment[idx], world.SEGMENTS),
         "updated_at": Stamp(updated),
+        "heard_about_us": Text(c.heard_about_us[idx]),
     }
     return SourceRows(source, columns, day, order)

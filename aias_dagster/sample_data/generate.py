@@ -21,6 +21,7 @@ from aias_dagster.sample_data.reliability import build_errors, error_rows
 from aias_dagster.sample_data.spend import fx_micro_rates, fx_rows, spend_rows
 from aias_dagster.sample_data.support import build_tickets, ticket_rows
 from aias_dagster.sample_data.timeline import Timeline, rng_for
+from aias_dagster.sample_data.tracking import DEFAULT_TRACKING_LOSS, TRACKING_LOSS_MODES
 from aias_dagster.sample_data.truth import write_truth
 from aias_dagster.sample_data.writer import BadRowLocation, write_source
 
@@ -42,6 +43,7 @@ class WorldSummary:
     files_written: int
     bad_rows: int
     gzip: bool
+    tracking_loss: str = DEFAULT_TRACKING_LOSS
 
     @property
     def total_rows(self) -> int:
@@ -52,7 +54,8 @@ class WorldSummary:
         width = max(len(s) for s in self.rows)
         return [
             f"World of {self.customers:,} customers over {self.days} days "
-            f"({self.start.isoformat()} .. {self.end.isoformat()}), seed {self.seed}",
+            f"({self.start.isoformat()} .. {self.end.isoformat()}), seed {self.seed}, "
+            f"tracking loss {self.tracking_loss}",
             f"Landing folder: {self.out} ({self.files_written:,} files, {self.total_rows:,} rows)",
             *(f"  {name:<{width}}  {count:>12,}" for name, count in self.rows.items()),
             f"Bad rows injected: {self.bad_rows:,}" + (" (listed in bad_rows.csv)" if self.bad_rows else ""),
@@ -70,15 +73,20 @@ def generate_world(
     end: date | None = None,
     bad_rows: bool = False,
     gzip: bool = False,
+    tracking_loss: str = DEFAULT_TRACKING_LOSS,
     progress: Callable[[str], None] | None = None,
 ) -> WorldSummary:
     """Write a deterministic world: same arguments, byte-identical files.
 
     ``end`` is the world's last day (default: yesterday in UTC). Day files of an earlier run in the
     source folders of ``out`` are removed first, so the folder holds exactly this world.
+    ``tracking_loss`` is one of ``TRACKING_LOSS_MODES`` (sample_data/tracking.py): ``channel``, loss that
+    differs by channel, drawn per customer; ``uniform``, the same share everywhere, stratified.
     """
     if customers < 1 or days < 1:
         raise ValueError(f"customers and days must be at least 1, got customers={customers}, days={days}")
+    if tracking_loss not in TRACKING_LOSS_MODES:
+        raise ValueError(f"tracking_loss must be one of {', '.join(TRACKING_LOSS_MODES)}, got {tracking_loss!r}")
     out = Path(out)
     truth_out = Path(truth_out) if truth_out is not None else out.parent / "ground_truth"
     if truth_out.resolve().is_relative_to(out.resolve()):
@@ -88,7 +96,14 @@ def generate_world(
     timeline = Timeline.ending(end, days)
 
     say(f"building {customers:,} customers over {days} days ending {end.isoformat()}")
-    people = build_customers(rng_for(seed, "customers"), timeline, customers)
+    people = build_customers(
+        rng_for(seed, "customers"),
+        timeline,
+        customers,
+        tracking_rng=rng_for(seed, "tracking"),
+        survey_rng=rng_for(seed, "heard_about_us"),
+        tracking_loss=tracking_loss,
+    )
     history = build_plan_history(rng_for(seed, "plans"), timeline, people)
     subs = build_subscriptions(people, history)
     incidents = plan_incidents(rng_for(seed, "incidents"), timeline)
@@ -128,7 +143,7 @@ def generate_world(
         files += len(written.files)
         located += written.bad_rows
         say(f"wrote {name}: {written.rows:,} rows in {len(written.files)} files")
-    write_truth(truth_out, timeline, people, tickets, errors, incidents, located if bad_rows else None)
+    write_truth(truth_out, timeline, people, tickets, errors, incidents, located if bad_rows else None, tracking_loss)
     say(f"wrote ground truth to {truth_out}")
     return WorldSummary(
         customers=customers,
@@ -142,6 +157,7 @@ def generate_world(
         files_written=files,
         bad_rows=len(located),
         gzip=gzip,
+        tracking_loss=tracking_loss,
     )
 
 

@@ -3,6 +3,10 @@
 Each (customer, feature) pair gets one adoption instant from a logistic curve in days since the
 feature's release (its cap and pace differ per feature and segment), and never before signup. Feature
 events only happen after that instant, so the adoption loop can recover the curves from the events.
+
+The tracking is as messy as a real SDK's: a few accounts are beta testers who use a feature in the weeks
+before its release, some feature events name a feature the catalog does not know, and some spell a
+catalogued one in another case or with stray spaces.
 """
 
 from __future__ import annotations
@@ -27,15 +31,28 @@ USERS_PER_ACCOUNT: tuple[float, ...] = (1.5, 4.0, 10.0)  # mean extra users beyo
 FREE_ACTIVE_DAYS = 25.0  # mean days a never-paying account stays active after signup
 ADOPTION_DELAY_DAYS = 4.0  # mean days from signup (or release) to first use, for adopters
 EMPTY_PROPERTIES_SHARE = 0.3
+BETA_SHARE = 0.03  # of adopting (account, feature) pairs: beta testers, with access before the release
+BETA_LEAD_DAYS = (3, 28)  # how long before the release a beta tester gets access
+UNCATALOGUED_SHARE = 0.006  # of feature events: a feature the catalog does not name
+RESPELLED_SHARE = 0.02  # of feature events: a catalogued name in another case or with spaces around it
 PROPERTY_LABELS: tuple[str, ...] = (
     "",
     *(json.dumps({"plan": p, "browser": b}, separators=(",", ":")) for p in world.PLAN_IDS for b in world.BROWSERS),
 )
 
+# How the tracking names a feature: as catalogued, capitalised, upper case with a stray space, or unknown.
+FEATURE_LABELS: tuple[str, ...] = (
+    "",
+    *world.FEATURE_NAMES,
+    *(name.capitalize() for name in world.FEATURE_NAMES),
+    *(f" {name.upper()} " for name in world.FEATURE_NAMES),
+    *world.UNCATALOGUED_FEATURES,
+)
+
 
 def release_seconds(timeline: Timeline) -> np.ndarray:
     """Release instant (00:00 UTC of the release day) of each catalogued feature."""
-    return timeline.day_start(np.asarray([f.release_day(timeline.days) for f in world.FEATURES]))
+    return timeline.day_start(np.asarray([f.release_day(timeline.start) for f in world.FEATURES]))
 
 
 def adoption_times(rng: np.random.Generator, timeline: Timeline, customers: Customers) -> np.ndarray:
@@ -49,7 +66,10 @@ def adoption_times(rng: np.random.Generator, timeline: Timeline, customers: Cust
     days_after_release = np.maximum(midpoint + spread * np.log(q / (1 - q)), 0.0)
     on_curve = release_seconds(timeline) + (days_after_release * DAY).astype(np.int64)
     after_signup = customers.signup_s[:, None] + (rng.exponential(ADOPTION_DELAY_DAYS, (n, k)) * DAY).astype(np.int64)
-    return np.where(u < cap, np.maximum(on_curve, after_signup), NEVER)
+    lead = rng.integers(BETA_LEAD_DAYS[0], BETA_LEAD_DAYS[1] + 1, (n, k)) * DAY
+    beta = rng.random((n, k)) < BETA_SHARE
+    earliest = np.where(beta, release_seconds(timeline) - lead, on_curve)
+    return np.where(u < cap, np.maximum(earliest, after_signup), NEVER)
 
 
 def event_rows(rng: np.random.Generator, timeline: Timeline, customers: Customers, history: PlanHistory) -> SourceRows:
@@ -80,12 +100,21 @@ def event_rows(rng: np.random.Generator, timeline: Timeline, customers: Customer
     properties = np.where(rng.random(n) < EMPTY_PROPERTIES_SHARE, 0, 1 + plan * len(world.BROWSERS) + browser)
 
     day, arrival = deliver(rng, timeline, seconds, LATE_SHARE)
+    feature_code = np.where(uses_feature, feature + 1, 0)
+    k = len(world.FEATURES)
+    odd = rng.random(n)
+    respelled = uses_feature & (odd < RESPELLED_SHARE)
+    feature_code = np.where(respelled, feature_code + k * (1 + (odd < RESPELLED_SHARE / 2)), feature_code)
+    uncatalogued = ~generic & (odd > 1 - UNCATALOGUED_SHARE)
+    unknown = 1 + 3 * k + np.floor(rng.random(n) * len(world.UNCATALOGUED_FEATURES)).astype(np.int64)
+    feature_code = np.where(uncatalogued, unknown, feature_code)
+    event_name = np.where(uncatalogued, world.EVENT_NAMES.index("feature_used"), event_name)
     columns = {
         "event_id": Ident("EV", np.arange(1, n + 1), 10),
         "customer_id": c.ids(customer),
         "user_id": Ident("U", user, 7),
         "event_name": Coded(event_name, world.EVENT_NAMES),
-        "feature": Coded(np.where(uses_feature, feature + 1, 0), ("", *world.FEATURE_NAMES)),
+        "feature": Coded(feature_code, FEATURE_LABELS),
         "occurred_at": Stamp(seconds),
         "properties": Coded(properties, PROPERTY_LABELS),
     }

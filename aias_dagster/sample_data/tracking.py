@@ -1,26 +1,65 @@
 """Which customers the website tracker can never link to a customer id.
 
-The attribution loop apportions unattributed customers by the tracked channel mix; that estimate is
-only right when untrackable customers are spread evenly over channels and months. So they are chosen
-by stratified, systematic assignment, not by chance: within every (true channel, conversion month)
-group and every (true channel, signup month) group the untrackable count is the group's share,
-rounded.
+Real tracking loss is not even: ad blockers, consent banners, in-app browsers and cross-device journeys
+hit some channels far harder than others. So by default (``channel``) every customer is lost at random,
+each with the loss rate of its TRUE channel (``TRACKING_LOSS_BY_CHANNEL``): no (channel, month) loses
+an exact share, and the unattributed customers are not a miniature of the attributed ones. Estimating
+CAC in that world takes more than the attributed mix (see the acquisition marts' calibrated CAC).
+
+``uniform`` is the world before that: the same share (18 %) in every channel and month, by stratified,
+systematic assignment, not by chance. Apportioning the unattributed customers by the attributed mix is
+exact there by construction; it stays as the world in which both estimates must agree with the truth.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from aias_dagster.sample_data import world
 from aias_dagster.sample_data.arrays import rank_within, spread_marks
 
-UNTRACKABLE_SHARE = 0.18
+TRACKING_LOSS_MODES: tuple[str, ...] = ("channel", "uniform")
+DEFAULT_TRACKING_LOSS = "channel"
+UNTRACKABLE_SHARE = 0.18  # the uniform world's share
+
+# Share of each TRUE channel's customers the tracker never links to a customer id, and why.
+TRACKING_LOSS_BY_CHANNEL: dict[str, float] = {
+    "paid_search": 0.10,  # click ids survive most consent banners; some ad blockers strip them
+    "paid_social": 0.45,  # in-app browsers (Instagram, Facebook, LinkedIn) and iOS tracking prompts
+    "display": 0.30,  # view-through visits: seen on one device, signed up on another
+    "affiliate": 0.35,  # redirect chains and coupon extensions drop the tags
+    "email": 0.20,  # mail apps' link protection and opening on the phone
+    "organic_search": 0.08,
+    "referral": 0.15,
+    "direct": 0.05,
+}
 _KEY = 1_000_000  # channel * _KEY + month never collides (months since 1970 stay far below it)
+
+
+def untrackable_customers(
+    mode: str,
+    rng: np.random.Generator,
+    channel: np.ndarray,
+    signup_month: np.ndarray,
+    conversion_month: np.ndarray,
+) -> np.ndarray:
+    """Mask of untrackable customers under a ``TRACKING_LOSS_MODES`` mode (``rng`` is used by ``channel``)."""
+    if mode == "uniform":
+        return stratified_untrackable(channel, signup_month, conversion_month, UNTRACKABLE_SHARE)
+    if mode == "channel":
+        loss = np.asarray([TRACKING_LOSS_BY_CHANNEL[c] for c in world.CHANNELS])
+        return rng.random(len(channel)) < loss[channel]
+    raise ValueError(f"tracking loss must be one of {', '.join(TRACKING_LOSS_MODES)}, got {mode!r}")
 
 
 def stratified_untrackable(
     channel: np.ndarray, signup_month: np.ndarray, conversion_month: np.ndarray, share: float
 ) -> np.ndarray:
-    """Mask of untrackable customers; ``conversion_month`` is -1 for customers that never paid."""
+    """Mask of untrackable customers; ``conversion_month`` is -1 for customers that never paid.
+
+    Within every (true channel, conversion month) group and every (true channel, signup month) group the
+    untrackable count is the group's share, rounded.
+    """
     n = len(channel)
     untrackable = np.zeros(n, dtype=bool)
     paying = conversion_month >= 0

@@ -14,7 +14,9 @@ from aias_dagster.sample_data.customers import Customers
 from aias_dagster.sample_data.incidents import Incident
 from aias_dagster.sample_data.reliability import Errors
 from aias_dagster.sample_data.support import Tickets
+from aias_dagster.sample_data.survey import ANSWER_KINDS, ANSWER_RATE_BY_CHANNEL
 from aias_dagster.sample_data.timeline import Timeline
+from aias_dagster.sample_data.tracking import DEFAULT_TRACKING_LOSS, TRACKING_LOSS_BY_CHANNEL, UNTRACKABLE_SHARE
 from aias_dagster.sample_data.writer import BadRowLocation
 
 README = """\
@@ -24,7 +26,14 @@ Written by `aias generate` next to (never inside) the landing folder; the pipeli
 Tests compare what the loops compute with these files.
 
 - `customer_channels.csv`: every customer's TRUE acquisition channel, whether the website tracker can
-  link any touchpoint to it (`trackable`), `signup_at` and `converted_at` (empty: never paid).
+  link any touchpoint to it (`trackable`; `false`: the customer was lost to tracking), `signup_at` and
+  `converted_at` (empty: never paid), and what its `heard_about_us` answer was: `answer_kind` is
+  `own_channel` (describes its true channel, in whatever words), `other_channel` (misremembered),
+  `vague` (says nothing about a channel) or empty (left blank).
+- `tracking_loss.csv`: the world's tracking-loss mode (`channel` or `uniform`, `aias generate
+  --tracking-loss`) and the loss rate of every TRUE channel under it (each customer of `channel` is
+  lost at random with its channel's rate; `uniform` loses exactly that share per channel and month).
+- `survey.csv`: per TRUE channel, the share of customers who answer `heard_about_us` at all.
 - `ticket_categories.csv`: the TRUE category of every support ticket.
 - `error_categories.csv`: the TRUE reliability category and the TRUE group of every app error. A group
   is one fault: the service, the message template and the names in it that make another fault (an
@@ -49,6 +58,7 @@ def write_truth(
     errors: Errors,
     incidents: Sequence[Incident],
     bad_rows: Sequence[BadRowLocation] | None,
+    tracking_loss: str = DEFAULT_TRACKING_LOSS,
 ) -> tuple[Path, ...]:
     """Write every ground-truth file; ``bad_rows`` None removes a stale manifest of an earlier run."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,15 +66,24 @@ def write_truth(
     everyone = np.arange(c.n)
     files = {
         "customer_channels.csv": (
-            ("customer_id", "true_channel", "trackable", "signup_at", "converted_at"),
+            ("customer_id", "true_channel", "trackable", "signup_at", "converted_at", "answer_kind"),
             zip(
                 c.ids(everyone).render(everyone).tolist(),
                 np.asarray(world.CHANNELS)[c.channel].tolist(),
                 np.where(c.trackable, "true", "false").tolist(),
                 Stamp(c.signup_s).render(everyone).tolist(),
                 Stamp(c.converted_s).render(everyone).tolist(),
+                np.asarray(("", *ANSWER_KINDS))[c.answer_kind + 1].tolist(),
                 strict=True,
             ),
+        ),
+        "tracking_loss.csv": (
+            ("mode", "true_channel", "loss_rate"),
+            ((tracking_loss, ch, _loss_rate(tracking_loss, ch)) for ch in world.CHANNELS),
+        ),
+        "survey.csv": (
+            ("true_channel", "answer_rate"),
+            ((ch, ANSWER_RATE_BY_CHANNEL[ch]) for ch in world.CHANNELS),
         ),
         "ticket_categories.csv": (
             ("ticket_id", "true_category"),
@@ -83,7 +102,7 @@ def write_truth(
         ),
         "feature_catalog.csv": (
             ("feature", "released_on"),
-            ((f.name, timeline.date_of(f.release_day(timeline.days)).isoformat()) for f in world.FEATURES),
+            ((f.name, f.released_on.isoformat()) for f in world.FEATURES),
         ),
         "plans.csv": (
             ("plan_id", "rank", "mean_daily_requests", "currency"),
@@ -116,6 +135,10 @@ def write_truth(
     readme = folder / "README.md"
     readme.write_text(README, encoding="utf-8")
     return (*written, readme)
+
+
+def _loss_rate(mode: str, channel: str) -> float:
+    return UNTRACKABLE_SHARE if mode == "uniform" else TRACKING_LOSS_BY_CHANNEL[channel]
 
 
 def _stamps(*seconds: int) -> list[str]:

@@ -8,6 +8,7 @@ error templates) lives in ``ticket_text`` and ``error_text`` and is re-exported 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from aias_dagster.ingest.contract import TICKET_CATEGORIES as TICKET_CATEGORIES  # the world's true categories
 from aias_dagster.sample_data.error_text import ERROR_KINDS as ERROR_KINDS
@@ -221,10 +222,11 @@ SERVER_ERRORS: dict[int, float] = {500: 0.40, 502: 0.20, 503: 0.25, 504: 0.15}
 class Feature:
     """A catalogued feature and its adoption curve.
 
-    Released ``release_offset`` days after the world's first day (negative = before the world), or,
-    when ``release_fraction`` is set, that far into the world (so short worlds still see the launch).
-    The share of a segment's accounts that adopted it ``x`` days after release is logistic:
-    ``cap / (1 + exp(-(x - midpoint_days) / spread_days))``.
+    Released on ``released_on`` (00:00 UTC), the date of the product team's catalog
+    (dbt_project/seeds/product/feature_catalog.csv, checked against this tuple): a release is a fact of
+    the calendar, not of the world's length, so a world that ends earlier sees fewer launches. The demo
+    world of the tests (2026-01-01 .. 2026-03-31) sees two. The share of a segment's accounts that adopted
+    it ``x`` days after release is logistic: ``cap / (1 + exp(-(x - midpoint_days) / spread_days))``.
     """
 
     name: str
@@ -233,33 +235,25 @@ class Feature:
     adoption_cap: tuple[float, float, float]  # by SEGMENTS
     midpoint_days: float
     spread_days: float
-    release_offset: int = 0
-    release_fraction: float | None = None
+    released_on: date
 
-    def release_day(self, days: int) -> int:
-        """Days from the world's first day to the release."""
-        if self.release_fraction is not None:
-            return int(days * self.release_fraction)
-        return self.release_offset
+    def release_day(self, start: date) -> int:
+        """Days from the world's first day ``start`` to the release (negative: before the world)."""
+        return (self.released_on - start).days
 
 
 FEATURES: tuple[Feature, ...] = (
     Feature("dashboards", ("feature_used", "report_created", "dashboard_shared"), 3.0,
-            (0.85, 0.90, 0.95), 20, 8, release_offset=-400),
-    Feature("alerts", ("feature_used", "alert_created"), 1.5, (0.50, 0.65, 0.75), 25, 10,
-            release_offset=-240),
-    Feature("api_keys", ("feature_used", "api_key_created"), 1.0, (0.55, 0.75, 0.85), 15, 6,
-            release_offset=-300),
-    Feature("webhooks", ("feature_used", "webhook_created"), 1.0, (0.30, 0.45, 0.60), 30, 10,
-            release_offset=-150),
-    Feature("sso", ("feature_used", "sso_configured"), 0.6, (0.05, 0.35, 0.80), 20, 8,
-            release_offset=-60),
-    Feature("exports", ("feature_used", "export_started"), 1.2, (0.40, 0.55, 0.60), 18, 7,
-            release_offset=-20),
+            (0.85, 0.90, 0.95), 20, 8, date(2024, 11, 27)),
+    Feature("alerts", ("feature_used", "alert_created"), 1.5, (0.50, 0.65, 0.75), 25, 10, date(2025, 5, 6)),
+    Feature("api_keys", ("feature_used", "api_key_created"), 1.0, (0.55, 0.75, 0.85), 15, 6, date(2025, 3, 7)),
+    Feature("webhooks", ("feature_used", "webhook_created"), 1.0, (0.30, 0.45, 0.60), 30, 10, date(2025, 8, 4)),
+    Feature("sso", ("feature_used", "sso_configured"), 0.6, (0.05, 0.35, 0.80), 20, 8, date(2025, 11, 2)),
+    Feature("exports", ("feature_used", "export_started"), 1.2, (0.40, 0.55, 0.60), 18, 7, date(2025, 12, 12)),
     Feature("ai_assistant", ("feature_used", "assistant_prompt"), 2.0, (0.55, 0.60, 0.50), 12, 5,
-            release_fraction=0.5),
+            date(2026, 2, 15)),
     Feature("workflows", ("feature_used", "workflow_created", "workflow_run"), 1.5,
-            (0.35, 0.50, 0.60), 8, 4, release_fraction=0.8),
+            (0.35, 0.50, 0.60), 8, 4, date(2026, 3, 14)),
 )  # fmt: skip
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 # Events without a feature, and their mix.
@@ -267,6 +261,9 @@ GENERIC_EVENTS: tuple[str, ...] = ("page_view", "login", "user_invited")
 GENERIC_EVENT_WEIGHTS: tuple[float, ...] = (0.75, 0.20, 0.05)
 EVENT_NAMES: tuple[str, ...] = tuple(dict.fromkeys(GENERIC_EVENTS + tuple(e for f in FEATURES for e in f.events)))
 BROWSERS: tuple[str, ...] = ("chrome", "firefox", "safari", "edge")
+# Features the tracking sends that the catalog does not (yet) know: dogfooded before their catalog entry,
+# or a name the tracking plan never had. The product loop counts them apart, never as a catalogued feature.
+UNCATALOGUED_FEATURES: tuple[str, ...] = ("reports_v2", "notebooks")
 
 # --- support and reliability --------------------------------------------------------------------------
 

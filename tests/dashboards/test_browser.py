@@ -3,6 +3,7 @@
 Every request the page makes is observed and anything outside the site is blocked: the page must load
 with no console error, no failed or blocked request, every chart drawn with as many marks as its data
 has, and the CAC table showing exactly what `marts.cac_monthly` holds for the month.
+The reliability page is held to the same, and its top-groups table to `marts.error_groups`.
 """
 
 from __future__ import annotations
@@ -296,6 +297,148 @@ def test_a_screenshot_of_the_cac_page_for_the_readme(file_visit: Visit) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
     write_if_changed(SCREENSHOT, png)
     assert SCREENSHOT.exists()
+
+
+# ---- the reliability page ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reliability_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "reliability.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def test_the_reliability_page_loads_and_every_chart_draws_its_marks(
+    reliability_visit: Visit, demo_site: Path, demo_world: BuiltWorld
+) -> None:
+    assert_clean(reliability_visit, demo_site.as_uri() + "/")
+    page = reliability_visit.page
+    assert page.title().startswith("Reliability: errors, auto-fixes and MTTR")
+    declared = dict(
+        page.eval_on_selector_all(".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])")
+    )
+    assert {"error-rate", "mttr", "auto-fixed", "remediation-outcomes"} <= set(declared), declared
+    for chart_id, marks in declared.items():
+        drawn = page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0 and drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+        assert len([t for t in drawn["titles"] if t.strip()]) >= 2, (chart_id, drawn)
+    # A marker per day with requests (the error rate), and per month with errors (the auto-fixed share).
+    days, months, ran = query(
+        demo_world.settings,
+        """select (select count(*) from (select date_day from marts.reliability_daily group by date_day
+                   having max(api_requests) > 0) as d),
+                  (select count(*) from (select date_trunc('month', date_day) from marts.reliability_daily
+                   group by 1 having sum(errors) > 0) as m),
+                  (select count(*) from marts.error_events where remediation_outcome is not null)""",
+    )[0]
+    assert declared["error-rate"] == days and declared["auto-fixed"] == months
+    assert page.locator("#no-remediations").count() == (0 if ran else 1)  # an empty ledger is said plainly
+
+
+def test_the_top_groups_table_equals_error_groups_cell_by_cell(
+    reliability_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    columns = ["events", "customers", "auto_fixed_share", "tickets"]
+    mart = query(
+        demo_world.settings,
+        f"select fingerprint, {', '.join(columns)} from marts.error_groups order by events desc, fingerprint limit 10",
+    )
+    assert mart
+    cells = reliability_visit.page.locator("#top-groups tbody td[data-column]").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.fingerprint, td.dataset.column, td.dataset.value,"
+        " td.innerText])"
+    )
+    expected = [(r[0], column, value) for r in mart for column, value in zip(columns, r[1:], strict=True)]
+    assert [(f, c) for f, c, *_ in cells] == [(f, c) for f, c, _ in expected], "the mart's ten groups, in its order"
+    for (fingerprint, column, value, text), (_, _, want) in zip(cells, expected, strict=True):
+        assert (Decimal(value) if value else None) == want, (fingerprint, column)
+        shown = shown_number(text)
+        if want is None:
+            assert shown is None, (fingerprint, column, text)
+        else:  # percentages are shown in percent, to the places shown
+            scale = 100 if column == "auto_fixed_share" else 1
+            assert shown is not None and abs(shown - want * scale) <= Decimal("0.5") * Decimal(10) ** -places(text), (
+                fingerprint, column, text, want)  # fmt: skip
+
+
+# ---- the support page (loop 3) -------------------------------------------------------------------------------
+
+TOP_ISSUE_COLUMNS = ("issue_rank", "category", "tickets", "share", "tickets_change", "tickets_change_percent",
+                     "previous_rank")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def support_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "support.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def test_the_support_page_loads_with_no_error_and_no_failed_request(support_visit: Visit, demo_site: Path) -> None:
+    assert_clean(support_visit, demo_site.as_uri() + "/")
+    assert support_visit.page.title().startswith("Support: ticket categories and SLAs")
+    assert support_visit.page.locator(".page-head .as-of").get_attribute("data-verdict") == "fresh"
+
+
+def test_each_support_chart_draws_its_marks(support_visit: Visit, demo_world: BuiltWorld) -> None:
+    declared = dict(
+        support_visit.page.eval_on_selector_all(
+            ".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])"
+        )
+    )
+    assert set(declared) == {"ticket-volume", "backlog", "first-response-times", "resolution-times", "csat",
+                             "uncategorized-share"}  # fmt: skip
+    # Independently of the page's SQL: a bar per month and category with tickets, a marker per month.
+    assert (
+        declared["ticket-volume"]
+        == query(demo_world.settings, "select count(*) from marts.support_monthly where tickets > 0")[0][0]
+    )
+    months = query(demo_world.settings, "select count(distinct created_month) from marts.support_tickets")[0][0]
+    assert declared["uncategorized-share"] == months
+    for chart_id, marks in declared.items():
+        drawn = support_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0, chart_id
+        assert drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+        assert len([t for t in drawn["titles"] if t.strip()]) >= 2, (chart_id, drawn)
+
+
+def test_the_top_5_table_equals_support_top_issues_for_the_last_complete_month(
+    support_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    listed = ", ".join(TOP_ISSUE_COLUMNS)
+    mart = query(
+        demo_world.settings,
+        f"select month_start, {listed} from marts.support_top_issues where is_last_complete_month order by issue_rank",
+    )
+    assert len(mart) == 5
+    table = support_visit.page.locator("#top-issues")
+    assert table.get_attribute("data-month") == mart[0][0].isoformat()
+    cells = table.locator("tbody tr").evaluate_all(
+        "(trs) => trs.map((tr) => [...tr.querySelectorAll('[data-column]')].map((c) => [c.dataset.column,"
+        " c.dataset.value, c.innerText.trim()]))"
+    )
+    assert len(cells) == len(mart)
+    for row, expected in zip(cells, mart, strict=True):
+        assert [column for column, _, _ in row] == list(TOP_ISSUE_COLUMNS)
+        for (column, value, text), want in zip(row, expected[1:], strict=True):
+            if want is None:
+                assert value == "" and text.endswith("–"), (column, value, text)
+            elif column == "category":
+                assert value == text == want
+            else:
+                assert Decimal(value) == Decimal(want), (column, value, want)
+                number = text.split()[-1].replace("+", "").replace("%", "").replace(",", "")
+                shown = Decimal(number)
+                if column == "share":
+                    shown = shown / 100
+                assert abs(shown - Decimal(want)) <= Decimal("0.0005" if column == "share" else "0.05"), (
+                    column, text, want)  # fmt: skip
+        trend = row[4][2].split()[0]
+        change = expected[5]
+        assert trend in ("↑", "↓", "→", "new"), row
+        if expected[7] is not None:
+            assert trend == ("↑" if change > 0 else "↓" if change < 0 else "→"), (row, change)
 
 
 # ---- the billing page (loop 4) ---------------------------------------------------------------------------

@@ -70,12 +70,14 @@ def test_the_materialization_says_where_the_page_is_and_how_old_its_data_was(
     demo_world: BuiltWorld, tmp_path: Path
 ) -> None:
     result = build_site(demo_world, tmp_path / "site")
-    # One materialization per page; the CAC page's is the one checked here (other pages come and go).
-    (metadata,) = [m for m in page_metadata(result) if m["path"] == str(tmp_path / "site" / "cac.html")]
+    by_path = {m["path"]: m for m in page_metadata(result)}  # one materialization per registered page
+    metadata = by_path[str(tmp_path / "site" / "cac.html")]
     assert metadata["data_as_of"] == "2026-03-31"
     assert metadata["freshness_at_build"] == "stale"  # the demo world ended months before this test runs
     record = json.loads((tmp_path / "site" / "data" / "cac.json").read_text())
     assert record["as_of"] == "2026-03-31" and record["marts"] == ["cac_monthly", "metrics_daily"]
+    support = by_path[str(tmp_path / "site" / "support.html")]
+    assert support["data_as_of"] == "2026-03-31" and support["freshness_at_build"] == "stale"
 
 
 def test_freshness_is_measured_from_the_end_of_the_newest_delivery_day() -> None:

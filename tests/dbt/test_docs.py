@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow
 DOCUMENTED_SCHEMAS = ("staging", "intermediate", "marts", "seeds")
 MARTS_YML = REPO_ROOT / "dbt_project" / "models" / "marts" / "acquisition" / "_acquisition__marts.yml"
 MODELS = sorted(path.stem for path in (REPO_ROOT / "dbt_project" / "models").rglob("*.sql"))
+SEEDS = sorted(path.stem for path in (REPO_ROOT / "dbt_project" / "seeds").rglob("*.csv"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def test_every_relation_and_column_analysts_read_has_a_comment(documented: Docum
         (list(DOCUMENTED_SCHEMAS),),
     )
 
-    assert sorted(name for _schema, name, _kind, _comment in relations) == sorted([*MODELS, "channel_mapping"])
+    assert sorted(name for _schema, name, _kind, _comment in relations) == sorted([*MODELS, *SEEDS])
     assert {kind for schema, _name, kind, _comment in relations if schema == "staging"} == {"v"}  # views too
     assert [(schema, name) for schema, name, _kind, comment in relations if not comment] == []
     assert columns == []
@@ -119,7 +120,7 @@ def test_docs_generation_leaves_dagsters_manifest_byte_identical(documented: Doc
     assert documented.dagster_target_after == documented.dagster_target_before
     assert documented.site.folder == REPO_ROOT / DOCS_TARGET_PATH
     assert documented.site.models == len(MODELS)
-    assert documented.site.relations == len(MODELS) + 1  # every model and the channel_mapping seed
+    assert documented.site.relations == len(MODELS) + len(SEEDS)  # every model and seed
 
 
 def fetch(url: str) -> bytes:

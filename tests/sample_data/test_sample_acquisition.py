@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import pytest
 from sample_world_checks import load, truth
 
 from aias_dagster.ingest.contract import get_source
-from aias_dagster.sample_data import WorldSummary
-from aias_dagster.sample_data.tracking import UNTRACKABLE_SHARE
+from aias_dagster.sample_data import WorldSummary, generate_world
+from aias_dagster.sample_data.survey import ANSWER_RATE_BY_CHANNEL
+from aias_dagster.sample_data.tracking import TRACKING_LOSS_BY_CHANNEL, UNTRACKABLE_SHARE
 from aias_dagster.sample_data.world import CAMPAIGNS, CHANNEL_RULES, PAID_CHANNELS
+from tests.sample_data.conftest import END
+
+
+@pytest.fixture(scope="module")
+def uniform_world(tmp_path_factory: pytest.TempPathFactory) -> WorldSummary:
+    """The clean world's size and seed with `--tracking-loss uniform`: the same share lost everywhere."""
+    root = tmp_path_factory.mktemp("uniform_world")
+    return generate_world(customers=1000, days=62, seed=11, out=root / "landing", end=END, tracking_loss="uniform")
 
 
 def _rules() -> pd.DataFrame:
@@ -62,8 +74,64 @@ def test_last_non_direct_touch_within_30_days_is_the_true_channel(clean_world: W
     assert touches[direct_between].customer_id.nunique() > 100
 
 
-def test_untrackable_share_is_stratified_by_channel_and_month(clean_world: WorldSummary) -> None:
+def test_tracking_loss_differs_by_channel_and_is_drawn_per_customer(clean_world: WorldSummary) -> None:
     customers = truth(clean_world.truth_out, "customer_channels.csv")
+    customers["untrackable"] = customers.trackable == "false"
+    stated = truth(clean_world.truth_out, "tracking_loss.csv").set_index("true_channel")
+    assert set(stated["mode"]) == {"channel"}
+    assert stated.loss_rate.astype(float).to_dict() == TRACKING_LOSS_BY_CHANNEL
+    assert min(TRACKING_LOSS_BY_CHANNEL.values()) <= 0.05 and max(TRACKING_LOSS_BY_CHANNEL.values()) >= 0.45
+
+    by_channel = customers.groupby("true_channel").untrackable.agg(["size", "mean"])
+    rate = pd.Series(TRACKING_LOSS_BY_CHANNEL)[by_channel.index]
+    sd = (rate * (1 - rate) / by_channel["size"]) ** 0.5
+    assert ((by_channel["mean"] - rate).abs() <= 4 * sd + 1e-9).all(), by_channel  # each channel's own rate
+    # Drawn at random, not stratified: the channel-months of paying customers miss their exact share by
+    # more than rounding, as chance does.
+    paying = customers[customers.converted_at != ""].assign(month=lambda f: f.converted_at.str[:7])
+    stats = paying.groupby(["true_channel", "month"]).untrackable.agg(["size", "sum"])
+    expected = stats["size"] * pd.Series(TRACKING_LOSS_BY_CHANNEL).reindex(stats.index, level="true_channel")
+    assert ((stats["sum"] - expected).abs() > 1).sum() >= 5
+    # So the attributed mix is no miniature of the unattributed customers (what the calibrated CAC is for).
+    lost = customers[customers.untrackable].true_channel.value_counts(normalize=True)
+    kept = customers[~customers.untrackable].true_channel.value_counts(normalize=True)
+    assert lost["paid_social"] > 1.5 * kept["paid_social"] and lost["paid_search"] < 0.7 * kept["paid_search"]
+
+
+def test_heard_about_us_is_answered_by_about_40_percent_in_many_words(clean_world: WorldSummary) -> None:
+    customers = load(clean_world.out, get_source("customers")).drop_duplicates("customer_id", keep="last")
+    expected = truth(clean_world.truth_out, "customer_channels.csv").set_index("customer_id")
+    customers = customers.set_index("customer_id").join(expected[["true_channel", "trackable", "answer_kind"]])
+    answered = customers.heard_about_us.str.strip() != ""
+    assert 0.35 <= answered.mean() <= 0.45
+    assert (answered == (customers.answer_kind != "")).all()  # the truth says who answered, and how
+    kinds = customers.answer_kind[answered].value_counts(normalize=True)
+    assert kinds["own_channel"] > 0.6 and kinds["other_channel"] > 0.1 and kinds["vague"] > 0.05
+    # Free text: many spellings, case and punctuation as typed; paid and organic search both say "google".
+    texts = customers.heard_about_us[answered]
+    assert texts.nunique() > 150
+    assert texts.str.contains(r"[A-Z]").any() and texts.str.contains(r"[.!]$").any()
+    google = texts.str.lower().str.strip(" .!:)").eq("google")
+    said_google = customers[answered & google.reindex(customers.index, fill_value=False)].true_channel
+    assert {"paid_search", "organic_search"} <= set(said_google)
+    # Answering depends a little on the channel, never on whether the tracker saw the customer.
+    rates = customers.assign(answered=answered).groupby("true_channel").answered.mean()
+    assert rates["referral"] > rates["display"]
+    by_tracking = customers.assign(answered=answered).groupby("trackable").answered.mean()
+    assert abs(by_tracking["true"] - by_tracking["false"]) < 0.05
+    survey = truth(clean_world.truth_out, "survey.csv").set_index("true_channel")
+    assert survey.answer_rate.astype(float).to_dict() == ANSWER_RATE_BY_CHANNEL
+
+
+def test_older_customers_files_are_a_prefix_of_todays(clean_world: WorldSummary) -> None:
+    """heard_about_us is the customers file's last column: a file of before it holds the same columns."""
+    header = Path(next((clean_world.out / "customers").glob("*.csv"))).read_text().splitlines()[0].split(",")
+    assert header[-1] == "heard_about_us"
+    assert get_source("customers").column("heard_about_us").may_be_absent
+
+
+def test_uniform_tracking_loss_is_stratified_by_channel_and_month(uniform_world: WorldSummary) -> None:
+    customers = truth(uniform_world.truth_out, "customer_channels.csv")
     customers["untrackable"] = customers.trackable == "false"
     assert abs(customers.untrackable.mean() - UNTRACKABLE_SHARE) < 0.01
     for column in ("converted_at", "signup_at"):
@@ -107,3 +175,11 @@ def test_paid_touch_campaigns_match_spend_campaigns(clean_world: WorldSummary) -
     assert not set(unpaid.utm_campaign) & set(spend.campaign_id)
     visitors = touches[~touches.anonymous_id.isin(touches.anonymous_id[touches.customer_id != ""])]
     assert len(visitors) > 2 * (len(touches) - len(visitors))
+
+
+def test_the_cli_offers_every_tracking_loss_mode_with_the_generators_default() -> None:
+    from aias_dagster.cli.main import TRACKING_LOSS_CHOICES
+    from aias_dagster.sample_data.tracking import DEFAULT_TRACKING_LOSS, TRACKING_LOSS_MODES
+
+    assert set(TRACKING_LOSS_CHOICES) == set(TRACKING_LOSS_MODES)
+    assert TRACKING_LOSS_CHOICES[0] == DEFAULT_TRACKING_LOSS

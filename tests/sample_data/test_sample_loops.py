@@ -7,21 +7,29 @@ from sample_world_checks import bad_lines, load, truth
 
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.sample_data import WorldSummary
-from aias_dagster.sample_data.world import ERROR_CATEGORIES, FEATURE_NAMES, TICKET_CATEGORIES
+from aias_dagster.sample_data.world import ERROR_CATEGORIES, FEATURE_NAMES, TICKET_CATEGORIES, UNCATALOGUED_FEATURES
 
 
 def _good(world: WorldSummary, source: str) -> pd.DataFrame:
     return load(world.out, get_source(source), bad_lines(world.truth_out))
 
 
-def test_features_are_used_only_after_release_and_adoption_rises(clean_world: WorldSummary) -> None:
+def test_features_are_used_after_release_but_for_a_beta_and_the_tracking_is_messy(clean_world: WorldSummary) -> None:
     catalog = truth(clean_world.truth_out, "feature_catalog.csv").set_index("feature").released_on
     assert list(catalog.index) == list(FEATURE_NAMES)
     assert (catalog > clean_world.start.isoformat()).sum() == 2  # ai_assistant and workflows launch inside
     events = _good(clean_world, "product_events")
-    used = events[events.feature != ""]
+    named = events.feature.str.strip().str.lower()
+    used = events[named.isin(FEATURE_NAMES)].assign(feature=named)
     assert set(used.feature) == set(FEATURE_NAMES)
-    assert (used.occurred_at.str[:10] >= used.feature.map(catalog)).all()
+    # A few beta testers use a feature in the weeks before its release; nobody earlier.
+    beta = used.occurred_at.str[:10] < used.feature.map(catalog)
+    assert 0 < beta.sum() < 0.01 * len(used)
+    release = pd.to_datetime(used.feature.map(catalog), utc=True)
+    assert (pd.to_datetime(used.occurred_at[beta], utc=True) >= release[beta] - pd.Timedelta(days=28)).all()
+    # Some events name a feature the catalog does not know, some spell a catalogued one differently.
+    assert set(named[events.feature != ""]) - set(FEATURE_NAMES) == set(UNCATALOGUED_FEATURES)
+    assert 0.005 < (events.feature[named.isin(FEATURE_NAMES)] != used.feature).mean() < 0.05
     assert (events.event_name[events.feature == ""].isin(["page_view", "login", "user_invited"])).all()
 
     customers = truth(clean_world.truth_out, "customer_channels.csv").set_index("customer_id")

@@ -1,6 +1,6 @@
 -- Attributed plus unattributed new paying customers = all new paying customers of the month, counted
 -- straight from the customers (converted_at's UTC month), for every attribution model; the same for the
--- coverage-adjusted counts, and the month totals beside every row agree. Credits add up exactly (see
+-- coverage-adjusted and the survey-calibrated counts, and the month totals beside every row agree. Credits add up exactly (see
 -- int_acquisition__attribution), and the mart rounds each count once to 4 places (macros/mart_precision.sql):
 -- the month totals, rounded from exact whole numbers, must match with `<>`, no tolerance; the sum over a
 -- month's channel rows, each rounded on its own, may be off by half a unit of the 4th place per row
@@ -24,6 +24,7 @@ cac_monthly as (
         attribution_model,
         new_paying_customers,
         new_paying_customers_adjusted,
+        new_paying_customers_calibrated,
         month_new_paying_customers,
         month_attributed_new_paying_customers,
         month_unattributed_new_paying_customers
@@ -66,6 +67,7 @@ reported as (
         count(*) as rounded_rows,
         sum(new_paying_customers) as new_paying_customers,
         sum(new_paying_customers_adjusted) as new_paying_customers_adjusted,
+        sum(new_paying_customers_calibrated) as new_paying_customers_calibrated,
         min(month_new_paying_customers) as min_month_total,
         max(month_new_paying_customers) as max_month_total,
         max(month_attributed_new_paying_customers + month_unattributed_new_paying_customers) as month_parts
@@ -82,6 +84,7 @@ final as (
         expected.new_paying_customers as all_new_paying_customers,
         reported.new_paying_customers as attributed_plus_unattributed,
         reported.new_paying_customers_adjusted,
+        reported.new_paying_customers_calibrated,
         reported.min_month_total,
         reported.max_month_total,
         reported.month_parts
@@ -94,6 +97,8 @@ final as (
         abs(coalesce(expected.new_paying_customers, 0) - coalesce(reported.new_paying_customers, -1))
         > {{ rounding_slack('coalesce(reported.rounded_rows, 0)', customers_places()) }}
         or abs(coalesce(expected.new_paying_customers, 0) - coalesce(reported.new_paying_customers_adjusted, -1))
+        > {{ rounding_slack('coalesce(reported.rounded_rows, 0)', customers_places()) }}
+        or abs(coalesce(expected.new_paying_customers, 0) - coalesce(reported.new_paying_customers_calibrated, -1))
         > {{ rounding_slack('coalesce(reported.rounded_rows, 0)', customers_places()) }}
         or coalesce(expected.new_paying_customers, 0) <> coalesce(reported.min_month_total, -1)
         or coalesce(expected.new_paying_customers, 0) <> coalesce(reported.max_month_total, -1)

@@ -32,6 +32,30 @@ credits as (
 
 ),
 
+calibrated as (
+
+    select
+        month_start,
+        attribution_model,
+        channel,
+        new_paying_customers_calibrated,
+        month_unattributed_answered
+    from {{ ref('int_acquisition__calibrated_credits') }}
+
+),
+
+calibration as (
+
+    select
+        attribution_model,
+        channel,
+        tracked_answered,
+        unattributed_answered,
+        unattributed_per_tracked
+    from {{ ref('int_acquisition__survey_calibration') }}
+
+),
+
 attribution_models as (
 
     {{ attribution_models_query() }}
@@ -112,6 +136,15 @@ month_channels as (
     union
 
     select
+        month_start,
+        attribution_model,
+        channel
+    from calibrated
+    where new_paying_customers_calibrated <> 0
+
+    union
+
+    select
         months.month_start,
         attribution_models.attribution_model,
         'unattributed' as channel
@@ -128,7 +161,11 @@ channel_months as (
         month_channels.channel,
         coalesce(monthly_spend.spend_usd, 0) as spend_usd,
         coalesce(monthly_credits.new_paying_customers, 0) as new_paying_customers,
-        coalesce(monthly_credits.new_paying_customers_adjusted, 0) as new_paying_customers_adjusted
+        coalesce(monthly_credits.new_paying_customers_adjusted, 0) as new_paying_customers_adjusted,
+        coalesce(calibrated.new_paying_customers_calibrated, 0) as new_paying_customers_calibrated,
+        calibration.tracked_answered as survey_tracked_answered,
+        calibration.unattributed_answered as survey_unattributed_answered,
+        calibration.unattributed_per_tracked
     from month_channels
     left join monthly_spend
         on
@@ -139,6 +176,26 @@ channel_months as (
             month_channels.month_start = monthly_credits.month_start
             and month_channels.attribution_model = monthly_credits.attribution_model
             and month_channels.channel = monthly_credits.channel
+    left join calibrated
+        on
+            month_channels.month_start = calibrated.month_start
+            and month_channels.attribution_model = calibrated.attribution_model
+            and month_channels.channel = calibrated.channel
+    left join calibration
+        on
+            month_channels.attribution_model = calibration.attribution_model
+            and month_channels.channel = calibration.channel
+
+),
+
+month_evidence as (
+
+    select
+        month_start,
+        attribution_model,
+        max(month_unattributed_answered) as month_unattributed_answered
+    from calibrated
+    group by month_start, attribution_model
 
 ),
 
@@ -151,6 +208,10 @@ with_month_totals as (
         spend_usd,
         new_paying_customers,
         new_paying_customers_adjusted,
+        new_paying_customers_calibrated,
+        survey_tracked_answered,
+        survey_unattributed_answered,
+        unattributed_per_tracked,
         case when new_paying_customers = 0 then spend_usd else 0 end as spend_without_customers_usd,
         sum(new_paying_customers) over (
             partition by month_start, attribution_model
@@ -186,6 +247,20 @@ with_cac as (
             when with_month_totals.channel <> 'unattributed' and with_month_totals.new_paying_customers_adjusted > 0
                 then with_month_totals.spend_usd / with_month_totals.new_paying_customers_adjusted
         end as paid_cac_adjusted,
+        with_month_totals.new_paying_customers_calibrated,
+        case
+            when
+                with_month_totals.channel <> 'unattributed'
+                and with_month_totals.new_paying_customers_calibrated > 0
+                then with_month_totals.spend_usd / with_month_totals.new_paying_customers_calibrated
+        end as paid_cac_calibrated,
+        case
+            when with_month_totals.unattributed_per_tracked is not null
+                then with_month_totals.unattributed_per_tracked / (1 + with_month_totals.unattributed_per_tracked)
+        end as estimated_tracking_loss,
+        with_month_totals.survey_tracked_answered,
+        with_month_totals.survey_unattributed_answered,
+        coalesce(month_evidence.month_unattributed_answered, 0) as month_unattributed_answered,
         with_month_totals.spend_without_customers_usd,
         months.month_spend_usd,
         with_month_totals.month_new_paying_customers,
@@ -206,6 +281,10 @@ with_cac as (
     from with_month_totals
     inner join months
         on with_month_totals.month_start = months.month_start
+    left join month_evidence
+        on
+            with_month_totals.month_start = month_evidence.month_start
+            and with_month_totals.attribution_model = month_evidence.attribution_model
 
 ),
 
@@ -221,6 +300,12 @@ final as (
         {{ round_customers('new_paying_customers_adjusted') }} as new_paying_customers_adjusted,
         {{ round_money('paid_cac') }} as paid_cac,
         {{ round_money('paid_cac_adjusted') }} as paid_cac_adjusted,
+        {{ round_customers('new_paying_customers_calibrated') }} as new_paying_customers_calibrated,
+        {{ round_money('paid_cac_calibrated') }} as paid_cac_calibrated,
+        {{ round_share('estimated_tracking_loss') }} as estimated_tracking_loss,
+        {{ round_customers('survey_tracked_answered') }} as survey_tracked_answered,
+        {{ round_customers('survey_unattributed_answered') }} as survey_unattributed_answered,
+        {{ round_customers('month_unattributed_answered') }} as month_unattributed_answered,
         {{ round_money('spend_without_customers_usd') }} as spend_without_customers_usd,
         {{ round_money('month_spend_usd') }} as month_spend_usd,
         {{ round_customers('month_new_paying_customers') }} as month_new_paying_customers,

@@ -1,0 +1,29 @@
+"""The calibrated CAC's interval: a Python asset after dbt's cac_monthly (bootstrap, calibration.py)."""
+
+import dagster as dg
+
+from aias_dagster.acquisition.calibration import INTERVALS_TABLE, interval_rows, write_intervals
+from aias_dagster.platform.cadence import DAILY, cadence_tags
+from aias_dagster.platform.loops import group
+from aias_dagster.platform.resources import WarehouseResource
+
+CAC_MONTHLY = dg.AssetKey(["marts", "cac_monthly"])
+INTERVALS = dg.AssetKey(["marts", "cac_monthly_intervals"])
+DEFAULT_MODEL = "last_non_direct"  # dbt var attribution_model's default
+
+
+@dg.asset(
+    key=INTERVALS,
+    deps=[CAC_MONTHLY],
+    group_name="acquisition",
+    owners=[group("acquisition").owner],
+    tags=cadence_tags(DAILY),
+    kinds={"python", "postgres"},
+    description=f"{INTERVALS_TABLE}: 95 % bootstrap interval of every calibrated CAC of the default model.",
+)
+def cac_monthly_intervals(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        rows = interval_rows(conn, DEFAULT_MODEL)
+        written = write_intervals(conn, DEFAULT_MODEL, rows)
+    context.log.info(f"{written} channel-months with a calibrated CAC interval")
+    return dg.MaterializeResult(metadata={"rows": written, "attribution_model": DEFAULT_MODEL})

@@ -1,0 +1,89 @@
+{#-
+    `em`, a recursive CTE: the channel mix of the unattributed customers who answered the survey, by
+    expectation-maximisation over the survey's confusion (the answer shares each channel's tracked customers
+    give). The model using it must open with `with recursive`.
+
+    channels: attribution_model, channel_number (1..n per model), tracked_answer_mix (the start: the tracked
+              answerers' mix, a share per channel summing to 1)
+    evidence: attribution_model, channel_number, answer_rule, answer_share (of the channel's tracked answerers
+              giving that rule), answerers (unattributed answerers giving it), informative_answerers (their
+              total over the model's rules)
+
+    One step: every unattributed answer is split over the channels in proportion to share(channel) x
+    answer_share(channel, rule), and the new share of a channel is what it received over all answers. It
+    stops when no share moves by more than `tolerance`, or after `max_iterations` (dbt vars
+    survey_em_tolerance, survey_em_max_iterations). Rows: one per model and iteration, `shares` as an array
+    in channel_number order; the last iteration is the estimate. Postgres arrays, hence a macro.
+-#}
+{% macro survey_mixture_em(channels, evidence) -%}
+    {{ return(adapter.dispatch('survey_mixture_em')(channels, evidence)) }}
+{%- endmacro %}
+
+{% macro postgres__survey_mixture_em(channels, evidence) -%}
+em (attribution_model, iteration, shares, change) as (
+
+    select
+        attribution_model,
+        0 as iteration,
+        array_agg(cast(tracked_answer_mix as float) order by channel_number) as shares,
+        cast(1 as float) as change
+    from {{ channels }}
+    group by attribution_model
+
+    union all
+
+    select
+        em.attribution_model,
+        em.iteration + 1 as iteration,
+        step.shares,
+        step.change
+    from em
+    cross join lateral (
+        select
+            array_agg(coalesce(updated.share, 0) order by model_channels.channel_number) as shares,
+            max(abs(coalesce(updated.share, 0) - em.shares[model_channels.channel_number])) as change
+        from {{ channels }} as model_channels
+        -- A share below 1e-12 is taken as 0 (where EM drives it anyway): products of ever smaller shares
+        -- would underflow the float, which Postgres reports as an error.
+        left join (
+            select
+                received.channel_number,
+                case when received.share < 1e-12 then 0 else received.share end as share
+            from (
+                select
+                    answers.channel_number,
+                    sum(
+                        answers.answerers * em.shares[answers.channel_number] * answers.answer_share
+                        / expected.expected
+                    ) / max(answers.informative_answerers) as share
+                from {{ evidence }} as answers
+                inner join (
+                    select
+                        given.answer_rule,
+                        sum(em.shares[given.channel_number] * given.answer_share) as expected
+                    from {{ evidence }} as given
+                    where given.attribution_model = em.attribution_model
+                    group by given.answer_rule
+                ) as expected
+                    on answers.answer_rule = expected.answer_rule
+                where answers.attribution_model = em.attribution_model and expected.expected > 0
+                group by answers.channel_number
+            ) as received
+        ) as updated
+            on model_channels.channel_number = updated.channel_number
+        where model_channels.attribution_model = em.attribution_model
+    ) as step
+    where
+        em.change > {{ var('survey_em_tolerance') }}
+        and em.iteration < {{ var('survey_em_max_iterations') }}
+        and exists (select 1 from {{ evidence }} as any_evidence where any_evidence.attribution_model = em.attribution_model)
+
+)
+{%- endmacro %}
+
+{% macro default__survey_mixture_em(channels, evidence) -%}
+    {{ exceptions.raise_compiler_error(
+        "survey_mixture_em has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__survey_mixture_em macro to dbt_project/macros/survey_mixture_em.sql"
+    ) }}
+{%- endmacro %}

@@ -1,0 +1,116 @@
+"""The product models built night by night equal a full refresh of the same data, on every table of the loop.
+
+Each night loads one day's files and builds the loop with that delivery day as its window (the vars the
+Dagster job passes); the last nights run without a window, as a plain `dbt build` does. The world has
+what makes the windows hard: events delivered a day or two late (the generator's), one account's first
+use of a feature delivered a week late (it moves that account's adoption day and month back), beta use
+before a release, and a month boundary.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from aias_dagster.platform.warehouse import ConnectionSettings
+from aias_dagster.sample_data import generate_world
+from aias_dagster.sample_data.world import FEATURE_NAMES
+from tests.acquisition.support import rows_affected
+from tests.dbt.support import Dbt, query
+from tests.product.support import BUILD_MARTS, MARTS, RUN_PRODUCT, load_product
+
+pytestmark = pytest.mark.slow
+
+DAYS = 8
+END = date(2026, 3, 6)
+START = END - timedelta(days=DAYS - 1)
+VERY_LATE_FROM, VERY_LATE_ON = date(2026, 2, 28), date(2026, 3, 5)
+TABLES = {name: f"marts.{name}" for name in MARTS} | {"activity_days": "intermediate.int_product__activity_days"}
+
+
+def deliver_a_first_use_a_week_late(landing: Path) -> tuple[str, str]:
+    """The events of VERY_LATE_FROM of an account that first used a feature that day, of that feature, move to
+    the file of VERY_LATE_ON; returns the account and the feature."""
+    source, target = (landing / "product_events" / f"{d}.csv" for d in (VERY_LATE_FROM, VERY_LATE_ON))
+    earlier = set()
+    for path in sorted((landing / "product_events").glob("*.csv")):
+        if path.name < source.name:
+            with path.open(newline="", encoding="utf-8") as handle:
+                earlier |= {(r["customer_id"], r["feature"].strip().lower()) for r in csv.DictReader(handle)}
+    with source.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    feature, customer = header.index("feature"), header.index("customer_id")
+    account, used = next(
+        (r[customer], r[feature])
+        for r in rows
+        if r[feature] in FEATURE_NAMES and (r[customer], r[feature]) not in earlier
+    )
+    moved = [r for r in rows if r[feature].strip().lower() == used and r[customer] == account]
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *(r for r in rows if r not in moved)])
+    with target.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(moved)
+    return account, used
+
+
+def snapshot(settings: ConnectionSettings) -> dict[str, list[tuple]]:
+    """Every row of every table, without the marks of what a build had read (they differ by design)."""
+    tables = {}
+    for name, table in TABLES.items():
+        schema, relation = table.split(".")
+        columns = query(
+            settings,
+            "select column_name from information_schema.columns where table_schema = %s and table_name = %s"
+            " and column_name not like '%%delivered_through' order by ordinal_position",
+            (schema, relation),
+        )
+        select = ", ".join(f'"{column}"' for (column,) in columns)
+        tables[name] = sorted(query(settings, f"select {select} from {table}"), key=str)
+    return tables
+
+
+def window(day: date) -> tuple[str, str]:
+    return "--vars", json.dumps({"min_date": day.isoformat(), "max_date": (day + timedelta(days=1)).isoformat()})
+
+
+def test_a_night_by_night_history_equals_a_full_refresh(database: ConnectionSettings, dbt: Dbt, tmp_path: Path) -> None:
+    world = generate_world(customers=150, days=DAYS, seed=5, out=tmp_path / "landing", end=END)
+    account, feature = deliver_a_first_use_a_week_late(world.out)
+    written: list[int] = []
+    for offset in range(DAYS):
+        day = START + timedelta(days=offset)
+        load_product(database, world.out, day)
+        if offset == 0:
+            result = dbt("build", *BUILD_MARTS, *window(day))
+        elif offset < DAYS - 2:
+            result = dbt("run", *RUN_PRODUCT, *window(day))
+            written.append(rows_affected(dbt.target_path, "int_product__activity_days"))
+        else:
+            result = dbt("run", *RUN_PRODUCT)  # no window: what is new since the last run
+        assert result.returncode == 0, (day, result.output[-3000:])
+    checked = dbt("build", *BUILD_MARTS)  # every test on the incremental history
+    assert checked.returncode == 0, checked.output[-3000:]
+    incremental = snapshot(database)
+
+    refreshed = dbt("run", *RUN_PRODUCT, "--full-refresh")
+    assert refreshed.returncode == 0, refreshed.output[-3000:]
+    full = snapshot(database)
+
+    for name in TABLES:
+        only_incremental = sorted(set(incremental[name]) - set(full[name]), key=str)[:3]
+        only_full = sorted(set(full[name]) - set(incremental[name]), key=str)[:3]
+        assert incremental[name] == full[name], (name, only_incremental, only_full)
+    assert len(full["feature_adoption_monthly"]) > 8 and len(full["feature_adoption_daily"]) > 50
+    # The nights were incremental: each wrote one delivery day's part of the activity.
+    assert 0 < max(written) < len(full["activity_days"]) / 4, written
+    # The week-late first use reached the account's adoption.
+    first = query(
+        database,
+        "select first_used_date from marts.feature_first_use where customer_id = %s and feature = %s",
+        (account, feature),
+    )[0]
+    assert first == (VERY_LATE_FROM,)
