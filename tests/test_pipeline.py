@@ -15,6 +15,11 @@ from tests.ingest.files import row, write_landing
 
 pytestmark = pytest.mark.slow
 
+# The loops' KPI checks (asset checks of WARN severity on their marts).
+KPI_CHECKS = frozenset(
+    {"attribution_coverage_meets_target", "tickets_categorized_and_top_5_listed", "every_feature_has_an_adoption_rate"}
+)
+
 
 def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
     database: ConnectionSettings, tmp_path: Path, dbt_manifest: Path
@@ -37,8 +42,18 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
         mart = instance.get_latest_materialization_event(dg.AssetKey(["marts", "cac_monthly"]))
         view = instance.get_latest_materialization_event(dg.AssetKey(["staging", "stg_platform__customers"]))
         daily = instance.fetch_materializations(dg.AssetKey(["marts", "metrics_daily"]), limit=10).records
+        evaluations = [
+            record.event_log_entry.dagster_event.event_specific_data  # type: ignore[union-attr]
+            for record in instance.get_records_for_run(
+                outcome.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            ).records
+        ]
+        warned = sorted(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in evaluations if not c.passed)
 
-    assert (outcome.checks_failed, outcome.checks_warned) == (0, 0) and outcome.checks_passed > 0
+    assert outcome.checks_failed == 0 and outcome.checks_passed > 0
+    # A two-customer world is far from any loop's target: only KPI checks may warn, never a data test.
+    assert outcome.checks_warned == len(warned), warned
+    assert all(name.split(":")[1] in KPI_CHECKS for name in warned), warned
     assert outcome.models_built >= len(SOURCE_NAMES)
     assert materialized is not None
     metadata = materialized.asset_materialization.metadata  # type: ignore[union-attr]

@@ -52,7 +52,7 @@ new_adopters as (
         feature,
         count(*) as new_accounts,
         percentile_cont(0.5) within group (
-            order by {{ seconds_between('adoptable_from', 'first_used_at') }}
+            order by greatest(0, {{ seconds_between('adoptable_from', 'first_used_at') }})
         ) / 86400.0 as median_days_to_adopt
     from first_use
     group by first_used_month, feature
