@@ -120,7 +120,9 @@ class Oracle:
             release = datetime.combine(self.catalog[feature], datetime.min.time(), UTC)
             signup = self.signups.get(customer)
             start = None if signup is None else max(signup, release)
-            seconds = None if start is None else max(Fraction(0), Fraction(int((at - start).total_seconds() * 1_000_000), 1_000_000))
+            # A first use before signup is adoption at once (the mart's rule), not negative time.
+            exact = None if start is None else Fraction(int((at - start).total_seconds() * 1_000_000), 1_000_000)
+            seconds = None if exact is None else max(Fraction(0), exact)
             rows[(customer, feature)] = {
                 "first_used_at": at,
                 "first_user_id": user,
