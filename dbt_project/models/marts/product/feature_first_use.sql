@@ -189,7 +189,8 @@ final as (
         {{ utc_date('first_used_at') }} as first_used_date,
         {{ month_start(utc_date('first_used_at')) }} as first_used_month,
         first_user_id,
-        {{ round_days('greatest(0, ' ~ seconds_between('adoptable_from', 'first_used_at') ~ ') / 86400.0') }} as days_to_adopt,
+        {% set seconds_to_adopt = 'greatest(0, ' ~ seconds_between('adoptable_from', 'first_used_at') ~ ')' %}
+        {{ round_days(seconds_to_adopt ~ ' / 86400.0') }} as days_to_adopt,
         first_beta_use_at,
         first_beta_use_at is not null as used_in_beta,
         catalog_version,
