@@ -25,8 +25,8 @@ import dagster as dg
 
 from aias_dagster.orchestration.jobs import INGEST_JOB, TRANSFORM_JOB
 from aias_dagster.platform.instance import cli_dagster_home, open_instance
-from aias_dagster.platform.launcher import process_alive, run_worker_pid
 from aias_dagster.platform.partitions import day_key, partition_bounds
+from aias_dagster.platform.run_workers import process_alive, run_worker_pid
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 
 # Dagster's run tags for a partition and for a single-run backfill of a range (documented run tags).

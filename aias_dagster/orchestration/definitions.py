@@ -4,7 +4,10 @@ import dagster as dg
 
 from aias_dagster.orchestration.jobs import ingest_job, nightly_job, transform_job
 from aias_dagster.orchestration.schedules import nightly_schedule
+from aias_dagster.orchestration.sensors import dead_run_workers
 
 
 def build_orchestration_defs() -> dg.Definitions:
-    return dg.Definitions(jobs=[ingest_job, transform_job, nightly_job], schedules=[nightly_schedule])
+    return dg.Definitions(
+        jobs=[ingest_job, transform_job, nightly_job], schedules=[nightly_schedule], sensors=[dead_run_workers]
+    )

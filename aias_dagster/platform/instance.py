@@ -9,10 +9,11 @@ launches its runs with: they start at once, without waiting for a daemon that ma
 are otherwise the same runs (same code location, same storage, same compute logs), so the UI shows
 them on the job's page, the timeline and the asset's events like its own.
 
-Both use the MonitoredRunLauncher (platform/launcher.py) and run monitoring: the daemon marks a run
-whose process died failed within RUN_MONITORING_POLL_SECONDS, one that does not start within
-RUN_START_TIMEOUT_SECONDS failed, and one running longer than RUN_MAX_RUNTIME_SECONDS is cancelled.
-`aias` commands, which run without a daemon, check their own run's process (cli/runner.py).
+Both turn on run monitoring: the daemon marks a run that does not start within
+RUN_START_TIMEOUT_SECONDS failed, and cancels one running longer than RUN_MAX_RUNTIME_SECONDS. A run
+whose process died is marked failed within RUN_MONITORING_POLL_SECONDS by the sensor `dead_run_workers`
+(platform/run_workers.py); `aias` commands, which run without a daemon, check their own run's process
+(cli/runner.py).
 
 The first command on a new database creates Dagster's storage (schema `dagster`, its tables). Several
 first commands at once would race on that, so `open_instance` creates it under an advisory lock.
@@ -59,10 +60,8 @@ storage:
   postgres:
     postgres_url:
       env: {STORAGE_URL_ENV}
-{run_coordinator}run_launcher:
-  module: aias_dagster.platform.launcher
-  class: MonitoredRunLauncher
-# A run whose process died is marked failed; one that never starts or runs too long too.
+{run_coordinator}# A run that never starts is marked failed, one that runs too long cancelled (a dead process: the
+# sensor dead_run_workers).
 run_monitoring:
   enabled: true
   poll_interval_seconds: {RUN_MONITORING_POLL_SECONDS}

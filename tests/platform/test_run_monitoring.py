@@ -1,12 +1,11 @@
-"""Issue 8, item 9: a run whose process died is marked failed by Dagster's run monitoring.
+"""Issue 8, item 9: a run whose process died is marked failed; the instance monitors the others.
 
-The instance is the one `aias` writes (platform/instance.py), on the test server; the check is the
-daemon's own monitoring step (`monitor_started_run`) over a run whose event log names its process.
+The instance is the one `aias` writes (platform/instance.py), on the test server; the check is what the
+daemon's sensor `dead_run_workers` runs, over runs whose event log names their process.
 """
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -15,14 +14,14 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from dagster._core.events import EngineEventData
-from dagster._daemon.monitoring.run_monitoring import monitor_started_run
 
+from aias_dagster.orchestration.sensors import dead_run_workers
 from aias_dagster.platform.instance import (
     RUN_MONITORING_POLL_SECONDS,
     STORAGE_URL_ENV,
     open_instance,
 )
-from aias_dagster.platform.launcher import MonitoredRunLauncher
+from aias_dagster.platform.run_workers import fail_dead_runs
 from aias_dagster.platform.warehouse import ConnectionSettings, dagster_storage_url
 
 
@@ -52,7 +51,8 @@ def test_a_run_whose_process_died_is_marked_failed_and_a_live_one_is_left_runnin
     instance: dg.DagsterInstance,
 ) -> None:
     # The generated instance monitors runs, with the timeouts README states (one test: storage takes seconds).
-    assert isinstance(instance.run_launcher, MonitoredRunLauncher)
+    assert dead_run_workers.default_status == dg.DefaultSensorStatus.RUNNING
+    assert dead_run_workers.minimum_interval_seconds == RUN_MONITORING_POLL_SECONDS
     assert instance.run_monitoring_enabled
     assert instance.run_monitoring_settings["poll_interval_seconds"] == RUN_MONITORING_POLL_SECONDS == 30
     assert instance.run_monitoring_start_timeout_seconds == 180
@@ -64,9 +64,8 @@ def test_a_run_whose_process_died_is_marked_failed_and_a_live_one_is_left_runnin
     alive = subprocess.Popen(["sleep", "60"])
     try:
         gone, running = started_run(instance, dead.pid), started_run(instance, alive.pid)
-        for run in (gone, running):
-            record = instance.get_run_record_by_id(run.run_id)
-            monitor_started_run(instance, None, record, logging.getLogger("test"))  # type: ignore[arg-type]
+        assert fail_dead_runs(instance) == [gone.run_id]
+        assert fail_dead_runs(instance) == []  # a second poll finds nothing new
 
         assert instance.get_run_by_id(running.run_id).status == dg.DagsterRunStatus.STARTED  # type: ignore[union-attr]
         failed = instance.get_run_by_id(gone.run_id)
