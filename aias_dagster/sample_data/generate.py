@@ -109,7 +109,7 @@ def generate_world(
     incidents = plan_incidents(rng_for(seed, "incidents"), timeline)
     requests = build_requests(rng_for(seed, "api_requests"), timeline, people, subs, incidents)
     tickets = build_tickets(rng_for(seed, "support"), timeline, people, requests)
-    errors = build_errors(rng_for(seed, "app_errors"), timeline, people, requests, incidents)
+    errors = build_errors(rng_for(seed, "app_errors"), timeline, people, requests, incidents, subs)
     fx = fx_micro_rates(rng_for(seed, "fx_rates"), timeline)
     builders: dict[str, Callable[[], SourceRows]] = {
         "customers": lambda: customer_rows(people, timeline),

@@ -1,7 +1,10 @@
 """Application errors: most raised by a failed API request, the rest by background jobs and incidents.
 
 Request-linked errors reuse the request's id, customer, key and status, so a fingerprint, a ticket
-and a request can be joined; incident windows make bursts of one category on a few days.
+and a request can be joined; incident windows make bursts of one category on a few days. Background
+jobs run for the accounts with a running subscription, the same accounts whose requests make the API
+traffic, so errors grow with the traffic as the world fills up instead of starting at full volume
+on a day with a handful of customers.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import numpy as np
 from aias_dagster.ingest.contract import get_source
 from aias_dagster.sample_data import world
 from aias_dagster.sample_data.api_usage import ApiRequests
+from aias_dagster.sample_data.arrays import expand
+from aias_dagster.sample_data.billing import Subscriptions
 from aias_dagster.sample_data.columns import MISSING, Coded, Ident, Integer, SourceRows, Stamp, Text
 from aias_dagster.sample_data.customers import Customers
 from aias_dagster.sample_data.delivery import LATE_SHARE, deliver
 from aias_dagster.sample_data.error_messages import ERROR_CLASSES, ErrorText, error_messages
 from aias_dagster.sample_data.incidents import Incident
-from aias_dagster.sample_data.timeline import HOUR, MINUTE, NEVER, Timeline, clock, pick
+from aias_dagster.sample_data.timeline import DAY, HOUR, MINUTE, NEVER, Timeline, pick
 
 CATEGORIES = world.ERROR_CATEGORIES
 # Share of failed requests (by status) that log an app error, and the error's TRUE category.
@@ -38,12 +43,14 @@ STATUS_CATEGORIES: dict[int, tuple[tuple[str, float], ...]] = {
     503: (("upstream_unavailable", 1.0),),
     504: (("timeout", 1.0),),
 }
+# Background-job errors per day of one running subscription (weekends at 0.7 of a weekday).
 BACKGROUND_PER_ACCOUNT_DAY = 0.012
 BACKGROUND_WEIGHTS: dict[str, float] = {
     "timeout": 0.2, "connection": 0.2, "upstream_unavailable": 0.15, "database": 0.2, "internal": 0.2,
     "auth_expired": 0.05,
 }  # fmt: skip
-INCIDENT_ERRORS_PER_HOUR_PER_1000_ACCOUNTS = 30.0
+INCIDENT_ERRORS_PER_HOUR_PER_1000_ACCOUNTS = 30.0  # accounts with a running subscription at the start
+CUSTOMER_NAMED_SHARE = 0.6  # of background and incident errors, those that name the account
 RESOLVED_SHARE = {"auto_fixable": 0.8, "other": 0.6}
 
 
@@ -72,9 +79,10 @@ def build_errors(
     customers: Customers,
     req: ApiRequests,
     incidents: tuple[Incident, ...],
+    subs: Subscriptions,
 ) -> Errors:
-    parts = [_request_errors(rng, req, incidents, timeline), _background_errors(rng, timeline, customers)]
-    parts += [_incident_errors(rng, customers, incident) for incident in incidents]
+    parts = [_request_errors(rng, req, incidents, timeline), _background_errors(rng, timeline, subs)]
+    parts += [_incident_errors(rng, subs, incident) for incident in incidents]
     merged = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     order = np.lexsort((merged["category"], merged["seconds"]))
     category = merged["category"][order]
@@ -156,30 +164,40 @@ def _request_errors(
     }
 
 
-def _background_errors(rng: np.random.Generator, timeline: Timeline, customers: Customers) -> dict[str, np.ndarray]:
-    n = int(rng.poisson(BACKGROUND_PER_ACCOUNT_DAY * customers.n * timeline.days * 0.5))
-    day = pick(rng, timeline.weekday_factor(0.7), n)
+def _background_errors(rng: np.random.Generator, timeline: Timeline, subs: Subscriptions) -> dict[str, np.ndarray]:
+    """Errors of the jobs that run for each account while its subscription runs (syncs, exports, webhooks)."""
+    end = np.minimum(subs.end_s, timeline.end_s)
+    first_day = timeline.day_of(subs.start_s)
+    sub, pos = expand(np.maximum(timeline.day_of(end - 1) - first_day + 1, 0))
+    day = first_day[sub] + pos
+    lo = np.maximum(timeline.day_start(day), subs.start_s[sub])
+    hi = np.minimum(timeline.day_start(day) + DAY, end[sub])
+    mean = BACKGROUND_PER_ACCOUNT_DAY * timeline.weekday_factor(0.7)[day] * (hi - lo) / DAY
+    slot, _ = expand(rng.poisson(mean))
+    seconds = lo[slot] + np.floor(rng.random(len(slot)) * (hi - lo)[slot]).astype(np.int64)
     names = tuple(BACKGROUND_WEIGHTS)
+    n = len(slot)
     category = np.asarray([CATEGORIES.index(c) for c in names])[pick(rng, tuple(BACKGROUND_WEIGHTS.values()), n)]
-    return _standalone(rng, customers, timeline.day_start(day) + clock(rng, n), category, np.full(n, -1))
+    return _standalone(rng, seconds, category, np.full(n, -1), subs.customer[sub][slot])
 
 
-def _incident_errors(rng: np.random.Generator, customers: Customers, incident: Incident) -> dict[str, np.ndarray]:
+def _incident_errors(rng: np.random.Generator, subs: Subscriptions, incident: Incident) -> dict[str, np.ndarray]:
+    """Errors an incident raises outside the requests, as many as the accounts running when it starts."""
+    running = np.flatnonzero((subs.start_s <= incident.start_s) & (subs.end_s > incident.start_s))
     hours = (incident.end_s - incident.start_s) / HOUR
-    n = int(rng.poisson(INCIDENT_ERRORS_PER_HOUR_PER_1000_ACCOUNTS * hours * customers.n / 1000))
+    n = int(rng.poisson(INCIDENT_ERRORS_PER_HOUR_PER_1000_ACCOUNTS * hours * len(running) / 1000))
     seconds = rng.integers(incident.start_s, incident.end_s, n)
     category = np.full(n, CATEGORIES.index(incident.category))
-    return _standalone(rng, customers, seconds, category, np.full(n, world.SERVICES.index(incident.service)))
+    account = subs.customer[running[rng.integers(0, len(running), n)]] if n else np.zeros(0, np.int64)
+    return _standalone(rng, seconds, category, np.full(n, world.SERVICES.index(incident.service)), account)
 
 
 def _standalone(
-    rng: np.random.Generator, customers: Customers, seconds: np.ndarray, category: np.ndarray, service: np.ndarray
+    rng: np.random.Generator, seconds: np.ndarray, category: np.ndarray, service: np.ndarray, account: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Errors of background jobs: no request; a customer for most, a status for some."""
+    """Errors of background jobs: no request; the account the job ran for named by most, a status by some."""
     n = len(seconds)
-    payer = np.flatnonzero(customers.paying)
-    pool = payer if len(payer) else np.arange(customers.n)
-    customer = np.where(rng.random(n) < 0.6, pool[rng.integers(0, len(pool), n)], -1)
+    customer = np.where(rng.random(n) < CUSTOMER_NAMED_SHARE, account, -1)
     status = np.full(n, MISSING)
     for code, name in enumerate(CATEGORIES):
         at = np.flatnonzero(category == code)
