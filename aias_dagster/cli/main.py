@@ -233,6 +233,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
+    from aias_dagster.cli.ui import dagster_dev_command, serve_ui
     from aias_dagster.platform.instance import prepare_dagster_home
     from aias_dagster.transform.project import apply_dbt_environment, ensure_manifest
 
@@ -242,11 +243,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     prepare_dagster_home(settings)
     apply_dbt_environment(settings)
     os.environ[DATABASE_URL_ENV] = settings.url
-    workspace = project_root() / "workspace.yaml"
-    say(f"Dagster UI on http://{args.host}:{args.port} (webserver and daemon; Ctrl-C stops both)")
-    command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
-    os.execv(sys.executable, command)
-    return 0
+    command = dagster_dev_command(sys.executable, str(project_root() / "workspace.yaml"), args.host, args.port)
+    return serve_ui(command, f"http://{args.host}:{args.port}", say)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
