@@ -159,7 +159,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     if billed is not None:
         say(f"      run {billed.run_id}")
     step(6, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
-    say(f"      {run_demo_remediations(settings, spec.seed).describe()}")
+    say(f"      {run_demo_remediations(settings, spec.seed, say).describe()}")
     say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
     site = default_site_dir()
     if not (site / "index.html").exists():  # a warehouse built before the site existed

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import random
+from collections.abc import Callable
 
 from aias_dagster.platform.warehouse import ConnectionSettings, connect
 from aias_dagster.reliability.endpoint import FaultPlan, start_endpoint
-from aias_dagster.reliability.remediate import ReplayClock, Summary, pending_errors, remediate
+from aias_dagster.reliability.remediate import REMEDIATION_URL_ENV, ReplayClock, Summary, pending_errors, remediate
 
 # Faults of the stand-in in the demo: some calls rate limited, some unavailable, a few answered too late.
 DEMO_FAULTS = {"rate_429": 0.08, "rate_503": 0.06, "rate_timeout": 0.01, "stall_seconds": 0.4}
 CLIENT_TIMEOUT_SECONDS = 0.25
 
 
-def run_demo_remediations(settings: ConnectionSettings, seed: int) -> Summary:
-    """Each open auto-fixable error's playbook, as the 5-minute sensor would have run it (ReplayClock)."""
+def run_demo_remediations(settings: ConnectionSettings, seed: int, say: Callable[[str], None] | None = None) -> Summary:
+    """Each open auto-fixable error's playbook, as the 5-minute sensor would have run it (ReplayClock).
+
+    Always against the local stand-in, even with AIAS_REMEDIATION_URL set: the world's errors are sample
+    data, and a replay of months of them must not reach a real platform's remediation endpoint.
+    """
     with start_endpoint(FaultPlan(seed=seed, **DEMO_FAULTS)) as endpoint, connect(settings) as conn:
+        if say is not None:
+            kept = (
+                f"; {REMEDIATION_URL_ENV} is not called for sample data" if os.environ.get(REMEDIATION_URL_ENV) else ""
+            )
+            say(f"      remediation endpoint: local stand-in on {endpoint.url}{kept}")
         conn.execute("set synchronous_commit = off")  # a demo: a server crash may lose its last rows, a client kill not
         items = pending_errors(conn, replay=True)
         return remediate(conn, items, endpoint.url, clock=ReplayClock(), rng=random.Random(seed),
