@@ -56,7 +56,14 @@ LOOP_GROUPS: tuple[Group, ...] = (
         "aias_dagster.acquisition.report:report",
         page="aias_dagster.acquisition.page:PAGE",
     ),
-    Group("product", "team:product", "Product: feature adoption", True, "aias_dagster.product.report:report"),
+    Group(
+        "product",
+        "team:product",
+        "Product: feature adoption",
+        True,
+        "aias_dagster.product.report:report",
+        page="aias_dagster.product.page:PAGE",
+    ),
     Group(
         "support",
         "team:support",

@@ -3,7 +3,8 @@
 Every request the page makes is observed and anything outside the site is blocked: the page must load
 with no console error, no failed or blocked request, every chart drawn with as many marks as its data
 has, and the CAC table showing exactly what `marts.cac_monthly` holds for the month.
-The reliability page is held to the same, and its top-groups table to `marts.error_groups`.
+The reliability page is held to the same, and its top-groups table to `marts.error_groups`; the support,
+billing and product pages to their marts likewise.
 """
 
 from __future__ import annotations
@@ -500,3 +501,122 @@ def test_every_invoice_of_the_ledger_is_linked_from_the_billing_page_and_opens(
     billing_visit.page.wait_for_load_state()
     assert billing_visit.page.url.endswith(href) and first in billing_visit.page.content()
     assert billing_visit.errors == [] and billing_visit.failed == [] and billing_visit.blocked == []
+
+
+# ---- the product page (loop 2) -----------------------------------------------------------------------------
+
+ADOPTION_COLUMNS = ("active_accounts", "adopters", "adoption_rate", "new_accounts", "repeat_accounts",
+                    "returning_accounts", "churned_accounts", "median_days_to_adopt", "distinct_users")  # fmt: skip
+STATE_COLUMNS = ("new_accounts", "repeat_accounts", "returning_accounts", "churned_accounts")
+TIME_TO_ADOPT_BOUNDS = (0, 1, 2, 3, 5, 7, 14, 21, 30)  # the page's buckets: 0-1 days ... 30+ days
+
+
+@pytest.fixture(scope="module")
+def product_visit(browser: Any, demo_site: Path) -> Iterator[Visit]:
+    seen = visit(browser, (demo_site / "product.html").as_uri(), demo_site.as_uri() + "/", DESKTOP, FRESH_MOMENT)
+    yield seen
+    seen.page.context.close()
+
+
+def test_the_product_page_loads_and_every_chart_draws_the_marts_marks(
+    product_visit: Visit, demo_site: Path, demo_world: BuiltWorld
+) -> None:
+    assert_clean(product_visit, demo_site.as_uri() + "/")
+    page = product_visit.page
+    assert page.title().startswith("Product: feature adoption")
+    declared = dict(
+        page.eval_on_selector_all(".plot", "(plots) => plots.map((p) => [p.parentElement.id, +p.dataset.marks])")
+    )
+    assert set(declared) == {"adoption-trend", "adoption-curves", "monthly-states", "time-to-adopt"}
+    # Counted from the marts here, not by the page's code: a marker per day and feature with a rate, a bar per
+    # month, feature and non-zero state, a bar per feature and time-to-adopt bucket with accounts.
+    settings = demo_world.settings
+    rated = query(settings, "select count(*) from marts.feature_adoption_daily where adoption_rate is not null")
+    states = query(
+        settings,
+        "select " + " + ".join(f"count(*) filter (where {c} <> 0)" for c in STATE_COLUMNS)
+        + " from marts.feature_adoption_monthly",
+    )  # fmt: skip
+    launched = query(
+        settings,
+        "select count(*) from marts.feature_adoption_daily where adoption_rate is not null and feature in"
+        " (select feature from marts.feature_adoption_daily where days_since_release = 0)",
+    )
+    adopted = query(settings, "select feature, days_to_adopt from marts.feature_first_use where days_to_adopt >= 0")
+    buckets = {(f, sum(d >= b for b in TIME_TO_ADOPT_BOUNDS)) for f, d in adopted}
+    assert declared == {"adoption-trend": rated[0][0], "monthly-states": states[0][0],
+                        "adoption-curves": launched[0][0], "time-to-adopt": len(buckets)}  # fmt: skip
+    for chart_id, marks in declared.items():
+        drawn = page.evaluate(DRAWN_MARKS_JS, chart_id)
+        assert marks > 0 and drawn["bars"] + drawn["markers"] == marks, (chart_id, drawn, marks)
+        assert len([t for t in drawn["titles"] if t.strip()]) >= 2, (chart_id, drawn)
+
+
+def test_the_product_page_is_as_old_as_its_newest_activity_delivery(
+    product_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    as_of = query(demo_world.settings, "select max(_activity_delivered_through) from marts.feature_adoption_daily")
+    head = product_visit.page.locator(".page-head .as-of")
+    assert head.locator("time").get_attribute("datetime") == as_of[0][0].isoformat()
+    assert head.get_attribute("data-verdict") == "fresh"  # six hours after the world's last day
+
+
+def test_the_adoption_table_equals_feature_adoption_monthly_for_the_last_complete_month(
+    product_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    month = query(
+        demo_world.settings,
+        "select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date from marts.feature_adoption_daily",
+    )[0][0]
+    mart = {
+        r[0]: dict(zip(ADOPTION_COLUMNS, r[1:], strict=True))
+        for r in query(
+            demo_world.settings,
+            f"select feature, {', '.join(ADOPTION_COLUMNS)} from marts.feature_adoption_monthly where month_start = %s",
+            (month,),
+        )
+    }
+    table = product_visit.page.locator("#adoption-month")
+    assert table.get_attribute("data-month") == month.isoformat()
+    cells = table.locator("tbody td[data-column]").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.feature, td.dataset.column, td.dataset.value,"
+        " td.innerText.trim()])"
+    )
+    assert len(mart) == 8 and len(cells) == len(mart) * len(ADOPTION_COLUMNS)  # every feature released by March
+    shown_rates = [Decimal(v) for _, c, v, _ in cells if c == "adoption_rate"]
+    assert shown_rates == sorted(shown_rates, reverse=True)  # highest adoption first
+    for feature, column, value, text in cells:
+        want = mart[feature][column]
+        assert (Decimal(value) if value else None) == want, (feature, column, value, want)
+        shown = shown_number(text)
+        if want is None:
+            assert shown is None, (feature, column, text)
+        else:
+            scale = 100 if column == "adoption_rate" else 1
+            assert abs(shown - want * scale) <= Decimal("0.5") * Decimal(10) ** -places(text), (feature, column, text)
+    # The four states, summed over the month's features, hold the issue's identity.
+    for row in mart.values():
+        assert row["new_accounts"] + row["repeat_accounts"] + row["returning_accounts"] == row["adopters"]
+
+
+def test_uncatalogued_events_are_noted_and_beta_use_is_shown_apart(
+    product_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    page = product_visit.page
+    totals = dict(
+        query(demo_world.settings, "select usage_kind, sum(events) from marts.feature_usage_outside_catalog group by 1")
+    )
+    assert totals["uncatalogued"] > 0 and totals["beta"] > 0  # the demo world has both
+    note = page.locator("#uncatalogued-note")
+    assert note.is_visible() and int(note.get_attribute("data-events")) == totals["uncatalogued"]
+    assert shown_number(page.locator("#tile-uncatalogued .tile-value").inner_text()) == totals["uncatalogued"]
+    assert shown_number(page.locator("#tile-beta .tile-value").inner_text()) == totals["beta"]
+    rows = page.locator("#outside-catalog tbody tr").evaluate_all(
+        "(trs) => trs.map((tr) => [tr.dataset.kind, tr.dataset.feature,"
+        " +tr.querySelector('[data-column=events]').dataset.value])"
+    )
+    mart = query(
+        demo_world.settings,
+        "select usage_kind, feature, sum(events) from marts.feature_usage_outside_catalog group by 1, 2",
+    )
+    assert sorted(map(tuple, rows)) == sorted((k, f, int(n)) for k, f, n in mart)
