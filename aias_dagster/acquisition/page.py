@@ -22,11 +22,12 @@ from psycopg.rows import dict_row
 
 from aias_dagster.acquisition import calibrated_section
 from aias_dagster.acquisition.assets import INTERVALS
-from aias_dagster.acquisition.checks import COVERAGE_TARGET
+from aias_dagster.acquisition.checks import COVERAGE_TARGET, last_complete_month
 from aias_dagster.acquisition.figures import CalibratedCac, calibrated_cac
 from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.formatting import cac, count, money, percent, short_month
 from aias_dagster.dashboards.page import Chart, Page, PageData
+from aias_dagster.platform.months import month_before
 
 UNATTRIBUTED = "unattributed"
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear")
@@ -41,17 +42,6 @@ DAILY_HISTORY_DAYS = 90  # the daily chart's span: enough to see a trend, small 
 # "Data as of": the newest delivery day of the spend behind metrics_daily, its lineage column. Spend is the
 # feed every CAC divides, and it arrives daily like the others.
 AS_OF_SQL = "select max(_spend_delivered_through) from marts.metrics_daily"
-
-# The month before the one that holds the day after the newest day: the last complete month.
-MONTHS_SQL = """
-with bounds as (
-    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as last_complete
-    from marts.metrics_daily
-)
-select bounds.last_complete, (bounds.last_complete - interval '1 month')::date as month_before
-from bounds
-where bounds.last_complete is not null
-"""
 
 CAC_COLUMNS = """month_start, attribution_model, is_default_model, channel, spend_usd, new_paying_customers,
     new_paying_customers_adjusted, paid_cac, paid_cac_adjusted, spend_without_customers_usd, month_spend_usd,
@@ -88,8 +78,8 @@ class CacRows:
 def read_rows(conn: psycopg.Connection) -> CacRows:
     with conn.cursor(row_factory=dict_row) as cur:
         (as_of,) = conn.execute(AS_OF_SQL).fetchone() or (None,)
-        months = conn.execute(MONTHS_SQL).fetchone()
-        month, before = months if months else (None, None)
+        month = last_complete_month(conn)
+        before = month_before(month) if month else None
         default_model = cur.execute(DEFAULT_MODEL_SQL).fetchall()
         models = cur.execute(MODELS_SQL, (month,)).fetchall() if month else []
         daily = cur.execute(DAILY_SQL, (DAILY_HISTORY_DAYS,)).fetchall()
