@@ -107,19 +107,29 @@ def calibrated_cac_chart(rows: Sequence[CalibratedCac], month: date | None) -> C
 
 
 def tracking_loss_chart(rows: Sequence[CalibratedCac]) -> Chart:
+    """A bar per channel, paid and unpaid apart: the paid ones' losses are what move a CAC."""
     lost = loss_by_channel(rows)
-    values = [r.estimated_tracking_loss for r in lost]
-    hover = [
-        f"{percent(r.estimated_tracking_loss)} lost; from {count(r.survey_unattributed_answered)} unattributed and "
-        f"{count(r.survey_tracked_answered)} tracked answers"
-        for r in lost
-    ]
+    paid = {r.channel for r in rows if r.spend_usd > 0}
+    data = []
+    for label, picked, colour in (
+        ("Paid channels", [r for r in lost if r.channel in paid], LOSS_COLOUR),
+        ("Unpaid channels", [r for r in lost if r.channel not in paid], charts.MUTED),
+    ):
+        hover = [
+            f"{percent(r.estimated_tracking_loss)} lost; from {count(r.survey_unattributed_answered)} unattributed "
+            f"and {count(r.survey_tracked_answered)} tracked answers"
+            for r in picked
+        ]
+        values = [r.estimated_tracking_loss for r in picked]
+        data.append(charts.bar(label, [r.channel for r in picked], values, hover, colour))
     return Chart(
         id="tracking-loss",
         title="Tracking loss per channel, as the survey estimates it",
-        data=[charts.bar("Estimated tracking loss", [r.channel for r in lost], values, hover, LOSS_COLOUR)],
+        data=data,
         layout=charts.layout(
-            charts.axis("Channel"), charts.axis("Share of the channel's customers untracked", ".0%"), showlegend=True
+            charts.axis("Channel", categoryorder="array", categoryarray=[r.channel for r in lost]),
+            charts.axis("Share of the channel's customers untracked", ".0%"),
+            barmode="relative",
         ),
         note="The share of each channel's customers the tracker missed, estimated from every signup of the data "
         "(pooled over the months). Uneven bars are why the attributed mix misleads.",

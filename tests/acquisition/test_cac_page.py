@@ -190,7 +190,11 @@ def test_the_calibrated_chart_draws_each_paid_channels_cac_with_its_interval_bes
     assert point["error_y"]["array"] == [30.0, None] and point["error_y"]["arrayminus"] == [20.0, 20.0]
     assert chart.marks() == 4
     loss = data.chart("tracking-loss")
-    assert loss.data[0]["x"] == ["display", "paid_search", "direct"] and loss.data[0]["y"] == [0.3, 0.1, 0.05]
+    go.Figure({"data": loss.data, "layout": loss.layout})
+    paid, unpaid = loss.data
+    assert paid["x"] == ["display", "paid_search"] and paid["y"] == [0.3, 0.1]  # the most lost first
+    assert unpaid["x"] == ["direct"] and unpaid["y"] == [0.05]
+    assert loss.layout["xaxis"]["categoryarray"] == ["display", "paid_search", "direct"] and loss.marks() == 3
 
 
 def test_the_rendered_calibrated_table_shows_the_interval_and_the_evidence(with_calibrated: CacRows) -> None:
