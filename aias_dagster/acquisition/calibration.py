@@ -28,11 +28,10 @@ EM_MAX_ITERATIONS = 5000
 UNATTRIBUTED = "unattributed"
 
 CUSTOMERS_SQL = """
-select a.channel, s.is_answered, s.answer_rule, a.is_paying, date_trunc('month', a.converted_date)::date
-from intermediate.int_acquisition__attribution as a
-inner join intermediate.int_acquisition__survey_answers as s on a.customer_id = s.customer_id
-where a.attribution_model = %s
-order by a.customer_id
+select channel, is_answered, answer_rule, is_paying, month_start
+from intermediate.int_acquisition__survey_credits
+where attribution_model = %s
+order by customer_id
 """
 
 

@@ -8,28 +8,30 @@ from decimal import Decimal
 import dagster as dg
 import psycopg
 
+from aias_dagster.platform import months
 from aias_dagster.platform.resources import WarehouseResource
 
 CAC_MONTHLY = dg.AssetKey(["marts", "cac_monthly"])
 # The original analysis: CAC is only as good as the share of new paying customers it can attribute.
 COVERAGE_TARGET = Decimal("0.95")
 
-LAST_COMPLETE_MONTH_COVERAGE_SQL = """
-with bounds as (
-    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as month_start
-    from marts.metrics_daily
-)
-select c.month_start, max(c.attribution_coverage)
-from marts.cac_monthly as c
-inner join bounds on c.month_start = bounds.month_start
-where c.is_default_model
-group by c.month_start
+# The newest day of the daily mart: the month it completes is the one the checks, the report and the page show.
+NEWEST_DAY_SQL = "select max(date_day) from marts.metrics_daily"
+MONTH_COVERAGE_SQL = """
+select max(attribution_coverage) from marts.cac_monthly where is_default_model and month_start = %s
 """
 
 
+def last_complete_month(conn: psycopg.Connection) -> date | None:
+    """The loop's last complete month (platform/months.py), from the days metrics_daily holds."""
+    (newest,) = conn.execute(NEWEST_DAY_SQL).fetchone() or (None,)
+    return months.last_complete_month(newest)
+
+
 def last_complete_month_coverage(conn: psycopg.Connection) -> tuple[date, Decimal | None] | None:
-    row = conn.execute(LAST_COMPLETE_MONTH_COVERAGE_SQL).fetchone()
-    return None if row is None else (row[0], row[1])
+    month = last_complete_month(conn)
+    row = conn.execute(MONTH_COVERAGE_SQL, (month,)).fetchone() if month else None
+    return None if row is None or month is None else (month, row[0])
 
 
 def coverage_result(coverage: tuple[date, Decimal | None] | None) -> dg.AssetCheckResult:

@@ -1,8 +1,10 @@
-"""The CAC dashboard: loop 1's page of the site, read from marts.cac_monthly and marts.metrics_daily.
+"""The CAC dashboard: loop 1's page of the site, read from marts.cac_monthly, marts.metrics_daily and the
+calibrated CAC's intervals (marts.cac_monthly_intervals, a Python asset).
 
 The queries return rows; plain functions below turn them into the page's tables, tiles and figures,
-so each piece can be tested on hand-made rows. The headline is the default attribution model's
-coverage-adjusted CAC of the last complete month, beside the month before.
+so each piece can be tested on hand-made rows. The page shows the default attribution model's CACs of the
+last complete month beside the month before, and the survey-calibrated CAC with its 95 % interval
+(calibrated_section.py).
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from aias_dagster.acquisition.checks import COVERAGE_TARGET
+from aias_dagster.acquisition import calibrated_section
+from aias_dagster.acquisition.assets import INTERVALS
+from aias_dagster.acquisition.checks import COVERAGE_TARGET, last_complete_month
+from aias_dagster.acquisition.figures import CalibratedCac, calibrated_cac
 from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.formatting import cac, count, money, percent, short_month
 from aias_dagster.dashboards.page import Chart, Page, PageData
+from aias_dagster.platform.months import month_before
 
 UNATTRIBUTED = "unattributed"
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear")
@@ -36,17 +42,6 @@ DAILY_HISTORY_DAYS = 90  # the daily chart's span: enough to see a trend, small 
 # "Data as of": the newest delivery day of the spend behind metrics_daily, its lineage column. Spend is the
 # feed every CAC divides, and it arrives daily like the others.
 AS_OF_SQL = "select max(_spend_delivered_through) from marts.metrics_daily"
-
-# The month before the one that holds the day after the newest day: the last complete month.
-MONTHS_SQL = """
-with bounds as (
-    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as last_complete
-    from marts.metrics_daily
-)
-select bounds.last_complete, (bounds.last_complete - interval '1 month')::date as month_before
-from bounds
-where bounds.last_complete is not null
-"""
 
 CAC_COLUMNS = """month_start, attribution_model, is_default_model, channel, spend_usd, new_paying_customers,
     new_paying_customers_adjusted, paid_cac, paid_cac_adjusted, spend_without_customers_usd, month_spend_usd,
@@ -77,17 +72,18 @@ class CacRows:
     default_model: list[Row]  # cac_monthly, default model, every month
     models: list[Row]  # cac_monthly, every model, the last complete month
     daily: list[Row]  # metrics_daily, the last DAILY_HISTORY_DAYS days
+    calibrated: tuple[CalibratedCac, ...] = ()  # cac_monthly with its intervals, default model, paid and unpaid
 
 
 def read_rows(conn: psycopg.Connection) -> CacRows:
     with conn.cursor(row_factory=dict_row) as cur:
         (as_of,) = conn.execute(AS_OF_SQL).fetchone() or (None,)
-        months = conn.execute(MONTHS_SQL).fetchone()
-        month, before = months if months else (None, None)
+        month = last_complete_month(conn)
+        before = month_before(month) if month else None
         default_model = cur.execute(DEFAULT_MODEL_SQL).fetchall()
         models = cur.execute(MODELS_SQL, (month,)).fetchall() if month else []
         daily = cur.execute(DAILY_SQL, (DAILY_HISTORY_DAYS,)).fetchall()
-    return CacRows(as_of, month, before, default_model, models, daily)
+    return CacRows(as_of, month, before, default_model, models, daily, tuple(calibrated_cac(conn)))
 
 
 def rows_of_month(rows: Sequence[Row], month: date | None) -> list[Row]:
@@ -389,8 +385,18 @@ def page_data(rows: CacRows) -> PageData:
     """The page from the rows: its tables, tiles and figures (pure: tested on hand-made rows too)."""
     colour_of = charts.colours(channels_in([*rows.default_model, *rows.daily]))
     has_month = month_totals(rows.default_model, rows.month) is not None
+    has_calibrated = bool(calibrated_section.paid_of_month(rows.calibrated, rows.month))
+    calibrated_figures = (
+        (
+            calibrated_section.calibrated_cac_chart(rows.calibrated, rows.month),
+            calibrated_section.tracking_loss_chart(rows.calibrated),
+        )
+        if has_month and has_calibrated
+        else ()
+    )
     figures = (
         (
+            *calibrated_figures,
             cac_by_channel_chart(rows),
             cac_trend_chart(rows, colour_of),
             spend_vs_customers_chart(rows, colour_of),
@@ -417,6 +423,7 @@ def page_data(rows: CacRows) -> PageData:
             "provisional_days": provisional,
             "coverage_target": COVERAGE_TARGET,
             "unattributed": UNATTRIBUTED,
+            **calibrated_section.section(rows.calibrated, rows.month),
         },
         charts=figures,
     )
@@ -433,5 +440,8 @@ PAGE = Page(
     marts=("cac_monthly", "metrics_daily"),
     build=build,
     template=Path(__file__).with_name("templates") / "cac.html.j2",
-    description="Paid and coverage-adjusted CAC per channel, its trend, coverage and the attribution models.",
+    description="Calibrated CAC per paid channel with its 95 % interval and the tracking loss per channel; paid "
+    "and coverage-adjusted CAC per channel, its trend, coverage and the attribution models.",
+    # The intervals are a Python asset in the marts schema, not a dbt model: no exposure can name them.
+    upstream=(INTERVALS.to_user_string(),),
 )

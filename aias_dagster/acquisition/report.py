@@ -8,18 +8,15 @@ from decimal import Decimal
 
 import psycopg
 
-LAST_COMPLETE_MONTH_SQL = """
-with bounds as (
-    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as month_start
-    from marts.metrics_daily
-)
-select c.month_start, c.channel, c.spend_usd, c.new_paying_customers, c.new_paying_customers_adjusted,
-       c.paid_cac, c.paid_cac_adjusted, c.attribution_coverage, c.blended_cac, c.paid_cac_calibrated,
-       c.estimated_tracking_loss
-from marts.cac_monthly as c
-inner join bounds on c.month_start = bounds.month_start
-where c.is_default_model
-order by c.spend_usd desc nulls last, c.channel
+from aias_dagster.acquisition.checks import last_complete_month
+
+MONTH_SQL = """
+select month_start, channel, spend_usd, new_paying_customers, new_paying_customers_adjusted,
+       paid_cac, paid_cac_adjusted, attribution_coverage, blended_cac, paid_cac_calibrated,
+       estimated_tracking_loss
+from marts.cac_monthly
+where is_default_model and month_start = %s
+order by spend_usd desc nulls last, channel
 """
 
 
@@ -39,7 +36,8 @@ class ChannelCac:
 
 
 def last_complete_month_cac(conn: psycopg.Connection) -> list[ChannelCac]:
-    return [ChannelCac(*row) for row in conn.execute(LAST_COMPLETE_MONTH_SQL).fetchall()]
+    month = last_complete_month(conn)
+    return [ChannelCac(*row) for row in conn.execute(MONTH_SQL, (month,)).fetchall()] if month else []
 
 
 def _money(value: Decimal | None) -> str:

@@ -1,11 +1,13 @@
 """The CAC page's shaping, on hand-made mart rows: tables, tiles and figures, before any browser."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
 
 import plotly.graph_objects as go
 import pytest
 
+from aias_dagster.acquisition.figures import CalibratedCac
 from aias_dagster.acquisition.page import PAGE, CacRows, cac_table, model_table, page_data, weekly_coverage
 from aias_dagster.dashboards.render import Assets, render_page
 
@@ -144,3 +146,74 @@ def test_a_first_complete_month_has_nothing_beside_it_and_still_renders(rows: Ca
     assert all(t["before"] is None for t in cac_table(first))
     assert 'data-column="before.paid_cac" data-value="">–<' in html
     assert data.chart("cac-by-channel").marks() == 2  # March's paid and adjusted CAC of paid_search
+
+
+# ---- the calibrated section ------------------------------------------------------------------------------
+
+
+def calibrated(month: date, channel: str, spend: str, cac: str | None, low: str | None, high: str | None,
+               loss: str | None, mix: str | None = None) -> CalibratedCac:  # fmt: skip
+    customers = D(5) if not cac or cac == "0" else D(spend) / D(cac)
+    return CalibratedCac(
+        month_start=month, channel=channel, spend_usd=D(spend), new_paying_attributed=customers * D("0.8"),
+        new_paying_attributed_mix=customers, new_paying_calibrated=customers, paid_cac=None,
+        paid_cac_attributed_mix=None if mix is None else D(mix), paid_cac_calibrated=None if cac is None else D(cac),
+        estimated_tracking_loss=None if loss is None else D(loss), attribution_coverage=D("0.8"),
+        survey_tracked_answered=D(40), survey_unattributed_answered=D(12), month_unattributed=D(2),
+        month_unattributed_answered=D(1), is_provisional=False, paid_cac_low=None if low is None else D(low),
+        paid_cac_high=None if high is None else D(high), new_paying_low=None, new_paying_high=None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def with_calibrated(rows: CacRows) -> CacRows:
+    return replace(
+        rows,
+        calibrated=(
+            calibrated(FEB, "paid_search", "900", "150", "120", "180", "0.1", "140"),
+            calibrated(MAR, "display", "300", "100", "80", None, "0.3", "150"),  # no upper end: the low count is 0
+            calibrated(MAR, "paid_search", "1000", "160", "140", "190", "0.1", "166.67"),
+            calibrated(MAR, "direct", "0", "0", None, None, "0.05"),  # no spend: not on the CAC chart
+        ),
+    )
+
+
+def test_the_calibrated_chart_draws_each_paid_channels_cac_with_its_interval_beside_the_mix(
+    with_calibrated: CacRows,
+) -> None:
+    data = page_data(with_calibrated)
+    chart = data.chart("calibrated-cac")
+    go.Figure({"data": chart.data, "layout": chart.layout})  # valid Plotly, error bars included
+    point, mix = chart.data
+    assert point["x"] == ["paid_search", "display"]  # March, by spend, the unpaid channel left out
+    assert point["y"] == [160.0, 100.0] and mix["y"] == [166.67, 150.0]
+    assert point["error_y"]["array"] == [30.0, None] and point["error_y"]["arrayminus"] == [20.0, 20.0]
+    assert chart.marks() == 4
+    loss = data.chart("tracking-loss")
+    go.Figure({"data": loss.data, "layout": loss.layout})
+    paid, unpaid = loss.data
+    assert paid["x"] == ["display", "paid_search"] and paid["y"] == [0.3, 0.1]  # the most lost first
+    assert unpaid["x"] == ["direct"] and unpaid["y"] == [0.05]
+    assert loss.layout["xaxis"]["categoryarray"] == ["display", "paid_search", "direct"] and loss.marks() == 3
+
+
+def test_the_rendered_calibrated_table_shows_the_interval_and_the_evidence(with_calibrated: CacRows) -> None:
+    html = render_page(PAGE, page_data(with_calibrated), ASSETS)
+    assert 'data-column="paid_cac_calibrated" data-value="160">$160.0<' in html
+    assert 'data-column="paid_cac_low" data-value="140">$140.0<' in html
+    assert 'data-column="paid_cac_high" data-value="">–<' in html  # display's interval has no upper end
+    assert 'data-column="estimated_tracking_loss" data-value="0.3">30.0%<' in html
+    assert "Tracking missed 2 of the month's new paying customers; 1 of them answered" in html
+
+
+def test_without_survey_rows_the_page_has_no_calibrated_section(rows: CacRows) -> None:
+    """A warehouse built before the survey (or with no spend in the month) shows the rest of the page."""
+    html = render_page(PAGE, page_data(rows), ASSETS)
+    assert 'id="calibrated-table"' not in html and 'id="cac-table"' in html
+
+
+def test_the_page_asset_depends_on_the_intervals_it_reads() -> None:
+    from aias_dagster.dashboards.assets import upstream_keys
+
+    keys = {k.to_user_string() for k in upstream_keys(PAGE)}
+    assert keys == {"marts/cac_monthly", "marts/metrics_daily", "marts/cac_monthly_intervals"}

@@ -107,9 +107,11 @@ def test_the_evidence_and_the_estimated_loss_stand_beside_every_cac(demo_world: 
     # What the page reads: one row per channel-month, all three CACs and the evidence.
     with psycopg.connect(demo_world.settings.url) as conn:
         figures = calibrated_cac(conn)
+        has_intervals = conn.execute("select to_regclass('marts.cac_monthly_intervals') is not null").fetchone()[0]
     assert len(figures) == len(channels)
     assert {f.channel for f in figures} >= set(PAID_CHANNELS)
-    assert all(f.paid_cac_low is None for f in figures)  # the interval asset did not run in this build
+    # Before the interval asset ran (dbt alone) there is no interval; the dashboard tests' site runs it.
+    assert has_intervals or all(f.paid_cac_low is None for f in figures)
 
 
 def test_the_python_twin_of_the_estimate_equals_the_dbt_models(demo_world: BuiltWorld) -> None:

@@ -61,9 +61,25 @@ def close_demo_months(world: BuiltWorld, target: Path) -> None:
     assert built.returncode == 0, built.output[-3000:]
 
 
+def write_demo_intervals(world: BuiltWorld) -> None:
+    """The calibrated CAC's intervals, by the real asset, as the nightly run writes them before the pages.
+
+    It replaces its own table only (marts.cac_monthly_intervals), so a re-run leaves the world as it was.
+    """
+    from aias_dagster.acquisition.assets import cac_monthly_intervals
+
+    written = dg.materialize(
+        [cac_monthly_intervals],
+        resources={"warehouse": WarehouseResource(url=world.settings.url)},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert written.success
+
+
 @pytest.fixture(scope="session")
 def demo_site(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
     close_demo_months(demo_world, tmp_path_factory.mktemp("demo_site_dbt") / "target")
+    write_demo_intervals(demo_world)
     site = tmp_path_factory.mktemp("demo_site")
     build_site(demo_world, site)
     return site

@@ -9,6 +9,7 @@ billing and product pages to their marts likewise.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -164,6 +165,19 @@ def test_each_chart_draws_its_data_with_axis_titles_and_a_legend(file_visit: Vis
                where spend_usd > 0 and channel <> 'unattributed'
                  and date_day > (select max(date_day) from marts.metrics_daily) - 90""",
         )[0][0],
+        # The calibrated and the attributed-mix CAC of each paid channel of the month, a marker each.
+        "calibrated-cac": query(
+            demo_world.settings,
+            """select count(paid_cac_calibrated) + count(paid_cac_adjusted) from marts.cac_monthly
+               where is_default_model and month_start = %s and channel <> 'unattributed' and spend_usd > 0""",
+            (month,),
+        )[0][0],
+        # A bar per channel with a tracking loss estimated above zero (it is pooled: one per channel).
+        "tracking-loss": query(
+            demo_world.settings,
+            """select count(distinct channel) from marts.cac_monthly
+               where is_default_model and estimated_tracking_loss > 0""",
+        )[0][0],
         # A marker per month and per week with new paying customers (the target is a line).
         "coverage": query(
             demo_world.settings,
@@ -251,6 +265,70 @@ def test_the_cac_table_equals_cac_monthly_for_the_month_cell_by_cell(http_visit:
         assert Decimal(row.locator(f'td[data-column="{column}"]').first.get_attribute("data-value")) == expected
 
 
+def test_the_calibrated_cac_and_its_interval_equal_the_marts_for_the_month(
+    http_visit: Visit, demo_world: BuiltWorld
+) -> None:
+    """What the page shows as the headline CAC and its 95 % ends is cac_monthly's and cac_monthly_intervals'."""
+    month, _ = last_complete_month(demo_world)
+    columns = ["spend_usd", "new_paying_customers_calibrated", "paid_cac_calibrated", "paid_cac_low", "paid_cac_high",
+               "paid_cac_adjusted", "estimated_tracking_loss", "survey_tracked_answered",
+               "survey_unattributed_answered"]  # fmt: skip
+    mart = {
+        r[0]: dict(zip(columns, r[1:], strict=True))
+        for r in query(
+            demo_world.settings,
+            """select c.channel, c.spend_usd, c.new_paying_customers_calibrated, c.paid_cac_calibrated,
+                      i.paid_cac_low, i.paid_cac_high, c.paid_cac_adjusted, c.estimated_tracking_loss,
+                      c.survey_tracked_answered, c.survey_unattributed_answered
+               from marts.cac_monthly as c
+               inner join marts.cac_monthly_intervals as i
+                 on i.month_start = c.month_start and i.attribution_model = c.attribution_model
+                    and i.channel = c.channel
+               where c.is_default_model and c.month_start = %s and c.channel <> 'unattributed'
+                 and c.spend_usd > 0""",
+            (month,),
+        )
+    }
+    assert len(mart) >= 4, "every paid channel of the month has an interval"
+    assert all(m["paid_cac_low"] <= m["paid_cac_calibrated"] <= m["paid_cac_high"] for m in mart.values())
+    table = http_visit.page.locator("#calibrated-table")
+    assert table.get_attribute("data-month") == month.isoformat()
+    cells = table.locator("tbody td").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.channel, td.dataset.column, td.dataset.value,"
+        " td.innerText])"
+    )
+    assert {channel for channel, *_ in cells} == set(mart) and len(cells) == len(mart) * len(columns)
+    for channel, column, value, text in cells:
+        expected = mart[channel][column]
+        assert (Decimal(value) if value else None) == expected, (channel, column)
+        shown = shown_number(text)
+        scale = 100 if column == "estimated_tracking_loss" else 1
+        assert shown is not None and abs(shown - expected * scale) <= Decimal("0.5") * Decimal(10) ** -places(text), (
+            channel, column, text, expected)  # fmt: skip
+    # The chart draws the same ends: each error bar spans low..high around the calibrated CAC.
+    figure = json.loads(http_visit.page.locator("#calibrated-cac-figure").text_content())
+    point = figure["data"][0]
+    for channel, y, plus, minus in zip(
+        point["x"], point["y"], point["error_y"]["array"], point["error_y"]["arrayminus"], strict=True
+    ):
+        assert y == pytest.approx(float(mart[channel]["paid_cac_calibrated"]))
+        assert y + plus == pytest.approx(float(mart[channel]["paid_cac_high"]))
+        assert y - minus == pytest.approx(float(mart[channel]["paid_cac_low"]))
+    error_bars = http_visit.page.evaluate(
+        "() => document.querySelectorAll('#calibrated-cac .plot .errorbar path').length"
+    )
+    assert error_bars == len(point["x"])
+    evidence = query(
+        demo_world.settings,
+        """select distinct month_unattributed_answered, month_unattributed_new_paying_customers
+           from marts.cac_monthly where is_default_model and month_start = %s""",
+        (month,),
+    )
+    assert len(evidence) == 1
+    note = http_visit.page.locator("#calibrated-evidence").inner_text()
+    assert f"missed {evidence[0][1]:,.0f} of the month's new paying customers; {evidence[0][0]:,.0f} of them" in note
+
+
 def test_the_page_says_when_its_data_is_older_than_its_freshness_policy(file_visit: Visit, http_visit: Visit) -> None:
     """Opened six hours after the world's last day the data is fresh; opened ten days later it is stale."""
     assert file_visit.page.locator(".page-head .freshness-banner").is_hidden()
@@ -274,7 +352,7 @@ def test_the_index_lists_the_cac_page_with_its_data_age(browser: Any, demo_site:
         assert "(32 hours old)" in entry.inner_text()
         assert entry.locator(".freshness-status").inner_text().startswith("Late")
         entry.locator("a").click()
-        seen.page.wait_for_function("() => document.querySelectorAll('.plot[data-rendered]').length === 5")
+        seen.page.wait_for_function("() => document.querySelectorAll('.plot[data-rendered]').length === 7")
         assert seen.page.url.endswith("/cac.html")
     finally:
         seen.page.context.close()

@@ -1,25 +1,16 @@
 with
 
-attribution as (
+new_paying as (
 
     select
-        customer_id,
+        month_start,
         attribution_model,
         channel,
         credit,
-        converted_date
-    from {{ ref('int_acquisition__attribution') }}
-    where is_paying
-
-),
-
-answers as (
-
-    select
-        customer_id,
         is_answered,
         answer_rule
-    from {{ ref('int_acquisition__survey_answers') }}
+    from {{ ref('int_acquisition__survey_credits') }}
+    where is_paying
 
 ),
 
@@ -44,21 +35,6 @@ confusion as (
         answer_rule,
         cast(answer_share as float) as answer_share
     from {{ ref('int_acquisition__survey_confusion') }}
-
-),
-
-new_paying as (
-
-    select
-        {{ month_start('attribution.converted_date') }} as month_start,
-        attribution.attribution_model,
-        attribution.channel,
-        attribution.credit,
-        answers.is_answered,
-        answers.answer_rule
-    from attribution
-    inner join answers
-        on attribution.customer_id = answers.customer_id
 
 ),
 

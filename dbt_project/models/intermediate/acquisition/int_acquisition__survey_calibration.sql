@@ -1,23 +1,14 @@
 with recursive
 
-attribution as (
+credits as (
 
     select
-        customer_id,
         attribution_model,
         channel,
-        credit
-    from {{ ref('int_acquisition__attribution') }}
-
-),
-
-answers as (
-
-    select
-        customer_id,
+        credit,
         is_answered,
         answer_rule
-    from {{ ref('int_acquisition__survey_answers') }}
+    from {{ ref('int_acquisition__survey_credits') }}
 
 ),
 
@@ -29,20 +20,6 @@ confusion as (
         answer_rule,
         cast(answer_share as float) as answer_share
     from {{ ref('int_acquisition__survey_confusion') }}
-
-),
-
-credits as (
-
-    select
-        attribution.attribution_model,
-        attribution.channel,
-        attribution.credit,
-        answers.is_answered,
-        answers.answer_rule
-    from attribution
-    inner join answers
-        on attribution.customer_id = answers.customer_id
 
 ),
 

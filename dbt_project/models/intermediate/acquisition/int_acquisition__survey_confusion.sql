@@ -1,39 +1,15 @@
 with
 
-attribution as (
-
-    select
-        customer_id,
-        attribution_model,
-        channel,
-        credit
-    from {{ ref('int_acquisition__attribution') }}
-    where channel <> 'unattributed'
-
-),
-
-answers as (
-
-    select
-        customer_id,
-        answer_rule,
-        answer_channel
-    from {{ ref('int_acquisition__survey_answers') }}
-    where is_answered
-
-),
-
 tracked_answers as (
 
     select
-        attribution.attribution_model,
-        attribution.channel,
-        answers.answer_rule,
-        answers.answer_channel,
-        attribution.credit
-    from attribution
-    inner join answers
-        on attribution.customer_id = answers.customer_id
+        attribution_model,
+        channel,
+        answer_rule,
+        answer_channel,
+        credit
+    from {{ ref('int_acquisition__survey_credits') }}
+    where is_tracked and is_answered
 
 ),
 
