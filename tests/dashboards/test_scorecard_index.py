@@ -83,4 +83,4 @@ def test_the_index_says_plainly_when_a_loop_has_no_data(tmp_path: Path) -> None:
     assert "The scorecard has not been built yet" not in html
     assert "No data: the loop&#39;s marts are empty" in html
     assert "No data: the scorecard has no row for this loop yet" in html  # the four loops the record lacks
-    assert "against &gt; $1,000" in html
+    assert "&gt; $1,000</span>" in html  # the target, as the contract states it
