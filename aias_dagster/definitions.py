@@ -14,6 +14,7 @@ from aias_dagster.platform.partitions import delivery_partitions, landing_partit
 from aias_dagster.platform.resources import LandingResource
 from aias_dagster.product.definitions import build_product_defs
 from aias_dagster.reliability.definitions import build_reliability_defs
+from aias_dagster.scorecard.definitions import build_scorecard_defs
 from aias_dagster.support.definitions import build_support_defs
 from aias_dagster.transform.definitions import build_transform_defs
 
@@ -34,6 +35,7 @@ def build_definitions(
         build_support_defs(),
         build_billing_defs(partitions.start.date()),
         build_reliability_defs(),
+        build_scorecard_defs(),
         build_dashboards_defs(site_dir),
     )
 

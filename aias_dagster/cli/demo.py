@@ -20,7 +20,7 @@ from aias_dagster.cli.summary import format_counts, format_ignored, source_count
 from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
 from aias_dagster.dashboards.settings import default_site_dir
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
-from aias_dagster.platform.loops import LOOP_GROUPS
+from aias_dagster.platform.loops import LOOP_GROUPS, SCORECARD
 from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
 from aias_dagster.reliability.demo import run_demo_remediations
@@ -167,7 +167,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         runner.run(DASHBOARDS_JOB, {}, None)
     with connect(settings) as conn:
         counts = source_counts(conn)
-        reports = [report(conn) for g in LOOP_GROUPS if (report := g.load_report()) is not None]
+        reports = [report(conn) for g in (*LOOP_GROUPS, SCORECARD) if (report := g.load_report()) is not None]
     elapsed = time.monotonic() - started
     say("")
     say(f"aias demo: done in {elapsed:.0f}s")

@@ -12,15 +12,17 @@ import dagster as dg
 
 from aias_dagster.dashboards.page import Page
 from aias_dagster.dashboards.resources import SiteResource
-from aias_dagster.dashboards.site import build_page
+from aias_dagster.dashboards.site import build_index, build_page
 from aias_dagster.platform.cadence import DAILY, cadence_tags
 from aias_dagster.platform.freshness import DAILY_FRESHNESS
-from aias_dagster.platform.loops import DASHBOARDS, group
+from aias_dagster.platform.loops import DASHBOARDS, SCORECARD, group
 from aias_dagster.platform.resources import WarehouseResource
+from aias_dagster.scorecard.board import SCORECARD_MART
 
 DASHBOARDS_PREFIX = "dashboards"
 MARTS_PREFIX = "marts"
 PAGE_KIND = "html"
+INDEX_KEY = dg.AssetKey([DASHBOARDS_PREFIX, "index"])
 
 
 def page_key(page: Page) -> dg.AssetKey:
@@ -70,3 +72,43 @@ def page_asset(page: Page, pages: Sequence[Page]) -> dg.AssetsDefinition:
 
 def page_assets(pages: Sequence[Page]) -> list[dg.AssetsDefinition]:
     return [page_asset(page, pages) for page in pages]
+
+
+def index_asset(pages: Sequence[Page]) -> dg.AssetsDefinition:
+    """The index: the scorecard of `marts.loop_scorecard`, linking each loop's page of `pages`.
+
+    Downstream of the scorecard's mart only, not of the pages: a page that fails one night must not keep the
+    scorecard from being rebuilt. Each page's build rewrites the index from the recorded scorecard, so the
+    index links a page as soon as it exists, whichever of the two runs first.
+    """
+
+    @dg.asset(
+        key=INDEX_KEY,
+        deps=[dg.AssetKey([MARTS_PREFIX, SCORECARD_MART])],
+        group_name=DASHBOARDS.name,
+        owners=[SCORECARD.owner],
+        tags=cadence_tags(DAILY),
+        kinds={PAGE_KIND},
+        description=(
+            "The dashboard site's index page `index.html`: the scorecard, every loop's KPI against its target with "
+            f"its status and data age, from `marts.{SCORECARD_MART}`, and a link to each loop's page."
+        ),
+        freshness_policy=DAILY_FRESHNESS,
+    )
+    def _index(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, site: SiteResource
+    ) -> dg.MaterializeResult:
+        with warehouse.connect() as conn:
+            built = build_index(conn, site.directory(), pages)
+        context.log.info(f"{built.path}: {built.metadata()['statuses']}, {len(built.changed)} files changed")
+        metadata = built.metadata()
+        metadata["path"] = dg.MetadataValue.path(metadata["path"])
+        metadata["url"] = dg.MetadataValue.url(metadata["url"])
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _index
+
+
+def site_assets(pages: Sequence[Page]) -> list[dg.AssetsDefinition]:
+    """Every page of the site and its index."""
+    return [*page_assets(pages), index_asset(pages)]

@@ -11,16 +11,16 @@ Output depends only on its inputs: no build time, no random ids, JSON with sorte
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
-from aias_dagster.dashboards.formatting import FILTERS
+from aias_dagster.dashboards.formatting import FILTERS, NOTHING
 from aias_dagster.dashboards.page import Freshness, Page, PageData, data_complete_at
+from aias_dagster.scorecard.board import ScorecardRow, amount, status_text, target_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 RESERVED = frozenset({"page", "data", "charts", "assets", "freshness", "site_title"})
@@ -91,29 +91,38 @@ def render_page(page: Page, data: PageData, assets: Assets) -> str:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One line of the index: a page, and what its last build recorded (None: not built yet)."""
+    """One loop on the index: its scorecard row (None: the scorecard does not have it yet) and its page."""
 
+    loop: str
     title: str
-    file: str
     owner: str
-    description: str
-    record: Mapping[str, Any] | None
-    policy: Freshness
+    row: ScorecardRow | None
+    page_file: str | None  # the loop's page, once it has been built; None: no link
+    page_summary: str = ""
+    has_page: bool = False  # the loop registers a page (built or not)
+    policy: Freshness = field(default_factory=Freshness.daily)
 
     @property
-    def as_of(self) -> date | None:
-        value = self.record.get("as_of") if self.record else None
-        return date.fromisoformat(value) if value else None
+    def status(self) -> str:
+        return self.row.status if self.row else "no_data"
 
     @property
-    def summary(self) -> str:
-        return str(self.record.get("summary", "")) if self.record else ""
+    def value(self) -> str:
+        return amount(self.row.value, self.row.unit) if self.row else NOTHING
+
+    @property
+    def target(self) -> str:
+        return target_text(self.row) if self.row else NOTHING
+
+    @property
+    def status_text(self) -> str:
+        return status_text(self.row) if self.row else "No data: the scorecard has no row for this loop yet"
 
     @property
     def freshness(self) -> FreshnessView:
-        return FreshnessView(self.as_of, self.policy)
+        return FreshnessView(self.row.data_as_of if self.row else None, self.policy)
 
 
-def render_index(entries: Sequence[IndexEntry], assets: Assets) -> str:
+def render_index(entries: Sequence[IndexEntry], assets: Assets, scorecard_built: bool = True) -> str:
     template = environment().get_template("index.html.j2")
-    return template.render(entries=entries, assets=assets, site_title=SITE_TITLE)
+    return template.render(entries=entries, assets=assets, site_title=SITE_TITLE, scorecard_built=scorecard_built)

@@ -1,11 +1,16 @@
 """The site on disk: a flat folder of pages, the index, and the shared files under assets/.
 
 ```
-<site>/index.html          every registered page with its data age
+<site>/index.html          the scorecard: every loop's KPI, status and data age, with a link to its page
 <site>/<page>.html         one per page
 <site>/assets/             plotly-<version>.min.js (from the plotly wheel), site.css, site.js
 <site>/data/<page>.json    what the page's last build recorded, read to write the index
+<site>/data/scorecard.json the rows of marts.loop_scorecard the index asset last read
 ```
+
+The index is written by the index asset (`dashboards/index`, downstream of `marts.loop_scorecard`) and
+again by every page build, each time from the records under data/: a page never reads the scorecard's
+mart, and the index links a page as soon as it exists.
 
 Relative links only, and nothing from the network: the folder opens from file:// and from any static
 server, and can be copied elsewhere whole. A file is written only when its bytes change (atomically,
@@ -31,11 +36,13 @@ import psycopg
 from aias_dagster.dashboards.page import Page, PageData
 from aias_dagster.dashboards.render import Assets, IndexEntry, render_index, render_page
 from aias_dagster.dashboards.settings import INDEX
-from aias_dagster.platform.loops import group
+from aias_dagster.platform.loops import LOOP_GROUPS
+from aias_dagster.scorecard.board import ScorecardRow, read_scorecard
 
 STATIC = Path(__file__).with_name("static")
 ASSETS_DIR = "assets"
 RECORDS_DIR = "data"
+SCORECARD_RECORD = "scorecard.json"
 PLOTLY_VERSION = re.compile(rb"plotly\.js v(\d+\.\d+\.\d+)")
 
 
@@ -104,23 +111,80 @@ def owner_label(owner: str) -> str:
     return owner.removeprefix("team:").replace("-", " ")
 
 
-def index_entries(site: Path, pages: Iterable[Page]) -> list[IndexEntry]:
-    return [
-        IndexEntry(
-            title=page.title,
-            file=page.file_name,
-            owner=owner_label(group(page.group).owner),
-            description=page.description,
-            record=read_record(site, page),
-            policy=page.freshness,
+def read_scorecard_record(site: Path) -> list[ScorecardRow] | None:
+    """The scorecard rows the index asset last wrote; None before it first ran."""
+    path = site / RECORDS_DIR / SCORECARD_RECORD
+    if not path.exists():
+        return None
+    return [ScorecardRow.from_record(r) for r in json.loads(path.read_text())["rows"]]
+
+
+def write_scorecard_record(site: Path, rows: Sequence[ScorecardRow]) -> bool:
+    record = json.dumps({"rows": [r.to_record() for r in rows]}, indent=2, sort_keys=True) + "\n"
+    return write_if_changed(site / RECORDS_DIR / SCORECARD_RECORD, record.encode())
+
+
+def index_entries(site: Path, pages: Iterable[Page], scorecard: Sequence[ScorecardRow] | None) -> list[IndexEntry]:
+    """One entry per loop of the registry, in its order, whatever the scorecard holds: a loop the mart does
+    not have (or a scorecard not built yet) still has its line, saying so."""
+    rows = {r.loop: r for r in scorecard or ()}
+    by_group = {page.group: page for page in pages}
+    entries = []
+    for loop in LOOP_GROUPS:
+        page = by_group.get(loop.name)
+        record = read_record(site, page) if page else None
+        entries.append(
+            IndexEntry(
+                loop=loop.name,
+                title=loop.title,
+                owner=owner_label(loop.owner),
+                row=rows.get(loop.name),
+                page_file=page.file_name if page and record else None,
+                page_summary=str(record.get("summary", "")) if record else "",
+                has_page=page is not None,
+            )
         )
-        for page in pages
-    ]
+    return entries
 
 
 def write_index(site: Path, pages: Sequence[Page], assets: Assets) -> bool:
-    html = render_index(index_entries(site, pages), assets)
+    scorecard = read_scorecard_record(site)
+    html = render_index(index_entries(site, pages, scorecard), assets, scorecard_built=scorecard is not None)
     return write_if_changed(site / INDEX, html.encode())
+
+
+@dataclass(frozen=True)
+class IndexBuild:
+    """What building the index did: the scorecard it shows and which files changed."""
+
+    rows: tuple[ScorecardRow, ...]
+    path: Path
+    changed: tuple[str, ...]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "url": self.path.as_uri(),
+            "statuses": ", ".join(f"{r.loop} {r.status}" for r in self.rows),
+            "files_changed": len(self.changed),
+        }
+
+
+def build_index(conn: psycopg.Connection, site: Path, pages: Sequence[Page]) -> IndexBuild:
+    """Read marts.loop_scorecard (read-only), record it, and write the index; only files whose bytes changed."""
+    conn.rollback()
+    conn.read_only = True
+    try:
+        rows = tuple(read_scorecard(conn))
+    finally:
+        conn.rollback()
+        conn.read_only = False
+    assets, changed = write_assets(site)
+    if write_scorecard_record(site, rows):
+        changed.append(f"{RECORDS_DIR}/{SCORECARD_RECORD}")
+    if write_index(site, pages, assets):
+        changed.append(INDEX)
+    return IndexBuild(rows, site / INDEX, tuple(changed))
 
 
 @dataclass(frozen=True)

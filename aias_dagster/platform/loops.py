@@ -91,7 +91,9 @@ LOOP_GROUPS: tuple[Group, ...] = (
 )
 INGEST = Group("ingest", DATA_ENGINEERING, "Landing files loaded into raw")
 SHARED = Group("shared", DATA_ENGINEERING, "Entities every loop reads (customers, fx rates)")
-SCORECARD = Group("scorecard", DATA_ENGINEERING, "Each loop's KPI against its target")
+SCORECARD = Group(
+    "scorecard", DATA_ENGINEERING, "Each loop's KPI against its target", report="aias_dagster.scorecard.report:report"
+)
 DASHBOARDS = Group("dashboards", DATA_ENGINEERING, "The dashboard site")
 
 GROUPS: dict[str, Group] = {g.name: g for g in (INGEST, SHARED, *LOOP_GROUPS, SCORECARD, DASHBOARDS)}
