@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 UI_URL_ENV = "AIAS_UI_URL"
 DEFAULT_UI_URL = "http://127.0.0.1:3000"  # `make ui`
@@ -23,7 +23,7 @@ REDACTED = "***"
 # user:password@ in any URL (postgresql://, https://): the password goes, the rest still says which server.
 URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]*):(?P<password>[^@\s/]+)@", re.IGNORECASE)
 # key=value passwords of a libpq connection string (password=..., as psycopg errors may quote them).
-KEYWORD_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|\S+)", re.IGNORECASE)
+KEYWORD_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|[^\s;,)]+)", re.IGNORECASE)
 MAX_DETAIL_CHARS = 600  # a chat message, not the event log: the link leads to the rest
 
 RUN_FAILURE = "run_failure"
@@ -90,8 +90,8 @@ def env_secrets(environ: dict[str, str] | None = None) -> list[str]:
             secrets.append(value)
             continue
         parts = urlsplit(value)
-        if parts.password:
-            secrets.append(parts.password)
+        if parts.password:  # as written, and as a driver prints it (percent-decoded)
+            secrets += [parts.password, unquote(parts.password)]
         if name == "AIAS_ALERT_WEBHOOK_URL" and parts.path.strip("/"):
             secrets.append(parts.path.strip("/"))
     return [s for s in secrets if len(s) >= 3]

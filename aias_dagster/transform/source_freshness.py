@@ -64,7 +64,8 @@ def _period(threshold: Mapping[str, Any] | None) -> str:
 
 
 def source_freshness_args(sources: list[str]) -> list[str]:
-    return ["source", "freshness", "--select", *(f"source:{DBT_SOURCE}.{s}" for s in sources)]
+    """One `--select` value, the sources separated by spaces (dbt's union), as dbt's CLI takes it."""
+    return ["source", "freshness", "--select", " ".join(f"source:{DBT_SOURCE}.{s}" for s in sources)]
 
 
 @dg.multi_asset_check(
@@ -87,6 +88,8 @@ def dbt_source_freshness(
     apply_dbt_environment(warehouse.settings())
     # dbt exits non-zero when a source is stale; that is the check's verdict, not an error of the step.
     invocation = dbt.cli(source_freshness_args(selected), manifest=manifest_path(), raise_on_error=False).wait()
+    if not (invocation.target_path / "sources.json").exists():
+        raise dg.Failure(f"dbt source freshness wrote no sources.json (exit code {invocation.process.returncode})")
     results = {r["unique_id"].split(".")[-1]: r for r in invocation.get_artifact("sources.json")["results"]}
     for source in selected:
         if source not in results:
