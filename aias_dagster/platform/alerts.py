@@ -116,6 +116,11 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def job_label(job: str) -> str:
+    """A job as people know it: runs started with "Materialize" in the UI belong to Dagster's implicit job."""
+    return "assets materialized from the UI" if job.startswith("__ASSET_JOB") else f"job `{job}`"
+
+
 def run_failure_alert(
     job: str, run_id: str, reason: str, failing_since: datetime, failures_in_a_row: int, base_url: str
 ) -> Alert:
@@ -124,7 +129,7 @@ def run_failure_alert(
     return Alert(
         kind=RUN_FAILURE,
         key=f"job:{job}",
-        title=f"FAILED: job `{job}`, run {run_id[:8]}{streak}",
+        title=f"FAILED: {job_label(job)}, run {run_id[:8]}{streak}",
         detail=shorten(reason) or "The run failed; its event log says why.",
         since=failing_since,
         url=run_url(base_url, run_id),
@@ -137,7 +142,7 @@ def run_recovery_alert(job: str, run_id: str, failing_since: datetime, failures:
     return Alert(
         kind=RUN_RECOVERY,
         key=f"job:{job}",
-        title=f"RECOVERED: job `{job}`, run {run_id[:8]} succeeded",
+        title=f"RECOVERED: {job_label(job)}, run {run_id[:8]} succeeded",
         detail=f"After {failures} failed {runs}.",
         since=failing_since,
         url=run_url(base_url, run_id),
