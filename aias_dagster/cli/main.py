@@ -242,6 +242,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     prepare_dagster_home(settings)
     apply_dbt_environment(settings)
     os.environ[DATABASE_URL_ENV] = settings.url
+    # Alerts link to this UI unless AIAS_UI_URL names another (a proxy, a public host name).
+    os.environ.setdefault("AIAS_UI_URL", f"http://{args.host}:{args.port}")
     workspace = project_root() / "workspace.yaml"
     say(f"Dagster UI on http://{args.host}:{args.port} (webserver and daemon; Ctrl-C stops both)")
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
