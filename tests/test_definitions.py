@@ -1,6 +1,8 @@
 """The code location loads, and its graph is what the UI should show."""
 
+import json
 import re
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -115,3 +117,55 @@ def test_no_module_imports_private_dagster_modules() -> None:
         if re.match(r"\s*(from|import)\s+dagster(_dbt|_postgres|_webserver)?\._", line)
     ]
     assert offenders == []
+
+
+def test_every_asset_has_an_owner_a_group_and_a_description(definitions: dg.Definitions) -> None:
+    """Issue 15, item 5: the UI answers "whose is this, and what is it" for every asset."""
+    graph = definitions.resolve_asset_graph()
+    missing = sorted(
+        f"{key.to_user_string()}: {what}"
+        for key in graph.get_all_asset_keys()
+        for what, value in (
+            ("owner", graph.get(key).owners),
+            ("group", graph.get(key).group_name != "default" and graph.get(key).group_name),
+            ("description", (graph.get(key).description or "").strip()),
+        )
+        if not value
+    )
+    assert missing == []
+    assert len(graph.get_all_asset_keys()) > 50  # the whole platform, not an empty graph
+
+
+def test_every_raw_source_and_every_mart_has_a_freshness_policy(definitions: dg.Definitions) -> None:
+    graph = definitions.resolve_asset_graph()
+    layers = {key.path[0] for key in graph.get_all_asset_keys()}
+    unfresh = sorted(
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if key.path[0] in ("raw", "marts") and graph.get(key).freshness_policy is None
+    )
+    assert unfresh == [] and {"raw", "marts"} <= layers
+
+
+def test_dbt_source_freshness_uses_the_platforms_thresholds_and_is_a_check_on_each_loader(
+    definitions: dg.Definitions, dbt_manifest: Path
+) -> None:
+    from aias_dagster.platform.freshness import DAILY_FAIL_AFTER, DAILY_WARN_AFTER
+
+    manifest = json.loads(dbt_manifest.read_text())
+    sources = [s for s in manifest["sources"].values() if s["schema"] == "raw" and s["name"] in SOURCE_NAMES]
+    assert {s["name"] for s in sources} == set(SOURCE_NAMES)
+    for source in sources:
+        freshness = source["freshness"]
+        assert freshness["warn_after"] == {"count": DAILY_WARN_AFTER.total_seconds() / 3600, "period": "hour"}
+        assert freshness["error_after"] == {"count": DAILY_FAIL_AFTER.total_seconds() / 3600, "period": "hour"}
+        assert "_delivery_date" in source["loaded_at_field"]
+    checks = definitions.resolve_asset_graph().asset_check_keys
+    assert all(dg.AssetCheckKey(dg.AssetKey(["raw", s]), "dbt_source_freshness") in checks for s in SOURCE_NAMES)
+    nightly = definitions.resolve_job_def(NIGHTLY_JOB).asset_layer.asset_graph.asset_check_keys
+    assert dg.AssetCheckKey(dg.AssetKey(["raw", "customers"]), "dbt_source_freshness") in nightly
+
+
+def test_the_alert_sensors_are_on_by_default(definitions: dg.Definitions) -> None:
+    for name in ("run_failure_alerts", "run_recovery_alerts", "stale_source_alerts"):
+        assert definitions.resolve_sensor_def(name).default_status == dg.DefaultSensorStatus.RUNNING, name

@@ -4,6 +4,7 @@ import dagster as dg
 
 from aias_dagster.acquisition.calibration import INTERVALS_TABLE, interval_rows, write_intervals
 from aias_dagster.platform.cadence import DAILY, cadence_tags
+from aias_dagster.platform.freshness import DAILY_FRESHNESS
 from aias_dagster.platform.loops import group
 from aias_dagster.platform.resources import WarehouseResource
 
@@ -19,6 +20,7 @@ DEFAULT_MODEL = "last_non_direct"  # dbt var attribution_model's default
     owners=[group("acquisition").owner],
     tags=cadence_tags(DAILY),
     kinds={"python", "postgres"},
+    freshness_policy=DAILY_FRESHNESS,  # a mart like the others: rebuilt every night after cac_monthly
     description=f"{INTERVALS_TABLE}: 95 % bootstrap interval of every calibrated CAC of the default model.",
 )
 def cac_monthly_intervals(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -243,6 +243,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     prepare_dagster_home(settings)
     apply_dbt_environment(settings)
     os.environ[DATABASE_URL_ENV] = settings.url
+    # Alerts link to this UI unless AIAS_UI_URL names another (a proxy, a public host name).
+    os.environ.setdefault("AIAS_UI_URL", f"http://{args.host}:{args.port}")
     command = dagster_dev_command(sys.executable, str(project_root() / "workspace.yaml"), args.host, args.port)
     return serve_ui(command, f"http://{args.host}:{args.port}", say)
 

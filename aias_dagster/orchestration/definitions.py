@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from aias_dagster.orchestration.alert_sensors import ALERT_SENSORS
 from aias_dagster.orchestration.jobs import ingest_job, nightly_job, transform_job
 from aias_dagster.orchestration.schedules import nightly_schedule
 from aias_dagster.orchestration.sensors import dead_run_workers
@@ -9,5 +10,7 @@ from aias_dagster.orchestration.sensors import dead_run_workers
 
 def build_orchestration_defs() -> dg.Definitions:
     return dg.Definitions(
-        jobs=[ingest_job, transform_job, nightly_job], schedules=[nightly_schedule], sensors=[dead_run_workers]
+        jobs=[ingest_job, transform_job, nightly_job],
+        schedules=[nightly_schedule],
+        sensors=[dead_run_workers, *ALERT_SENSORS],
     )

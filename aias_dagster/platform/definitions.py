@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from aias_dagster.platform.alert_sink import AlertSink
 from aias_dagster.platform.resources import LandingResource, WarehouseResource
 
 
@@ -12,6 +13,10 @@ def build_platform_defs(warehouse_url: str = "", landing_dir: str = "") -> dg.De
     and a process per step would spend seconds importing Dagster for each of them on a small machine.
     """
     return dg.Definitions(
-        resources={"warehouse": WarehouseResource(url=warehouse_url), "landing": LandingResource(path=landing_dir)},
+        resources={
+            "warehouse": WarehouseResource(url=warehouse_url),
+            "landing": LandingResource(path=landing_dir),
+            "alerts": AlertSink(),
+        },
         executor=dg.in_process_executor,
     )

@@ -3,7 +3,12 @@
 import dagster as dg
 
 from aias_dagster.transform.assets import build_dbt_assets, dbt_resource
+from aias_dagster.transform.source_freshness import dbt_source_freshness
 
 
 def build_transform_defs(partitions: dg.PartitionsDefinition) -> dg.Definitions:
-    return dg.Definitions(assets=[build_dbt_assets(partitions)], resources={"dbt": dbt_resource()})
+    return dg.Definitions(
+        assets=[build_dbt_assets(partitions)],
+        asset_checks=[dbt_source_freshness],
+        resources={"dbt": dbt_resource()},
+    )
