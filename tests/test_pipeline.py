@@ -10,6 +10,7 @@ import pytest
 from aias_dagster.cli.runner import InProcessRunner, PipelineError, build_models, load_range
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCE_NAMES
+from aias_dagster.platform.loops import LOOPS
 from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing
 
@@ -72,6 +73,9 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
         assert conn.execute("select count(*) from staging.stg_platform__customers").fetchone() == (3,)
         assert conn.execute("select count(*) from staging.stg_platform__api_requests").fetchone() == (2,)
         assert conn.execute("select sum(rejected) from raw.load_audit").fetchone() == (1,)
+        # Four days of data complete no month: every loop keeps its row on the scorecard, saying so.
+        scorecard = conn.execute("select loop_name, status, kpi_value from marts.loop_scorecard order by loop_order")
+        assert scorecard.fetchall() == [(loop, "no_data", None) for loop in LOOPS]
 
 
 def test_a_file_without_a_required_column_fails_the_run_naming_file_and_column(

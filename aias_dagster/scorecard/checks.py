@@ -8,7 +8,6 @@ its assets, without any dbt test noticing: this check compares the two on every 
 from __future__ import annotations
 
 import dagster as dg
-import psycopg
 
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.resources import WarehouseResource
@@ -45,12 +44,8 @@ def registry_result(rows: list[ScorecardRow]) -> dg.AssetCheckResult:
     )
 
 
-def scorecard_rows(conn: psycopg.Connection) -> list[ScorecardRow]:
-    return read_scorecard(conn)
-
-
 @dg.asset_check(asset=LOOP_SCORECARD, name="every_registered_loop_is_on_the_scorecard", blocking=False)
 def every_registered_loop_is_on_the_scorecard(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """One row per loop of the registry, in its order, with the registry's owner (seeds/scorecard/)."""
     with warehouse.connect() as conn:
-        return registry_result(scorecard_rows(conn))
+        return registry_result(read_scorecard(conn))
