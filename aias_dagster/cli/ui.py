@@ -9,6 +9,8 @@ short by a second interrupt.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import time
@@ -19,6 +21,7 @@ from aias_dagster.reliability.local_endpoint import remediation_endpoint
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 GRACE_SECONDS = 60.0  # dagster dev waits up to 30 s for each of its two processes
+LEFTOVER_GRACE_SECONDS = 10.0
 
 
 def dagster_dev_command(python: str, workspace: str, host: str, port: int) -> list[str]:
@@ -54,6 +57,28 @@ def supervise(command: Sequence[str], grace_seconds: float = GRACE_SECONDS) -> i
         if child.poll() is None:  # an error here, not a stop: leave no Dagster behind
             child.kill()
             child.wait()
+        stop_process_group(child.pid)
+
+
+def stop_process_group(pgid: int, grace_seconds: float = LEFTOVER_GRACE_SECONDS) -> None:
+    """End what `dagster dev` left in its process group: SIGTERM, then SIGKILL after the grace period.
+
+    On a busy machine `dagster dev` can exit before its code server has, and a code server that never
+    received a heartbeat does not notice its parent is gone: without this it outlives `aias ui`.
+    """
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace_seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def serve_ui(command: Sequence[str], ui_url: str, say: Callable[[str], None]) -> int:
