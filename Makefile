@@ -32,10 +32,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix dbt_project/models dbt_project/macros dbt_project/tests
 
-# Two workers (the machine's cores); a module's tests stay on one worker, so its fixtures are built once.
+# Two workers (the machine's cores); a module's tests stay on one worker, so its fixtures are built once, and
+# the modules go out longest first (tests/conftest.py); the 25 slowest tests and fixtures are listed at the end.
 TEST_WORKERS ?= 2
 test: lint prepare
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=25
 
 ui: prepare
 	$(BIN)/aias ui

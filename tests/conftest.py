@@ -19,6 +19,7 @@ import pytest
 
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, start_embedded_server
 from aias_dagster.sample_data import WorldSummary
+from tests.templates import build_once, copy_of, drop_templates, keep_as_template, shared_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +46,31 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> ConnectionSettings:
     if configured:
         return ConnectionSettings(configured).with_database("postgres")
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    return start_embedded_server(tmp_path_factory.mktemp("pg") / "pgdata", cleanup="delete")
+    # One server for all the session's workers, so that a world built once is copied by each (tests/templates.py);
+    # the embedded server counts the processes using it, and the last one to exit deletes it.
+    return start_embedded_server(shared_dir(tmp_path_factory) / "pg" / "pgdata", cleanup="delete")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The session's controller (or a run without workers) drops the template databases once all is done."""
+    if not hasattr(session.config, "workerinput"):
+        factory = session.config._tmp_path_factory  # type: ignore[attr-defined]  # pytest's own, as xdist reads it
+        drop_templates(factory.getbasetemp())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first, so the two workers end together.
+
+    Under `--dist loadscope --no-loadscope-reorder` the workers take modules in this order; a module marked
+    `long_pole(seconds=...)` (about what it takes on a quiet machine) goes before all others, the longest
+    first. Without it, the one-test nightly module started last and ran alone for minutes.
+    """
+
+    def seconds(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("long_pole")
+        return marker.kwargs["seconds"] if marker else 0
+
+    items.sort(key=lambda item: -seconds(item))  # stable: a module's tests stay together, in their order
 
 
 def create_database(server: ConnectionSettings, prefix: str = "aias_t") -> ConnectionSettings:
@@ -105,34 +130,52 @@ class BuiltWorld:
         return self.summary.truth_out
 
 
+def build_demo_world(server: ConnectionSettings, folder: Path) -> BuiltWorld:
+    """The demo's world (2,000 customers, 90 days, seed 7) as `make demo` leaves it: loaded, built by dbt, its
+    remediations replayed, its complete months closed and its calibrated CAC's intervals written."""
+    from aias_dagster.reliability.demo import run_demo_remediations
+    from aias_dagster.reliability.jobs import REMEDIATION_MODELS_KEY
+    from aias_dagster.sample_data import generate_world
+    from tests.dashboards.conftest import close_demo_months, write_demo_intervals
+    from tests.dbt.support import Dbt, load_landing
+
+    summary = generate_world(customers=2000, days=90, seed=7, out=folder / "landing", end=DEMO_WORLD_END)
+    settings = create_database(server, prefix="aias_demo_tmpl")
+    load_landing(settings, summary.out)
+    dbt = Dbt(settings, folder / "target")
+    built = dbt("build")
+    assert built.returncode == 0, built.output[-4000:]
+    # As `make demo` does: the playbooks replayed on the world's clock against the local stand-in, then
+    # the models that read the ledger rebuilt, so the world has auto-fixed errors (issue 13's 20 % KPI).
+    remediated = run_demo_remediations(settings, seed=7)
+    assert remediated.outcomes["succeeded"] > 0, remediated.describe()
+    rebuilt = dbt("build", "--select", f"{REMEDIATION_MODELS_KEY.path[-1]}+")  # the models reading the ledger
+    assert rebuilt.returncode == 0, rebuilt.output[-4000:]
+    world = BuiltWorld(settings, summary, dbt.target_path)
+    close_demo_months(world, folder / "close_target")  # and the revenue mart and the scorecard rebuilt after it
+    write_demo_intervals(world)
+    return world
+
+
 @pytest.fixture(scope="session")
 def demo_world(
     pg_server: ConnectionSettings, tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path
 ) -> Iterator[BuiltWorld]:
-    """The demo's world (2,000 customers, 90 days, seed 7) in a database of its own, built once per session,
-    with its remediations run (ops.remediations) as `make demo` runs them.
+    """The demo's world as `make demo` leaves it (build_demo_world), in a database of this worker's own.
 
-    Tests only read it. A test that changes data builds a world of its own.
+    Built once per test session into a template database, whichever worker asks first, and copied for each
+    worker (seconds). Tests only read it, except the billing close, which is idempotent; a test that changes
+    data builds or copies a world of its own.
     """
-    from aias_dagster.reliability.demo import run_demo_remediations
-    from aias_dagster.reliability.jobs import REMEDIATION_MODELS_KEY
-    from aias_dagster.sample_data import generate_world
-    from tests.dbt.support import Dbt, load_landing
 
-    root = tmp_path_factory.mktemp("demo_world")
-    summary = generate_world(customers=2000, days=90, seed=7, out=root / "landing", end=DEMO_WORLD_END)
-    settings = create_database(pg_server, prefix="aias_demo")
+    def build(folder: Path) -> BuiltWorld:
+        world = build_demo_world(pg_server, folder)
+        keep_as_template(tmp_path_factory, pg_server, world.settings)
+        return world
+
+    template = build_once(tmp_path_factory, "demo_world", build)
+    settings = copy_of(pg_server, template.settings.dbname, prefix="aias_demo")
     try:
-        load_landing(settings, summary.out)
-        dbt = Dbt(settings, root / "target")
-        built = dbt("build")
-        assert built.returncode == 0, built.output[-4000:]
-        # As `make demo` does: the playbooks replayed on the world's clock against the local stand-in, then
-        # the models that read the ledger rebuilt, so the world has auto-fixed errors (issue 13's 20 % KPI).
-        remediated = run_demo_remediations(settings, seed=7)
-        assert remediated.outcomes["succeeded"] > 0, remediated.describe()
-        rebuilt = dbt("build", "--select", f"{REMEDIATION_MODELS_KEY.path[-1]}+")  # the models reading the ledger
-        assert rebuilt.returncode == 0, rebuilt.output[-4000:]
-        yield BuiltWorld(settings, summary, dbt.target_path)
+        yield BuiltWorld(settings, template.summary, template.target_path)
     finally:
         drop_database(pg_server, settings)

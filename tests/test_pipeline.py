@@ -14,7 +14,7 @@ from aias_dagster.platform.loops import LOOPS
 from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=50)]
 
 # The loops' KPI checks (asset checks of WARN severity on their marts).
 KPI_CHECKS = frozenset(

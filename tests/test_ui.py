@@ -24,7 +24,7 @@ from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_
 from aias_dagster.sample_data import generate_world
 from tests.conftest import REPO_ROOT, create_database, drop_database
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=90)]
 
 LOCATION = '{repositoryName: "__repository__", repositoryLocationName: "aias_loops"}'
 ASSET_GROUPS = "{ assetNodes { assetKey { path } groupName } }"

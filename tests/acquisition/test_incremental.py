@@ -23,7 +23,7 @@ from aias_dagster.sample_data import generate_world
 from tests.acquisition.support import BUILD_MARTS, RUN_ACQUISITION, load_acquisition, query, rows_affected
 from tests.dbt.support import Dbt
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=130)]
 
 # February's last days and March's first: a restatement and a late rate of a February day arrive in March,
 # when nothing else changes February any more (the current month's days change every night: its mix

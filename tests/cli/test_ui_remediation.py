@@ -34,6 +34,8 @@ from aias_dagster.sample_data import generate_world
 from tests.conftest import REPO_ROOT, create_database, drop_database
 from tests.test_ui import free_port, graphql
 
+pytestmark = pytest.mark.long_pole(seconds=45)
+
 SENSOR_TICKS = (
     '{ sensorOrError(sensorSelector: {repositoryName: "__repository__", repositoryLocationName: "aias_loops", '
     'sensorName: "remediation_sensor"}) { ... on Sensor { sensorState { ticks(limit: 5) { status skipReason } } } } }'

@@ -79,8 +79,7 @@ def write_demo_intervals(world: BuiltWorld) -> None:
 
 @pytest.fixture(scope="session")
 def demo_site(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    close_demo_months(demo_world, tmp_path_factory.mktemp("demo_site_dbt") / "target")
-    write_demo_intervals(demo_world)
+    """The site of the demo world, whose months are closed and intervals written (tests/conftest.py)."""
     site = tmp_path_factory.mktemp("demo_site")
     build_site(demo_world, site)
     return site

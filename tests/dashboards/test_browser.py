@@ -521,7 +521,7 @@ def test_the_top_5_table_equals_support_top_issues_for_the_last_complete_month(
 
 
 # ---- the billing page (loop 4) ---------------------------------------------------------------------------
-# demo_site closes the demo world's months first (conftest.close_demo_months), so the page has a closed month.
+# The demo world has its months closed (tests/conftest.py: build_demo_world), so the page has a closed month.
 
 
 @pytest.fixture(scope="module")

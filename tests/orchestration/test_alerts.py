@@ -30,7 +30,7 @@ from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings, dagster_storage_url
 from tests.ingest.files import row, write_landing
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=40)]
 
 TODAY = datetime.now(UTC).date()
 FIRST_DAY = TODAY - timedelta(days=6)

@@ -30,6 +30,8 @@ from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_
 from aias_dagster.sample_data import generate_world
 from tests.conftest import REPO_ROOT, create_database, drop_database
 
+pytestmark = pytest.mark.long_pole(seconds=150)
+
 # Unique to this session, so finding it anywhere can only mean it leaked from the URL.
 PASSWORD = f"Pw{uuid.uuid4().hex[:12]}Secret"
 LOADS = 3

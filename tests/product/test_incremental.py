@@ -25,7 +25,7 @@ from tests.acquisition.support import rows_affected
 from tests.dbt.support import Dbt, query
 from tests.product.support import BUILD_MARTS, MARTS, RUN_PRODUCT, load_product
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=65)]
 
 DAYS = 7
 END = date(2026, 3, 5)  # the five-days-late first use arrives on the last night

@@ -24,7 +24,7 @@ from aias_dagster.sample_data import generate_world
 from tests.dbt.support import Dbt, query
 from tests.product.support import BUILD_MARTS, load_product
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=40)]
 
 END = date(2026, 3, 5)
 # What the near-real-time path must stay under, beyond the interval: minutes, not a night. Measured on 2 cores

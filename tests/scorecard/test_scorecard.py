@@ -14,7 +14,6 @@ from aias_dagster.scorecard.board import ScorecardRow, read_scorecard
 from aias_dagster.scorecard.checks import registry_mismatches
 from aias_dagster.scorecard.report import report
 from tests.conftest import BuiltWorld
-from tests.dashboards.conftest import close_demo_months
 from tests.dbt.support import query
 from tests.scorecard import oracle
 
@@ -22,10 +21,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def closed(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
-    """The demo world with its complete months closed (billing), and the scorecard rebuilt after the revenue
-    mart. Idempotent, as the dashboard tests' demo_site does the same."""
-    close_demo_months(demo_world, tmp_path_factory.mktemp("scorecard_dbt") / "target")
+def closed(demo_world: BuiltWorld) -> BuiltWorld:
+    """The demo world, whose complete months are closed (billing) and scorecard rebuilt after the revenue mart,
+    as `make demo` leaves it (tests/conftest.py: build_demo_world)."""
     return demo_world
 
 
