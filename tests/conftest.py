@@ -39,6 +39,22 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ[SITE_DIR_ENV] = previous
 
 
+@pytest.fixture(autouse=True)
+def no_current_dagster_instance() -> Iterator[None]:
+    """Each test starts as a new process would: with no Dagster instance current.
+
+    A context Dagster builds for a sensor or resources, left open, keeps the instance it opened as the
+    current one (its defs-state storage) after the test; once that instance is collected, the next
+    `Definitions` anywhere in the worker fails with "Attempted to resolve undefined DagsterInstance weakref"
+    (seen when the long modules moved first: 44 tests of one worker failed). The tests close their contexts;
+    this makes the order of modules not matter if one is missed.
+    """
+    from dagster._core.storage.defs_state.base import set_defs_state_storage  # no public way to clear it
+
+    with set_defs_state_storage(None):
+        yield
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> ConnectionSettings:
     """Settings for the server's maintenance database `postgres`."""

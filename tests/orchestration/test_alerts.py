@@ -99,8 +99,9 @@ class Ticks:
         self.cursor: str | None = None
 
     def tick(self) -> None:
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources=self.resources)
-        self.cursor = self.sensor.evaluate_tick(context).cursor
+        # Closed after the tick: an open context keeps the resources' instance as Dagster's current one.
+        with dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources=self.resources) as context:
+            self.cursor = self.sensor.evaluate_tick(context).cursor
 
 
 def write_day(landing: Path, source: str, day: date, n: int) -> None:

@@ -35,13 +35,13 @@ MAX_BUILD_SECONDS = 300
 
 def tick(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None, settings, landing: Path):
     sensor = defs.get_sensor_def(SENSOR_NAME)
-    context = dg.build_sensor_context(
+    with dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
         repository_def=defs.get_repository_def(),
         resources={"landing": LandingResource(path=str(landing)), "warehouse": WarehouseResource(url=settings.url)},
-    )
-    return sensor.evaluate_tick(context)
+    ) as context:  # closed after the tick, so no instance stays Dagster's current one for later tests
+        return sensor.evaluate_tick(context)
 
 
 def test_a_dropped_events_file_reaches_the_daily_mart_within_the_interval_plus_a_build(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
@@ -163,14 +164,20 @@ def test_the_sensor_requests_a_run_for_open_work_and_skips_without_an_endpoint(
             " ('ER3', 'rate_limit', '2026-03-01 10:00+00', '2026-03-01 10:03+00', true)"
         )
     resources = {"warehouse": WarehouseResource(url=database.url)}
+
+    def tick() -> Any:
+        # Closed after the tick: an open context keeps its resources' instance as Dagster's current one.
+        with dg.build_sensor_context(resources=resources) as context:
+            return remediation_sensor(context)
+
     monkeypatch.delenv("AIAS_REMEDIATION_URL", raising=False)
-    skipped = remediation_sensor(dg.build_sensor_context(resources=resources))
+    skipped = tick()
     assert skipped.skip_reason is not None and "AIAS_REMEDIATION_URL" in str(skipped.skip_reason)
     with start_endpoint() as endpoint:
         monkeypatch.setenv("AIAS_REMEDIATION_URL", endpoint.url)
-        first = remediation_sensor(dg.build_sensor_context(resources=resources))
+        first = tick()
         assert [r.run_key for r in first.run_requests] == ["remediate-ER1-1"]  # the open auto-fixable error only
         with psycopg.connect(database.url) as conn:
             remediate(conn, [Pending("ER1", "timeout", AT)], endpoint.url, clock=RecordingClock())
-        done = remediation_sensor(dg.build_sensor_context(resources=resources))
+        done = tick()
         assert not done.run_requests and "no open" in str(done.skip_reason)
