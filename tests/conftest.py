@@ -75,18 +75,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest modules first, so the two workers end together.
+    """The first module that reads the demo world first, then the longest modules, so the two workers end together.
 
-    Under `--dist loadscope --no-loadscope-reorder` the workers take modules in this order; a module marked
+    Under `--dist loadscope --no-loadscope-reorder` the workers take modules in this order. The demo world is
+    built once for the session (build_demo_world, about 85 s): started first, it is ready before the other
+    worker, busy with the longest module, needs it, instead of that worker waiting on it. Then a module marked
     `long_pole(seconds=...)` (about what it takes on a quiet machine) goes before all others, the longest
-    first. Without it, the one-test nightly module started last and ran alone for minutes.
+    first: without that, the one-test nightly module started last and ran alone for minutes.
     """
+    first_reader = next((item.module for item in items if "demo_world" in item.fixturenames), None)
 
-    def seconds(item: pytest.Item) -> float:
+    def order(item: pytest.Item) -> tuple[bool, float]:
         marker = item.get_closest_marker("long_pole")
-        return marker.kwargs["seconds"] if marker else 0
+        return item.module is not first_reader, -(marker.kwargs["seconds"] if marker else 0)
 
-    items.sort(key=lambda item: -seconds(item))  # stable: a module's tests stay together, in their order
+    items.sort(key=order)  # stable: a module's tests stay together, in their order
 
 
 def create_database(server: ConnectionSettings, prefix: str = "aias_t") -> ConnectionSettings:
