@@ -1,0 +1,103 @@
+"""The current rules on the held-out tickets of issue 25, as docs/support_categorization.md reports them.
+
+    .venv/bin/python -m tests.support.heldout.measure
+
+The tickets are loaded by the real loader and categorized by the real dbt models (as the `handwritten_world`
+fixture of tests/support/test_categorization.py does), in a database of their own on the server that
+AIAS_DATABASE_URL names (default: postgresql://postgres@127.0.0.1:5432), dropped at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings
+from tests.conftest import create_database, drop_database
+from tests.dbt.support import Dbt, load_landing, query
+from tests.support.accuracy import CATEGORIES, UNCATEGORIZED, accuracy, confusion_markdown
+
+HERE = Path(__file__).resolve().parent
+SETS = {"English voices": HERE / "tickets_english_voices.yml", "de/es/fr/pt": HERE / "tickets_de_es_fr_pt.yml"}
+COLUMNS = ["ticket_id", "customer_id", "created_at", "channel", "priority", "subject", "body", "status",
+           "first_response_at", "solved_at", "reopened_count", "csat_score", "agent_category", "request_id",
+           "updated_at"]  # fmt: skip
+
+
+def write_landing(landing: Path, tickets: list[dict[str, str]]) -> None:
+    """One customer and one delivery day of tickets HO001..., as the handwritten_world fixture writes them."""
+    (landing / "customers").mkdir(parents=True)
+    (landing / "support_tickets").mkdir()
+    with (landing / "customers" / "2026-03-01.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["customer_id", "company_name", "signup_at", "converted_at", "country", "segment",
+                         "updated_at"])  # fmt: skip
+        writer.writerow(["C1", "Held Out Ltd", "2026-01-05T09:00:00Z", "", "DE", "smb", "2026-01-05T09:00:00Z"])
+    with (landing / "support_tickets" / "2026-03-02.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for n, ticket in enumerate(tickets, start=1):
+            stamp = f"2026-03-02T{n // 60:02d}:{n % 60:02d}:00Z"
+            writer.writerow([f"HO{n:03d}", "C1", stamp, "email", "normal", ticket["s"], ticket["b"].rstrip("\n"),
+                             "open", "", "", "0", "", "", "", stamp])  # fmt: skip
+
+
+def categorize(server: ConnectionSettings, tickets: list[dict[str, str]], root: Path) -> list[str]:
+    settings = create_database(server, prefix="aias_heldout_tickets")
+    try:
+        write_landing(root / "landing", tickets)
+        results = load_landing(settings, root / "landing")
+        assert all(r.rejected == 0 for r in results.values()), results
+        built = Dbt(settings, root / "target")("build", "--select", "+int_support__categorized_tickets",
+                                               "--resource-type", "model", "--resource-type", "seed")  # fmt: skip
+        assert built.returncode == 0, built.output[-3000:]
+        decided = dict(query(settings, "select ticket_id, category from intermediate.int_support__categorized_tickets"))
+    finally:
+        drop_database(server, settings)
+    return [decided[f"HO{n:03d}"] for n in range(1, len(tickets) + 1)]
+
+
+def main() -> None:
+    server = ConnectionSettings(os.environ.get(DATABASE_URL_ENV) or "postgresql://postgres@127.0.0.1:5432")
+    tickets = [dict(t, set=name) for name, path in SETS.items()
+               for t in yaml.safe_load(path.read_text(encoding="utf-8"))["tickets"]]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="aias_heldout_") as root:
+        got = categorize(server.with_database("postgres"), tickets, Path(root))
+    truth = [t["c"] for t in tickets]
+
+    def line(label: str, keep: list[bool]) -> str:
+        t = [x for x, k in zip(truth, keep, strict=True) if k]
+        g = [x for x, k in zip(got, keep, strict=True) if k]
+        right = sum(a == b for a, b in zip(t, g, strict=True))
+        return f"| {label} | {len(t)} | {right} | {right / len(t):.1%} | {g.count(UNCATEGORIZED) / len(t):.1%} |"
+
+    print(f"all: {len(tickets)} tickets, {accuracy(truth, got):.1%} right, "
+          f"{got.count(UNCATEGORIZED)} uncategorized ({got.count(UNCATEGORIZED) / len(got):.1%})\n")  # fmt: skip
+    print("| slice | tickets | right | accuracy | uncategorized |\n|---|---:|---:|---:|---:|")
+    print(line("all", [True] * len(tickets)))
+    for name in SETS:
+        print(line(f"set: {name}", [t["set"] == name for t in tickets]))
+    for lang in ("en", "de", "es", "fr", "pt"):
+        print(line(f"language: {lang}", [t["lang"] == lang for t in tickets]))
+    for category in CATEGORIES:
+        print(line(f"category: {category}", [c == category for c in truth]))
+    print("\nall tickets\n\n" + confusion_markdown(truth, got))
+    for name in SETS:
+        keep = [t["set"] == name for t in tickets]
+        print(f"\n{name}\n\n" + confusion_markdown([x for x, k in zip(truth, keep, strict=True) if k],
+                                                    [x for x, k in zip(got, keep, strict=True) if k]))  # fmt: skip
+    misses: dict[str, list[str]] = defaultdict(list)
+    for ticket, decided in zip(tickets, got, strict=True):
+        if decided != ticket["c"]:
+            misses[ticket["set"]].append(f"  [{ticket['lang']}] {ticket['c']} -> {decided}: {ticket['s']!r}")
+    for name, lines in misses.items():
+        print(f"\nmisses, {name}:\n" + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
