@@ -8,7 +8,6 @@ and loads its own landing files, so tests that change data never share a databas
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from aias_dagster.ingest.schema import ensure_raw_schema
 from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt
+from tests.templates import copy_of
 
 BILLING_NODES = (
     "stg_platform__customers",
@@ -48,9 +48,7 @@ def billing_template(
 
 @pytest.fixture
 def billing_db(pg_server: ConnectionSettings, billing_template: ConnectionSettings) -> Iterator[ConnectionSettings]:
-    settings = pg_server.with_database(f"aias_billing_{uuid.uuid4().hex[:10]}")
-    with psycopg.connect(pg_server.url, autocommit=True) as conn:
-        conn.execute(f'create database "{settings.dbname}" template "{billing_template.dbname}"')
+    settings = copy_of(pg_server, billing_template.dbname, prefix="aias_billing")
     try:
         yield settings
     finally:
