@@ -19,7 +19,7 @@ import pytest
 
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, start_embedded_server
 from aias_dagster.sample_data import WorldSummary
-from tests.templates import build_once, copy_of, drop_templates, keep_as_template, shared_dir
+from tests.templates import build_once, drop_templates, keep_as_template, shared_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,10 +92,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=order)  # stable: a module's tests stay together, in their order
 
 
-def create_database(server: ConnectionSettings, prefix: str = "aias_t") -> ConnectionSettings:
+def create_database(
+    server: ConnectionSettings, prefix: str = "aias_t", template: str | None = None
+) -> ConnectionSettings:
+    """A new database of a unique name: empty, or a copy of everything template holds (tests/templates.py)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    copying = f' template "{template}"' if template else ""
     with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
+        conn.execute(f'create database "{name}"{copying}')
     return server.with_database(name)
 
 
@@ -149,13 +153,54 @@ class BuiltWorld:
         return self.summary.truth_out
 
 
+def close_demo_months(world: BuiltWorld, target: Path) -> None:
+    """The demo world's complete months closed by the real billing asset, and the revenue mart rebuilt.
+
+    As tests/billing/test_demo_billing.py does: it writes only the billing schema and is idempotent, so that
+    test's own close of the same months changes nothing.
+    """
+    import dagster as dg
+
+    from aias_dagster.billing.assets import build_billing_assets, month_partitions
+    from aias_dagster.platform.resources import WarehouseResource
+    from tests.dbt.support import Dbt
+
+    closed = dg.materialize(
+        [build_billing_assets(month_partitions(date(2026, 1, 1)))],
+        partition_key="2026-03-01",  # catches up January and February first
+        resources={"warehouse": WarehouseResource(url=world.settings.url)},
+        run_config={"ops": {"billing_close": {"config": {"force": False}}}},
+    )
+    assert closed.success
+    # The revenue mart and what reads it (the scorecard), so the index shows the closed months' revenue.
+    built = Dbt(world.settings, target)("build", "--select", "api_revenue_monthly+")
+    assert built.returncode == 0, built.output[-3000:]
+
+
+def write_demo_intervals(world: BuiltWorld) -> None:
+    """The calibrated CAC's intervals, by the real asset, as the nightly run writes them before the pages.
+
+    It replaces its own table only (marts.cac_monthly_intervals), so a re-run leaves the world as it was.
+    """
+    import dagster as dg
+
+    from aias_dagster.acquisition.assets import cac_monthly_intervals
+    from aias_dagster.platform.resources import WarehouseResource
+
+    written = dg.materialize(
+        [cac_monthly_intervals],
+        resources={"warehouse": WarehouseResource(url=world.settings.url)},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert written.success
+
+
 def build_demo_world(server: ConnectionSettings, folder: Path) -> BuiltWorld:
     """The demo's world (2,000 customers, 90 days, seed 7) as `make demo` leaves it: loaded, built by dbt, its
     remediations replayed, its complete months closed and its calibrated CAC's intervals written."""
     from aias_dagster.reliability.demo import run_demo_remediations
     from aias_dagster.reliability.jobs import REMEDIATION_MODELS_KEY
     from aias_dagster.sample_data import generate_world
-    from tests.dashboards.conftest import close_demo_months, write_demo_intervals
     from tests.dbt.support import Dbt, load_landing
 
     summary = generate_world(customers=2000, days=90, seed=7, out=folder / "landing", end=DEMO_WORLD_END)
@@ -193,7 +238,7 @@ def demo_world(
         return world
 
     template = build_once(tmp_path_factory, "demo_world", build)
-    settings = copy_of(pg_server, template.settings.dbname, prefix="aias_demo")
+    settings = create_database(pg_server, prefix="aias_demo", template=template.settings.dbname)
     try:
         yield BuiltWorld(settings, template.summary, template.target_path)
     finally:

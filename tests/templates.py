@@ -3,7 +3,8 @@
 Under pytest-xdist every worker is a process of its own, so a session fixture would build its world once per
 worker. `build_once` builds it once for the whole session, under a file lock in a folder all workers share,
 and hands every worker the same result; a world kept in a database is kept as a template database, and each
-worker (or test) gets its own copy with `create database ... template` (seconds, not a rebuild).
+worker (or test) gets its own copy with `create database ... template` (tests/conftest.py: create_database
+with a template; seconds, not a rebuild).
 
 The template databases are dropped when the session ends: by the session's controller (`drop_templates`,
 called from tests/conftest.py's pytest_sessionfinish), since no worker knows it is the last one to need them.
@@ -17,7 +18,6 @@ import json
 import os
 import pickle
 import traceback
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -69,14 +69,6 @@ def keep_as_template(factory: pytest.TempPathFactory, server: ConnectionSettings
         )
     with (shared_dir(factory) / TEMPLATES_FILE).open("a") as recorded:
         recorded.write(json.dumps({"server": server.url, "dbname": settings.dbname}) + "\n")
-
-
-def copy_of(server: ConnectionSettings, template: str, prefix: str) -> ConnectionSettings:
-    """A new database with everything the template holds."""
-    settings = server.with_database(f"{prefix}_{uuid.uuid4().hex[:10]}")
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f'create database "{settings.dbname}" template "{template}"')
-    return settings
 
 
 def drop_template(server_url: str, dbname: str) -> None:

@@ -2,7 +2,7 @@
 
 Both sides start from the same history: the eleven days before, loaded by the real loader and built by
 `dbt build` once, then copied (a template database), so the test pays for the history once instead of twice,
-and the five Dagster runs it pays for are the ones it compares.
+and the four Dagster runs it pays for (three nights, one backfill) are the ones it compares.
 """
 
 from datetime import date, timedelta
@@ -21,7 +21,7 @@ from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt
-from tests.templates import copy_of, drop_template, keep_as_template
+from tests.templates import drop_template, keep_as_template
 
 pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=200)]
 
@@ -65,7 +65,9 @@ def test_a_three_day_backfill_lands_the_same_numbers_as_three_nightly_runs(
         assert built.returncode == 0, built.output[-3000:]
         keep_as_template(tmp_path_factory, pg_server, history)
         with dg.instance_for_test() as instance:
-            copies += [copy_of(pg_server, history.dbname, prefix=p) for p in ("aias_nightly", "aias_backfill")]
+            copies += [
+                create_database(pg_server, p, template=history.dbname) for p in ("aias_nightly", "aias_backfill")
+            ]
             nightly_db, backfill_db = copies
 
             nightly = InProcessRunner(build_definitions(nightly_db.url, str(landing)), instance)

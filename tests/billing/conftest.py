@@ -18,7 +18,6 @@ from aias_dagster.ingest.schema import ensure_raw_schema
 from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt
-from tests.templates import copy_of
 
 BILLING_NODES = (
     "stg_platform__customers",
@@ -48,7 +47,7 @@ def billing_template(
 
 @pytest.fixture
 def billing_db(pg_server: ConnectionSettings, billing_template: ConnectionSettings) -> Iterator[ConnectionSettings]:
-    settings = copy_of(pg_server, billing_template.dbname, prefix="aias_billing")
+    settings = create_database(pg_server, prefix="aias_billing", template=billing_template.dbname)
     try:
         yield settings
     finally:
