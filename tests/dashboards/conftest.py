@@ -39,44 +39,6 @@ def build_site(world: BuiltWorld, site: Path) -> dg.ExecuteInProcessResult:
     return result
 
 
-def close_demo_months(world: BuiltWorld, target: Path) -> None:
-    """The demo world's complete months closed by the real billing asset, and the revenue mart rebuilt.
-
-    As tests/billing/test_demo_billing.py does: it writes only the billing schema and is idempotent, so the
-    site is the same whichever of the two closes first, and the billing page shows a closed month.
-    """
-    from datetime import date
-
-    from aias_dagster.billing.assets import build_billing_assets, month_partitions
-    from tests.dbt.support import Dbt
-
-    closed = dg.materialize(
-        [build_billing_assets(month_partitions(date(2026, 1, 1)))],
-        partition_key="2026-03-01",  # catches up January and February first
-        resources={"warehouse": WarehouseResource(url=world.settings.url)},
-        run_config={"ops": {"billing_close": {"config": {"force": False}}}},
-    )
-    assert closed.success
-    # The revenue mart and what reads it (the scorecard), so the index shows the closed months' revenue.
-    built = Dbt(world.settings, target)("build", "--select", "api_revenue_monthly+")
-    assert built.returncode == 0, built.output[-3000:]
-
-
-def write_demo_intervals(world: BuiltWorld) -> None:
-    """The calibrated CAC's intervals, by the real asset, as the nightly run writes them before the pages.
-
-    It replaces its own table only (marts.cac_monthly_intervals), so a re-run leaves the world as it was.
-    """
-    from aias_dagster.acquisition.assets import cac_monthly_intervals
-
-    written = dg.materialize(
-        [cac_monthly_intervals],
-        resources={"warehouse": WarehouseResource(url=world.settings.url)},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
-    assert written.success
-
-
 @pytest.fixture(scope="session")
 def demo_site(demo_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the demo world, whose months are closed and intervals written (tests/conftest.py)."""

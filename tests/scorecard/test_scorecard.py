@@ -21,21 +21,14 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def closed(demo_world: BuiltWorld) -> BuiltWorld:
-    """The demo world, whose complete months are closed (billing) and scorecard rebuilt after the revenue mart,
-    as `make demo` leaves it (tests/conftest.py: build_demo_world)."""
-    return demo_world
-
-
-@pytest.fixture(scope="module")
-def scorecard(closed: BuiltWorld) -> dict[str, ScorecardRow]:
-    with psycopg.connect(closed.settings.url) as conn:
+def scorecard(demo_world: BuiltWorld) -> dict[str, ScorecardRow]:
+    with psycopg.connect(demo_world.settings.url) as conn:
         return {row.loop: row for row in read_scorecard(conn)}
 
 
 @pytest.fixture(scope="module")
-def expected(closed: BuiltWorld) -> dict[str, oracle.Expected]:
-    settings, landing, truth = closed.settings, closed.landing, closed.truth
+def expected(demo_world: BuiltWorld) -> dict[str, oracle.Expected]:
+    settings, landing, truth = demo_world.settings, demo_world.landing, demo_world.truth
     rules = dict(query(settings, "select ticket_id, category from marts.support_tickets where decided_by <> 'agent'"))
     closed_months = [m for (m,) in query(settings, "select month from billing.closed_months order by month")]
     has_ledger = query(settings, "select to_regclass('ops.remediations') is not null")[0][0]
@@ -69,23 +62,23 @@ def test_every_scorecard_value_equals_the_oracle(
     assert all(r.value is not None for r in scorecard.values())
 
 
-def test_the_data_age_is_measured_from_the_end_of_the_newest_day_to_the_build(closed: BuiltWorld) -> None:
-    rows = query(closed.settings, "select loop_name, data_as_of, data_age_days, built_at from marts.loop_scorecard")
+def test_the_data_age_is_measured_from_the_end_of_the_newest_day_to_the_build(demo_world: BuiltWorld) -> None:
+    rows = query(demo_world.settings, "select loop_name, data_as_of, data_age_days, built_at from marts.loop_scorecard")
     for loop, as_of, age, built_at in rows:
         complete = datetime.combine(as_of + timedelta(days=1), datetime.min.time(), UTC)
         days = Decimal((built_at - complete).total_seconds()) / 86400
         assert age == days.quantize(Decimal("0.1"), ROUND_HALF_UP), loop
-    original = dict(query(closed.settings, "select loop_name, original_delay_days from marts.loop_scorecard"))
+    original = dict(query(demo_world.settings, "select loop_name, original_delay_days from marts.loop_scorecard"))
     assert original == {
         "acquisition": "30–60", "product": "60–90", "support": "30–45", "billing": "14–30", "reliability": "1–7",
     }  # fmt: skip
 
 
 def test_the_monthly_scorecard_has_every_loop_every_month_and_ends_with_the_scorecard(
-    closed: BuiltWorld, scorecard: dict[str, ScorecardRow]
+    demo_world: BuiltWorld, scorecard: dict[str, ScorecardRow]
 ) -> None:
     rows = query(
-        closed.settings,
+        demo_world.settings,
         "select loop_name, month_start, kpi_value, status from marts.loop_scorecard_monthly order by 1, 2",
     )
     months = sorted({m for _, m, _, _ in rows})
@@ -96,12 +89,12 @@ def test_the_monthly_scorecard_has_every_loop_every_month_and_ends_with_the_scor
 
 
 def test_the_scorecard_names_the_registrys_loops_and_owners(
-    closed: BuiltWorld, scorecard: dict[str, ScorecardRow]
+    demo_world: BuiltWorld, scorecard: dict[str, ScorecardRow]
 ) -> None:
     assert registry_mismatches(list(scorecard.values())) == []
     moved = [*scorecard.values()][1:]
     assert registry_mismatches(moved) == ["acquisition: no row on the scorecard"]
-    with psycopg.connect(closed.settings.url) as conn:
+    with psycopg.connect(demo_world.settings.url) as conn:
         text = report(conn)
     assert all(loop in text for loop in LOOPS) and "30–60 d" in text
 
