@@ -7,7 +7,6 @@ Run with `-s` to print the confusion matrices that docs/support_categorization.m
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.conftest import BuiltWorld, create_database, drop_database
 from tests.dbt.support import Dbt, load_landing, query
 from tests.support.accuracy import CATEGORIES, UNCATEGORIZED, accuracy, confusion_markdown
+from tests.support.landing import write_ticket_landing
 
 HANDWRITTEN = Path(__file__).with_name("handwritten_tickets.yml")
 # The acceptance of issue 11; measured values are in docs/support_categorization.md.
@@ -66,24 +66,7 @@ def handwritten_world(
     loader and the real dbt models, in a database of their own."""
     root = tmp_path_factory.mktemp("handwritten")
     landing = root / "landing"
-    (landing / "customers").mkdir(parents=True)
-    (landing / "support_tickets").mkdir()
-    with (landing / "customers" / "2026-03-01.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["customer_id", "company_name", "signup_at", "converted_at", "country", "segment", "updated_at"]
-        )
-        writer.writerow(["C1", "Hand Written Ltd", "2026-01-05T09:00:00Z", "", "DE", "smb", "2026-01-05T09:00:00Z"])
-    columns = ["ticket_id", "customer_id", "created_at", "channel", "priority", "subject", "body", "status",
-               "first_response_at", "solved_at", "reopened_count", "csat_score", "agent_category", "request_id",
-               "updated_at"]  # fmt: skip
-    with (landing / "support_tickets" / "2026-03-02.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for n, ticket in enumerate(handwritten_tickets(), start=1):
-            stamp = f"2026-03-02T{n // 60:02d}:{n % 60:02d}:00Z"
-            writer.writerow([f"HW{n:03d}", "C1", stamp, "email", "normal", ticket["s"], ticket["b"].rstrip("\n"),
-                             "open", "", "", "0", "", "", "", stamp])  # fmt: skip
+    write_ticket_landing(landing, handwritten_tickets(), "HW")
     settings = create_database(pg_server)
     try:
         results = load_landing(settings, landing)

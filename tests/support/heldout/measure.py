@@ -9,7 +9,6 @@ AIAS_DATABASE_URL names (default: postgresql://postgres@127.0.0.1:5432), dropped
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from collections import defaultdict
@@ -21,36 +20,16 @@ from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt, load_landing, query
 from tests.support.accuracy import CATEGORIES, UNCATEGORIZED, accuracy, confusion_markdown
+from tests.support.landing import write_ticket_landing
 
 HERE = Path(__file__).resolve().parent
 SETS = {"English voices": HERE / "tickets_english_voices.yml", "de/es/fr/pt": HERE / "tickets_de_es_fr_pt.yml"}
-COLUMNS = ["ticket_id", "customer_id", "created_at", "channel", "priority", "subject", "body", "status",
-           "first_response_at", "solved_at", "reopened_count", "csat_score", "agent_category", "request_id",
-           "updated_at"]  # fmt: skip
-
-
-def write_landing(landing: Path, tickets: list[dict[str, str]]) -> None:
-    """One customer and one delivery day of tickets HO001..., as the handwritten_world fixture writes them."""
-    (landing / "customers").mkdir(parents=True)
-    (landing / "support_tickets").mkdir()
-    with (landing / "customers" / "2026-03-01.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["customer_id", "company_name", "signup_at", "converted_at", "country", "segment",
-                         "updated_at"])  # fmt: skip
-        writer.writerow(["C1", "Held Out Ltd", "2026-01-05T09:00:00Z", "", "DE", "smb", "2026-01-05T09:00:00Z"])
-    with (landing / "support_tickets" / "2026-03-02.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for n, ticket in enumerate(tickets, start=1):
-            stamp = f"2026-03-02T{n // 60:02d}:{n % 60:02d}:00Z"
-            writer.writerow([f"HO{n:03d}", "C1", stamp, "email", "normal", ticket["s"], ticket["b"].rstrip("\n"),
-                             "open", "", "", "0", "", "", "", stamp])  # fmt: skip
 
 
 def categorize(server: ConnectionSettings, tickets: list[dict[str, str]], root: Path) -> list[str]:
     settings = create_database(server, prefix="aias_heldout_tickets")
     try:
-        write_landing(root / "landing", tickets)
+        ids = write_ticket_landing(root / "landing", tickets, "HO")
         results = load_landing(settings, root / "landing")
         assert all(r.rejected == 0 for r in results.values()), results
         built = Dbt(settings, root / "target")("build", "--select", "+int_support__categorized_tickets",
@@ -59,7 +38,7 @@ def categorize(server: ConnectionSettings, tickets: list[dict[str, str]], root: 
         decided = dict(query(settings, "select ticket_id, category from intermediate.int_support__categorized_tickets"))
     finally:
         drop_database(server, settings)
-    return [decided[f"HO{n:03d}"] for n in range(1, len(tickets) + 1)]
+    return [decided[ticket_id] for ticket_id in ids]
 
 
 def main() -> None:
