@@ -9,7 +9,7 @@ import pytest
 from aias_dagster.cli.runner import PipelineError, check_days, partition_tags
 from aias_dagster.platform.partitions import delivery_partitions, partition_bounds, partitions_start, window_days
 from aias_dagster.platform.retries import backoff_seconds, is_transient
-from aias_dagster.transform.assets import dbt_build_args
+from aias_dagster.transform.assets import DbtBuild, dbt_build
 
 PARTITIONS = delivery_partitions(date(2026, 3, 1))
 
@@ -45,12 +45,15 @@ def test_a_range_outside_the_partitions_is_refused_before_any_run() -> None:
     check_days(PARTITIONS, date(2026, 3, 1), date(2026, 3, 2))
 
 
-def test_dbt_build_takes_the_window_as_vars() -> None:
+def test_dbt_build_takes_the_window_from_the_environment_not_from_vars() -> None:
     window = (date(2026, 3, 1), date(2026, 3, 2))
-    build = ["build", "--exclude-resource-type", "unit_test"]
-    assert dbt_build_args(window) == [*build, "--vars", '{"min_date": "2026-03-01", "max_date": "2026-03-02"}']
-    assert dbt_build_args(None) == build
-    assert dbt_build_args(window, full_refresh=True) == [*build, "--full-refresh"]
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    no_window = {"AIAS_WINDOW_MIN_DATE": "", "AIAS_WINDOW_MAX_DATE": ""}
+    assert dbt_build(window) == DbtBuild(
+        args, {"AIAS_WINDOW_MIN_DATE": "2026-03-01", "AIAS_WINDOW_MAX_DATE": "2026-03-02"}
+    )
+    assert dbt_build(None) == DbtBuild(args, no_window)
+    assert dbt_build(window, full_refresh=True) == DbtBuild([*args, "--full-refresh"], no_window)
 
 
 def test_connection_loss_and_timeouts_are_transient_but_bad_data_is_not() -> None:

@@ -1,8 +1,8 @@
 """Every dbt model, seed and test as Dagster assets and asset checks, built by one `dbt build`."""
 
 import functools
-import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -14,6 +14,7 @@ from aias_dagster.platform.freshness import with_mart_freshness
 from aias_dagster.platform.partitions import partition_window
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.retries import retry_transient
+from aias_dagster.transform.parse_state import environment, invocation_target_path, kept_parse_state, window_env
 from aias_dagster.transform.project import apply_dbt_environment, dbt_executable, dbt_project, manifest_path
 from aias_dagster.transform.table_facts import with_table_facts
 from aias_dagster.transform.translator import AiasDbtTranslator
@@ -27,19 +28,29 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False  # rebuild incremental models from all of raw, ignoring the run's window
 
 
-def dbt_build_args(window: tuple[date, date] | None, full_refresh: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class DbtBuild:
+    """A run's `dbt build`: its arguments and the window it reads, as environment variables.
+
+    The window is not passed as `--vars`: a new window every night would make dbt parse the whole project
+    every night (transform/parse_state.py).
+    """
+
+    args: list[str]
+    env: dict[str, str]
+
+
+def dbt_build(window: tuple[date, date] | None, full_refresh: bool = False) -> DbtBuild:
     """`dbt build` for a run: incremental models read only the delivery days of its partition window.
 
-    Without a window (a run of unpartitioned models only) they process what arrived since their last build.
+    Without a window (a run of unpartitioned models only) they process what arrived since their last build;
+    a full refresh reads everything, whatever the window.
     """
     # dbt unit tests check SQL logic, not data: they run in `make test`, not in every production build.
     args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
-        return [*args, "--full-refresh"]
-    if window:
-        first, end = window
-        args += ["--vars", json.dumps({"min_date": first.isoformat(), "max_date": end.isoformat()})]
-    return args
+        return DbtBuild([*args, "--full-refresh"], window_env(None))
+    return DbtBuild(args, window_env(window))
 
 
 def materialized_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | None:
@@ -69,13 +80,15 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
     def dbt_models(
         context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        apply_dbt_environment(warehouse.settings())
-        args = dbt_build_args(partition_window(context), full_refresh=config.full_refresh)
-        context.log.info(f"dbt {' '.join(args)}")
-        with retry_transient(context), warehouse.connect() as conn:
-            yield from with_table_facts(
-                dbt.cli(args, context=context).stream(), partial(materialized_key, context), conn
-            )
+        dbt_env = apply_dbt_environment(warehouse.settings())
+        build = dbt_build(partition_window(context), full_refresh=config.full_refresh)
+        window = " ".join(f"{name}={value}" for name, value in build.env.items() if value)
+        context.log.info(f"dbt {' '.join(build.args)}{f' with {window}' if window else ''}")
+        target = invocation_target_path(f"dbt_models-{context.run.run_id[:8]}")
+        with retry_transient(context), kept_parse_state(target, dbt_env), warehouse.connect() as conn:
+            with environment(build.env):
+                invocation = dbt.cli(build.args, context=context, target_path=target)
+            yield from with_table_facts(invocation.stream(), partial(materialized_key, context), conn)
 
     return dbt_models.map_asset_specs(with_mart_freshness)
 

@@ -57,12 +57,14 @@ def ensure_manifest() -> Path:
     return path if path.exists() else prepare_manifest()
 
 
-def apply_dbt_environment(settings: ConnectionSettings) -> None:
-    """Give dbt (a child process) the connection through the variables profiles.yml reads.
+def apply_dbt_environment(settings: ConnectionSettings) -> dict[str, str]:
+    """Give dbt (a child process) the connection through the variables profiles.yml reads; returns them.
 
     Ensures the database roles first: dbt builds as the transformer role when they are in place.
     """
-    os.environ.update(settings.dbt_env(role=transformer_role(settings)))
+    dbt_env = settings.dbt_env(role=transformer_role(settings))
+    os.environ.update(dbt_env)
+    return dbt_env
 
 
 # What the dbt build reads: a change here (a model, macro, seed, test or the project file) is a reason

@@ -16,6 +16,7 @@ from dagster_dbt import DbtCliResource
 
 from aias_dagster.ingest.contract import SOURCE_NAMES
 from aias_dagster.platform.resources import WarehouseResource
+from aias_dagster.transform.parse_state import invocation_target_path, kept_parse_state
 from aias_dagster.transform.project import apply_dbt_environment, manifest_path
 
 CHECK_NAME = "dbt_source_freshness"
@@ -85,9 +86,13 @@ def dbt_source_freshness(
     context: dg.AssetCheckExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetCheckResult]:
     selected = sorted(key.asset_key.path[-1] for key in context.selected_asset_check_keys)
-    apply_dbt_environment(warehouse.settings())
+    dbt_env = apply_dbt_environment(warehouse.settings())
+    target = invocation_target_path(f"source_freshness-{context.run.run_id[:8]}")
     # dbt exits non-zero when a source is stale; that is the check's verdict, not an error of the step.
-    invocation = dbt.cli(source_freshness_args(selected), manifest=manifest_path(), raise_on_error=False).wait()
+    with kept_parse_state(target, dbt_env):
+        invocation = dbt.cli(
+            source_freshness_args(selected), manifest=manifest_path(), raise_on_error=False, target_path=target
+        ).wait()
     if not (invocation.target_path / "sources.json").exists():
         raise dg.Failure(f"dbt source freshness wrote no sources.json (exit code {invocation.process.returncode})")
     results = {r["unique_id"].split(".")[-1]: r for r in invocation.get_artifact("sources.json")["results"]}

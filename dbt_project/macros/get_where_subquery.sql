@@ -1,7 +1,7 @@
 {#-
     What a data test reads. dbt's own version applies the test's `where` config; ours also narrows
-    the test to the rows of the run's window when the build has one (vars `min_date` and `max_date`,
-    set by the nightly job and by backfills): the rows the build wrote, or those delivered in the
+    the test to the rows of the run's window when the build has one (`min_date` and `max_date`, see
+    window_bound; set by the nightly job and by backfills): the rows the build wrote, or those delivered in the
     window (delivery_window_predicate). A nightly build then tests one day of data instead of the whole history,
     while a build without a window (the demo, a full refresh, CI) still tests every row.
 -#}
@@ -25,12 +25,12 @@
 
 
 {#-
-    The rows of this build, when the build has a window (vars `min_date` and `max_date`): those the build
+    The rows of this build, when the build has a window (`min_date` and `max_date`): those the build
     wrote (`_processed_at`, for models that rewrite older rows, see macros/processed_marks.sql), else those
     delivered in the window (`_delivery_date`); nothing to narrow by when the relation has neither.
 -#}
 {% macro delivery_window_predicate(relation) -%}
-    {%- if not execute or var('min_date', none) is none or var('max_date', none) is none -%}
+    {%- if not execute or window_bound('min_date') is none or window_bound('max_date') is none -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set stored = column_names(relation) -%}

@@ -1,7 +1,7 @@
 """Incremental acquisition models built day by day equal a full refresh of the same data.
 
-Each nightly run loads one day's files and builds with that delivery day as its window (the vars the
-Dagster job passes); the last nights run without a window, as a plain `dbt build` does. The world has
+Each nightly run loads one day's files and builds with that delivery day as its window (passed as the
+Dagster job passes it); the last nights run without a window, as a plain `dbt build` does. The world has
 what makes incremental models hard: anonymous visits identified days later (retroactive stitching),
 rows delivered a day or two late, customers converting after signup, a restated spend day and an
 exchange rate that arrives late.
@@ -10,7 +10,6 @@ exchange rate that arrives late.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,8 +90,9 @@ def snapshot(settings: ConnectionSettings) -> dict[str, list[tuple]]:
     return tables
 
 
-def window(day: date) -> tuple[str, str]:
-    return "--vars", json.dumps({"min_date": day.isoformat(), "max_date": (day + timedelta(days=1)).isoformat()})
+def window(day: date) -> tuple[date, date]:
+    """The nightly run's window of one delivery day."""
+    return day, day + timedelta(days=1)
 
 
 def test_a_day_by_day_incremental_history_equals_a_full_refresh(
@@ -107,9 +107,9 @@ def test_a_day_by_day_incremental_history_equals_a_full_refresh(
         day = START + timedelta(days=offset)
         load_acquisition(database, world.out, day)
         if offset == 0:
-            result = dbt("build", *BUILD_MARTS, *window(day))  # creates seeds, views and tables
+            result = dbt("build", *BUILD_MARTS, window=window(day))  # creates seeds, views and tables
         elif offset < DAYS - 2:
-            result = dbt("run", *RUN_ACQUISITION, *window(day))
+            result = dbt("run", *RUN_ACQUISITION, window=window(day))
             for name, written in written_per_night.items():
                 written.append(rows_affected(dbt.target_path, f"int_acquisition__{name}"))
         else:

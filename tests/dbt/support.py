@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sysconfig
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from aias_dagster.ingest.loader import LoadResult
 from aias_dagster.ingest.window import load_days
 from aias_dagster.platform.roles import transformer_role
 from aias_dagster.platform.warehouse import ConnectionSettings
+from aias_dagster.transform.parse_state import window_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROFILES_DIR = REPO_ROOT / "dbt_project"
@@ -83,7 +85,8 @@ class Dbt:
     target_path: Path
     role: str | None = None
 
-    def __call__(self, *args: str) -> DbtResult:
+    def __call__(self, *args: str, window: tuple[date, date] | None = None) -> DbtResult:
+        """Run `dbt <args>`; window: the delivery days [first, end) it reads, passed as the Dagster job does."""
         self.target_path.mkdir(parents=True, exist_ok=True)
         command = [
             dbt_executable(), *args,
@@ -94,7 +97,12 @@ class Dbt:
             "--no-use-colors",
         ]  # fmt: skip
         role = transformer_role(self.settings) if self.role is None else self.role
-        env = {**os.environ, **self.settings.dbt_env(role=role), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        env = {
+            **os.environ,
+            **self.settings.dbt_env(role=role),
+            **window_env(window),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
         done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
         return DbtResult(done.returncode, done.stdout + done.stderr, self._statuses())
 

@@ -188,9 +188,15 @@ def test_a_windowed_build_tests_only_the_rows_delivered_in_its_window(database: 
         ],
     )
 
-    next_day = dbt("build", *ONLY_CUSTOMERS, "--vars", '{"min_date": "2026-03-02", "max_date": "2026-03-03"}')
-    bad_day = dbt("build", *ONLY_CUSTOMERS, "--vars", '{"min_date": "2026-03-01", "max_date": "2026-03-02"}')
+    # The window as the Dagster job passes it (environment variables), then as a person types it (--vars).
+    next_day = dbt("build", *ONLY_CUSTOMERS, window=(date(2026, 3, 2), date(2026, 3, 3)))
+    bad_day = dbt("build", *ONLY_CUSTOMERS, window=(date(2026, 3, 1), date(2026, 3, 2)))
+    bad_day_by_hand = dbt("build", *ONLY_CUSTOMERS, "--vars", '{"min_date": "2026-03-01", "max_date": "2026-03-02"}')
 
     assert next_day.returncode == 0, next_day.output
     assert SEGMENT_TEST in next_day.names_with_status("test", "pass")
     assert bad_day.names_with_status("test", "fail") == {SEGMENT_TEST}
+    assert bad_day_by_hand.names_with_status("test", "fail") == {SEGMENT_TEST}
+    # A new window is no reason to parse the project again (--vars are: 5 to 8 s a night).
+    assert "Unable to do partial parsing" not in bad_day.output, bad_day.output
+    assert "Unable to do partial parsing because config vars" in bad_day_by_hand.output

@@ -10,7 +10,7 @@ customers as (
 
     select customer_id
     from {{ ref('stg_platform__customers') }}
-    {%- if var('min_date', none) is not none and var('max_date', none) is not none %}
+    {%- if window_bound('min_date') is not none and window_bound('max_date') is not none %}
     where
         customer_id = any(array(
             select written.customer_id
