@@ -33,11 +33,26 @@
     {%- if not execute or window_bound('min_date') is none or window_bound('max_date') is none -%}
         {%- do return('') -%}
     {%- endif -%}
-    {%- set stored = column_names(relation) -%}
+    {%- set stored = tested_columns(relation) -%}
     {%- if '_processed_at' in stored -%}
         {%- do return('_processed_at = ' ~ run_processed_at()) -%}
     {%- elif '_delivery_date' in stored -%}
         {%- do return(delivery_window('_delivery_date', 'null')) -%}
     {%- endif -%}
     {%- do return('') -%}
+{%- endmacro %}
+
+
+{#-
+    The columns of the relation a test reads: those its model documents (every model documents its
+    stored columns: tests/dbt/test_docs.py finds none without its description), else the stored ones.
+    Asking the database instead costs a catalog query per test: about 7 s of a windowed build's 460 tests.
+    A test of a source has no attached model and asks the database.
+-#}
+{% macro tested_columns(relation) -%}
+    {%- set node = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
+    {%- if node is none -%}
+        {%- do return(column_names(relation)) -%}
+    {%- endif -%}
+    {%- do return(node.columns.keys() | list) -%}
 {%- endmacro %}
