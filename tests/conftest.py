@@ -64,7 +64,18 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> ConnectionSettings:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     # One server for all the session's workers, so that a world built once is copied by each (tests/templates.py);
     # the embedded server counts the processes using it, and the last one to exit deletes it.
-    return start_embedded_server(shared_dir(tmp_path_factory) / "pg" / "pgdata", cleanup="delete")
+    server = start_embedded_server(shared_dir(tmp_path_factory) / "pg" / "pgdata", cleanup="delete")
+    without_durability(server)
+    return server
+
+
+def without_durability(server: ConnectionSettings) -> None:
+    """The session's own throwaway server writes without waiting for the disk (a crash of the machine is the
+    only thing this gives up); never done to a configured server, such as CI's second pass."""
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"alter system set {setting} = off")
+        conn.execute("select pg_reload_conf()")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
