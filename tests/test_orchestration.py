@@ -40,6 +40,8 @@ def test_a_range_outside_the_partitions_is_refused_before_any_run() -> None:
         check_days(PARTITIONS, date(2020, 1, 1), date(2026, 3, 2))
     with pytest.raises(PipelineError, match=r"--to 2099-01-01 is after the last partition"):
         check_days(PARTITIONS, date(2026, 3, 1), date(2099, 1, 1))
+    with pytest.raises(PipelineError, match=r"--from 2099-01-01 is after the last partition"):
+        check_days(PARTITIONS, date(2099, 1, 1), date(2099, 1, 1))  # --from alone: --to is the same day
     with pytest.raises(PipelineError, match=r"--to 2026-03-01 is before --from 2026-03-02"):
         check_days(PARTITIONS, date(2026, 3, 2), date(2026, 3, 1))
     check_days(PARTITIONS, date(2026, 3, 1), date(2026, 3, 2))

@@ -7,6 +7,7 @@ count) is answered with one line naming the option and what it expects, never a 
 from __future__ import annotations
 
 import argparse
+import calendar
 import os
 import re
 import sys
@@ -42,7 +43,18 @@ def iso_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text}: expected YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text}: {why_not_a_day(text)}") from None
+
+
+def why_not_a_day(text: str) -> str:
+    """The format for a malformed date; for a well-formed one that does not exist, why it does not."""
+    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not parts:
+        return "expected YYYY-MM-DD"
+    year, month, _day = (int(part) for part in parts.groups())
+    if not 1 <= month <= 12:
+        return f"no such date: there is no month {month:02d}"
+    return f"no such date: {year}-{month:02d} has {calendar.monthrange(year, month)[1]} days"
 
 
 def iso_month(text: str) -> date:
@@ -166,16 +178,17 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from aias_dagster.cli.demo import run_log_path, yesterday_utc
     from aias_dagster.cli.runner import check_days, run_days
+    from aias_dagster.platform.partitions import landing_partitions
 
     if args.job == "billing":
         return cmd_run_billing(args)
-    settings = _settings()
     landing = _landing(args)
     first = args.date_from or yesterday_utc()
     last = args.date_to or first
+    check_days(landing_partitions(landing), first, last)  # a mistake is answered before anything starts
+    settings = _settings()
     log = run_log_path()
     runner = _runner(settings, landing, log)
-    check_days(runner.partitions, first, last)
     say(f"job {args.job}: delivery days {first}..{last} as one run (log {log})")
     outcome = run_days(runner, args.job, first, last)
     say(f"aias run {args.job}: run {outcome.run_id} succeeded; {outcome.describe()}")
@@ -224,11 +237,29 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    if args.stop:
+        return stop_database()
     settings = _settings()
     if args.analyst:
         from aias_dagster.cli.analyst import print_analyst_login
 
         return print_analyst_login(settings, args.name, say)
+    return 0
+
+
+def stop_database() -> int:
+    """`aias db --stop`: the embedded server only; a server named by AIAS_DATABASE_URL is not ours to stop."""
+    from aias_dagster.platform.warehouse import stop_embedded_server
+
+    if os.environ.get(DATABASE_URL_ENV):
+        print(f"aias db: error: --stop stops the embedded Postgres; ${DATABASE_URL_ENV} names another server,"
+              " which aias leaves running", file=sys.stderr)  # fmt: skip
+        return 1
+    data_dir = aias_home() / "pgdata"
+    if stop_embedded_server(data_dir):
+        say(f"aias db: stopped the embedded Postgres (data kept in {data_dir}; any aias command starts it again)")
+    else:
+        say(f"aias db: the embedded Postgres in {data_dir} is not running")
     return 0
 
 
@@ -350,7 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "job", choices=["nightly", "ingest", "billing"],
-        help="nightly: load the days and build the daily models; billing: close a month (--month)",
+        help="nightly: load the days and build the daily models; ingest: only load the days;"
+        " billing: close a month (--month)",
     )  # fmt: skip
     range_options(run, "yesterday", "--from")
     run.add_argument(
@@ -372,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="start the embedded database if needed and print how to connect")
     db.add_argument("--analyst", action="store_true", help="print how to create a login that reads marts only")
     db.add_argument("--name", type=login_name, default=DEFAULT_LOGIN, help="the login's name (default %(default)s)")
+    db.add_argument("--stop", action="store_true", help="stop the embedded database (its data stays)")
     db.set_defaults(func=cmd_db)
 
     ui = sub.add_parser("ui", help="Dagster webserver and daemon over workspace.yaml")

@@ -258,8 +258,10 @@ def check_days(partitions: dg.DailyPartitionsDefinition, first: date, last: date
             f"--from {first} is before the first partition, {lowest} (the first delivery day of the landing "
             "folder; set AIAS_PARTITIONS_START to start earlier)"
         )
-    if last > highest:
-        raise PipelineError(f"--to {last} is after the last partition, {highest} (the last complete UTC day)")
+    # --from first: a command given --from alone runs that one day, and must not be told about a --to it never had.
+    for option, day in (("--from", first), ("--to", last)):
+        if day > highest:
+            raise PipelineError(f"{option} {day} is after the last partition, {highest} (the last complete UTC day)")
 
 
 def run_days(runner: JobRunner, job_name: str, first: date, last: date, full_refresh: bool = False) -> RunOutcome:

