@@ -6,7 +6,8 @@ import dagster as dg
 import psycopg
 import pytest
 
-from aias_dagster.cli.runner import PipelineError, check_days, partition_tags
+from aias_dagster.billing.cli import describe_close
+from aias_dagster.cli.runner import PipelineError, RunOutcome, check_days, partition_tags
 from aias_dagster.platform.partitions import delivery_partitions, partition_bounds, partitions_start, window_days
 from aias_dagster.platform.retries import backoff_seconds, is_transient
 from aias_dagster.transform.assets import DbtBuild, dbt_build
@@ -73,3 +74,15 @@ def test_backoff_grows_exponentially_with_full_jitter_and_a_cap() -> None:
     assert all(0 <= s <= 120 for s in samples)
     assert max(backoff_seconds(0, random.Random(i)) for i in range(50)) <= 5
     assert max(backoff_seconds(3, random.Random(i)) for i in range(50)) > 5
+
+
+def test_a_summary_names_the_tests_that_warned_and_a_close_says_what_it_wrote() -> None:
+    # The demo's summary said "2 warned" and left the reader to search the run for which.
+    outcome = RunOutcome(
+        "r1", "nightly", (), 10, 0, 2, warned_checks=("marts/cac_monthly cac_interval", "raw/customers freshness")
+    )
+    assert outcome.describe() == (
+        "0 models built, 10 tests passed, 2 warned (marts/cac_monthly cac_interval, raw/customers freshness), 0 failed"
+    )
+    closed = {"billing/invoices": {"months_closed": 2, "invoices": 1234}}
+    assert describe_close(closed, date(2026, 2, 1)) == "2 months closed, 1,234 invoices written"

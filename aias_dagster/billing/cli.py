@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aias_dagster.billing.assets import check_grace
+from aias_dagster.billing.assets import INVOICES, check_grace
 from aias_dagster.billing.close import MonthNotClosableError
 from aias_dagster.billing.jobs import BILLING_JOB
 from aias_dagster.billing.pricing import midnight, next_month
@@ -68,3 +68,12 @@ def close_world_months(runner: Any, landing: Path, say: Callable[[str], None]) -
         say("      no complete month in the world yet: nothing to bill")
         return None
     return run_close(runner, month, force=True, say=say)
+
+
+def describe_close(metadata: Mapping[str, Mapping[str, Any]], month: date) -> str:
+    """What a close wrote, from its run's metadata: a month closed before is said to be, not reported as closed."""
+    invoices = metadata.get(INVOICES.to_user_string(), {})
+    closed = int(invoices.get("months_closed", 0))
+    if not closed:
+        return f"nothing written: {month:%Y-%m} and every month before it were closed already"
+    return f"{closed} month{'s' if closed != 1 else ''} closed, {int(invoices.get('invoices', 0)):,} invoices written"

@@ -199,7 +199,7 @@ def cmd_run_billing(args: argparse.Namespace) -> int:
     """Close a month (default: the newest whose grace period has ended), then print the billing report."""
     from datetime import UTC, datetime
 
-    from aias_dagster.billing.cli import close_run, last_closable_month, run_close
+    from aias_dagster.billing.cli import close_run, describe_close, last_closable_month, run_close
     from aias_dagster.billing.report import report
     from aias_dagster.billing.settings import grace_days
     from aias_dagster.cli.demo import run_log_path
@@ -210,7 +210,7 @@ def cmd_run_billing(args: argparse.Namespace) -> int:
     settings = _settings()
     runner = _runner(settings, _landing(args), run_log_path())
     outcome = run_close(runner, month, args.force, say)
-    say(f"aias run billing: run {outcome.run_id} succeeded")
+    say(f"aias run billing: run {outcome.run_id} succeeded; {describe_close(outcome.metadata, month)}")
     with connect(settings) as conn:
         say(report(conn))
     return 0

@@ -54,6 +54,8 @@ class RunOutcome:
     checks_failed: int
     checks_warned: int
     loader_metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    warned_checks: tuple[str, ...] = ()  # "<asset> <check>" of each check that warned, for the summary
+    metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # each asset's last materialization
 
     @property
     def models_built(self) -> int:
@@ -69,33 +71,39 @@ class RunOutcome:
         return sum(int(meta.get("files_unchanged", 0)) for meta in self.loader_metadata.values())
 
     def describe(self) -> str:
+        """The tests that warned by name: a count alone leaves the reader to search the run for them."""
+        warned = f" ({', '.join(self.warned_checks)})" if self.warned_checks else ""
         return (
             f"{self.models_built} models built, {self.checks_passed} tests passed, "
-            f"{self.checks_warned} warned, {self.checks_failed} failed"
+            f"{self.checks_warned} warned{warned}, {self.checks_failed} failed"
         )
 
 
 def outcome_of(run_id: str, job_name: str, events: Iterable[dg.DagsterEvent]) -> RunOutcome:
     materialized: list[dg.AssetKey] = []
-    loader_metadata: dict[str, Mapping[str, Any]] = {}
+    metadata: dict[str, Mapping[str, Any]] = {}
+    warned_checks: list[str] = []
     passed = failed = warned = 0
     for event in events:
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.step_materialization_data.materialization  # type: ignore[union-attr]
             materialized.append(materialization.asset_key)
-            if materialization.asset_key.path[0] == "raw":
-                loader_metadata[materialization.asset_key.to_user_string()] = {
-                    name: value.value for name, value in materialization.metadata.items()
-                }
+            metadata[materialization.asset_key.to_user_string()] = {
+                name: value.value for name, value in materialization.metadata.items()
+            }
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if evaluation.passed:  # type: ignore[union-attr]
                 passed += 1
             elif evaluation.severity == dg.AssetCheckSeverity.WARN:  # type: ignore[union-attr]
                 warned += 1
+                warned_checks.append(f"{evaluation.asset_key.to_user_string()} {evaluation.check_name}")  # type: ignore[union-attr]
             else:
                 failed += 1
-    return RunOutcome(run_id, job_name, tuple(materialized), passed, failed, warned, loader_metadata)
+    loader_metadata = {key: values for key, values in metadata.items() if key.startswith("raw/")}
+    return RunOutcome(
+        run_id, job_name, tuple(materialized), passed, failed, warned, loader_metadata, tuple(warned_checks), metadata
+    )
 
 
 def failure_messages(events: Iterable[dg.DagsterEvent]) -> list[str]:

@@ -15,7 +15,9 @@ import pytest
 
 from aias_dagster.billing.assets import build_billing_assets, month_partitions
 from aias_dagster.billing.checks import BILLING_CHECKS
+from aias_dagster.billing.cli import describe_close
 from aias_dagster.billing.report import billing_page_data, invoice_page, report
+from aias_dagster.cli.runner import outcome_of
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import connect
 from tests.billing.oracle import price_world
@@ -94,6 +96,9 @@ def test_a_second_run_of_a_closed_month_writes_nothing(
     )
     materialization = again.asset_materializations_for_node("billing_close")[0]
     assert materialization.metadata["months_closed"].value == 0
+    # `aias run billing` said "succeeded" and nothing more, as if it had closed the month again.
+    said = describe_close(outcome_of(again.run_id, "billing", again.all_events).metadata, date(2026, 2, 1))
+    assert said == "nothing written: 2026-02 and every month before it were closed already"
     assert (
         query(demo_world.settings, "select invoice_id, total, finalized_at from billing.invoices order by 1") == before
     )
