@@ -185,6 +185,10 @@ def test_unadjusted_cac_blended_cac_and_customers_are_reported_beside(world: Bui
     assert ((adjusted / cac) - paid.coverage).abs().le(slack).all()
     assert slack.max() < 1e-4
     assert (default[default.channel == "unattributed"].paid_cac.isna()).all()
+    # A channel-month without spend has no paid CAC, not $0: the demo showed "$0.0" for organic and direct.
+    unpaid = default[default.spend_usd == 0]
+    assert set(unpaid.channel) >= {"direct", "organic"}, sorted(set(unpaid.channel))
+    assert unpaid[["paid_cac", "paid_cac_adjusted", "paid_cac_calibrated"]].isna().all().all()
 
 
 def test_metrics_daily_has_every_day_and_channel_and_flags_the_last_three_days(world: BuiltWorld) -> None:

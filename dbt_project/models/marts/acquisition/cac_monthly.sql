@@ -239,21 +239,16 @@ with_cac as (
         with_month_totals.spend_usd,
         with_month_totals.new_paying_customers,
         with_month_totals.new_paying_customers_adjusted,
-        case
-            when with_month_totals.channel <> 'unattributed' and with_month_totals.new_paying_customers > 0
-                then with_month_totals.spend_usd / with_month_totals.new_paying_customers
-        end as paid_cac,
-        case
-            when with_month_totals.channel <> 'unattributed' and with_month_totals.new_paying_customers_adjusted > 0
-                then with_month_totals.spend_usd / with_month_totals.new_paying_customers_adjusted
-        end as paid_cac_adjusted,
+        {{ paid_cac(
+            'with_month_totals.channel', 'with_month_totals.spend_usd', 'with_month_totals.new_paying_customers'
+        ) }} as paid_cac,
+        {{ paid_cac(
+            'with_month_totals.channel', 'with_month_totals.spend_usd', 'with_month_totals.new_paying_customers_adjusted'
+        ) }} as paid_cac_adjusted,
         with_month_totals.new_paying_customers_calibrated,
-        case
-            when
-                with_month_totals.channel <> 'unattributed'
-                and with_month_totals.new_paying_customers_calibrated > 0
-                then with_month_totals.spend_usd / with_month_totals.new_paying_customers_calibrated
-        end as paid_cac_calibrated,
+        {{ paid_cac(
+            'with_month_totals.channel', 'with_month_totals.spend_usd', 'with_month_totals.new_paying_customers_calibrated'
+        ) }} as paid_cac_calibrated,
         case
             when with_month_totals.unattributed_per_tracked is not null
                 then with_month_totals.unattributed_per_tracked / (1 + with_month_totals.unattributed_per_tracked)

@@ -326,15 +326,8 @@ with_cac as (
         signups,
         new_paying_customers,
         new_paying_customers_adjusted,
-        -- No CAC without customers, and none for the unattributed bucket, which never carries spend.
-        case
-            when channel <> 'unattributed' and new_paying_customers > 0
-                then spend_usd / new_paying_customers
-        end as paid_cac,
-        case
-            when channel <> 'unattributed' and new_paying_customers_adjusted > 0
-                then spend_usd / new_paying_customers_adjusted
-        end as paid_cac_adjusted,
+        {{ paid_cac('channel', 'spend_usd', 'new_paying_customers') }} as paid_cac,
+        {{ paid_cac('channel', 'spend_usd', 'new_paying_customers_adjusted') }} as paid_cac_adjusted,
         is_provisional,
         channel_mapping_version,
         spend_delivered_through
