@@ -1,5 +1,6 @@
 """The CAC page's shaping, on hand-made mart rows: tables, tiles and figures, before any browser."""
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -217,3 +218,22 @@ def test_the_page_asset_depends_on_the_intervals_it_reads() -> None:
 
     keys = {k.to_user_string() for k in upstream_keys(PAGE)}
     assert keys == {"marts/cac_monthly", "marts/metrics_daily", "marts/cac_monthly_intervals"}
+
+
+def page_text(html: str) -> str:
+    """What a reader sees of the page's prose: tags, scripts and styles gone, white space as one space."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize("provisional", [True, False])
+def test_the_pages_sentences_end_where_they_end_and_are_spaced(with_calibrated: CacRows, provisional: bool) -> None:
+    # "the last complete month ." (an empty provisional badge) and "comparison.See docs/..." (a line joined).
+    rows = replace(
+        with_calibrated, default_model=[r | {"is_provisional": provisional} for r in with_calibrated.default_model]
+    )
+    text = page_text(render_page(PAGE, page_data(rows), ASSETS))
+    assert " ." not in text, text[text.find(" .") - 80 : text.find(" .") + 5]
+    joined = re.search(r"[a-z]\.[A-Z]", text)
+    assert joined is None, text[joined.start() - 60 : joined.end() + 20]
+    assert f"is the last complete month{' provisional' if provisional else ''}." in text
