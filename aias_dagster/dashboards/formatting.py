@@ -7,7 +7,7 @@ never a different computation. They are Jinja2 filters of every page (render.py)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 NOTHING = "–"  # en dash: no value (a CAC without customers), never a zero
@@ -87,6 +87,14 @@ def day(value: date | None) -> str:
     return NOTHING if value is None else f"{value.day} {value:%b %Y}"
 
 
+def day_time(value: datetime | None) -> str:
+    """ "5 Dec 2026, 23:58 UTC": the day as every page writes it, then the UTC time where the time matters."""
+    if value is None:
+        return NOTHING
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    return f"{day(utc)}, {utc:%H:%M} UTC"
+
+
 FILTERS = {
     "money": money,
     "cac": cac,
@@ -96,4 +104,5 @@ FILTERS = {
     "month": month,
     "short_month": short_month,
     "day": day,
+    "day_time": day_time,
 }

@@ -1,9 +1,9 @@
 """Numbers as a marketing lead reads them: the shown value is the mart's value rounded once more."""
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from aias_dagster.dashboards.formatting import cac, change, count, day, money, month, percent
+from aias_dagster.dashboards.formatting import cac, change, count, day, day_time, money, month, percent
 
 
 def test_money_has_a_currency_sign_and_thousands_separators() -> None:
@@ -40,3 +40,10 @@ def test_shares_are_percentages_and_changes_carry_their_sign() -> None:
 def test_dates_are_spelled_out() -> None:
     assert month(date(2026, 3, 1)) == "March 2026"
     assert day(date(2026, 3, 1)) == "1 Mar 2026"
+
+
+def test_a_time_is_written_as_every_page_writes_its_day_then_the_utc_time() -> None:
+    # The support page wrote "2026-12-05 23:58 UTC" where every other page writes "5 Dec 2026".
+    berlin = timezone(timedelta(hours=1))
+    assert day_time(datetime(2026, 12, 6, 0, 58, tzinfo=berlin)) == "5 Dec 2026, 23:58 UTC"
+    assert day_time(None) == "–"
