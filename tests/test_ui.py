@@ -125,6 +125,8 @@ def test_the_webserver_shows_the_groups_the_dbt_models_and_the_nightly_schedule(
     assert groups["marts/metrics_daily"] == "acquisition"
     schedules = graphql(ui.port, SCHEDULES)["schedulesOrError"]["results"]
     assert {"name": "nightly", "cronSchedule": "0 2 * * *", "pipelineName": "nightly"} in schedules
+    # Dagster's "Join the community" pop-up covered the lineage graph on a fresh instance's first open.
+    assert graphql(ui.port, "{ shouldShowNux }") == {"shouldShowNux": False}
 
 
 def test_a_nightly_run_started_from_aias_shows_on_the_jobs_page_and_in_the_assets_events(ui: Ui) -> None:

@@ -84,6 +84,9 @@ compute_logs:
     base_dir: {home / "storage"}
 telemetry:
   enabled: false
+# No "Join the community" pop-up over the lineage graph on a fresh instance's first page.
+nux:
+  enabled: false
 """
 
 
