@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import psutil
 
-from aias_dagster.cli.ui import supervise
+from aias_dagster.cli.ui import LEFTOVER_GRACE_SECONDS, supervise
 
 
 def forgetful_parent(pid_file: Path) -> str:
@@ -25,3 +29,14 @@ def test_a_process_the_supervised_command_left_behind_is_stopped(tmp_path: Path)
     assert supervise([sys.executable, "-c", forgetful_parent(pid_file)]) == 0
     leftover = int(pid_file.read_text())
     assert not psutil.pid_exists(leftover) or psutil.Process(leftover).status() == psutil.STATUS_ZOMBIE
+
+
+def test_one_ctrl_c_ends_a_command_that_does_not_stop_within_the_grace_period() -> None:
+    # `dagster dev` took 30 s to stop after Ctrl-C and its processes 30-75 s more; the person waited.
+    stubborn = "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(120)"
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()  # Ctrl-C, once
+    started = time.monotonic()
+    code = supervise([sys.executable, "-c", stubborn], grace_seconds=2.0)
+    elapsed = time.monotonic() - started
+    assert code == 130
+    assert elapsed < 1.0 + 2.0 + LEFTOVER_GRACE_SECONDS + 2.0, elapsed
