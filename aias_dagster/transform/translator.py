@@ -36,6 +36,55 @@ def cadence_of(dbt_resource_props: Mapping[str, Any]) -> str:
     return cadence
 
 
+def check_description(test: Mapping[str, Any]) -> str:
+    """What a dbt data test holds, in a sentence, for its check in the UI (which said "No description provided").
+
+    A description written in the yml wins; a singular test says it in its SQL file's opening comment.
+    """
+    if test.get("description"):
+        return test["description"]
+    metadata = test.get("test_metadata") or {}
+    kwargs = metadata.get("kwargs") or {}
+    column = f"`{kwargs.get('column_name') or test.get('column_name')}`"
+    described = {
+        "not_null": lambda: f"{column} is never null",
+        "unique": lambda: f"{column} is unique",
+        "non_negative": lambda: f"{column} is never negative",
+        "positive": lambda: f"{column} is always above zero",
+        "between": lambda: f"{column} lies between {kwargs.get('min_value')} and {kwargs.get('max_value')}",
+        "accepted_values": lambda: f"{column} is one of {', '.join(map(str, kwargs.get('values', [])))}",
+        "unique_combination": lambda: (
+            "one row per " + ", ".join(f"`{c}`" for c in kwargs.get("combination_of_columns", []))
+        ),
+        "relationships": lambda: f"every {column} is a `{kwargs.get('field')}` of {_referenced(kwargs.get('to', ''))}",
+    }
+    name = metadata.get("name")
+    if name in described:
+        where = test.get("config", {}).get("where")
+        return described[name]() + (f" (rows where {where})" if where else "")
+    if name:
+        return f"dbt test `{name}`"
+    return _opening_comment(test.get("raw_code", "")) or f"dbt test `{test.get('name')}`"
+
+
+def _referenced(to: str) -> str:
+    """`ref('channel_mapping')` as the model's name."""
+    quoted = to.split("'")
+    return f"`{quoted[1]}`" if len(quoted) > 2 else to
+
+
+def _opening_comment(sql: str) -> str:
+    """The `--` lines a singular test opens with, as one paragraph (linter directives left out)."""
+    lines = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        text = line.removeprefix("--").strip()
+        if not text.startswith(("sqlfluff", "noqa")):
+            lines.append(text)
+    return " ".join(lines)
+
+
 class AiasDbtTranslator(DagsterDbtTranslator):
     """Keys are `<schema>/<name>` (e.g. `marts/metrics_daily`); the group is the dbt folder and the owner
     the group's; incremental models are partitioned by delivery day like the loaders they read."""
@@ -65,6 +114,14 @@ class AiasDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
             tags.update(cadence_tags(cadence_of(dbt_resource_props)))
         return tags
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=check_description(manifest["nodes"][unique_id]))
 
     def get_partitions_def(self, dbt_resource_props: Mapping[str, Any]) -> dg.PartitionsDefinition | None:
         if dbt_resource_props.get("config", {}).get("materialized") == INCREMENTAL:
