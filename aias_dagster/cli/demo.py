@@ -23,6 +23,7 @@ from aias_dagster.orchestration.jobs import TRANSFORM_JOB
 from aias_dagster.platform.loops import LOOP_GROUPS, SCORECARD
 from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
+from aias_dagster.reliability.assets import record_ledger_written
 from aias_dagster.reliability.demo import run_demo_remediations
 from aias_dagster.reliability.jobs import RELIABILITY_MARTS_JOB
 from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest, project_digest
@@ -159,7 +160,9 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     if billed is not None:
         say(f"      run {billed.run_id}")
     step(6, "remediations: the local endpoint, playbooks replayed on the world's clock (reliability loop)")
-    say(f"      {run_demo_remediations(settings, spec.seed, say).describe()}")
+    replayed = run_demo_remediations(settings, spec.seed, say)
+    record_ledger_written(dg.DagsterInstance.get(), replayed, "the demo's replay of the playbooks on the world's clock")
+    say(f"      {replayed.describe()}")
     say(f"      run {runner.run(RELIABILITY_MARTS_JOB, {}, None).run_id} (Dagster job `{RELIABILITY_MARTS_JOB}`)")
     site = default_site_dir()
     if not (site / "index.html").exists():  # a warehouse built before the site existed

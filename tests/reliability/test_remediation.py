@@ -8,16 +8,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import dagster as dg
 import psycopg
 import pytest
 
 from aias_dagster.platform.warehouse import ConnectionSettings
+from aias_dagster.reliability.assets import REMEDIATIONS_KEY, record_ledger_written
 from aias_dagster.reliability.backoff import Playbook, backoff_bound
 from aias_dagster.reliability.endpoint import FaultPlan, start_endpoint
-from aias_dagster.reliability.remediate import Pending, WallClock, idempotency_key, remediate
+from aias_dagster.reliability.remediate import Pending, Summary, WallClock, idempotency_key, remediate
 from tests.dbt.support import REPO_ROOT
 
 PLAYBOOK = Playbook(1, "timeout", "retry", 4, 0.5, 10.0)
@@ -181,3 +184,17 @@ def test_the_sensor_requests_a_run_for_open_work_and_skips_without_an_endpoint(
             remediate(conn, [Pending("ER1", "timeout", AT)], endpoint.url, clock=RecordingClock())
         done = tick()
         assert not done.run_requests and "no open" in str(done.skip_reason)
+
+
+def test_a_ledger_written_outside_a_run_shows_as_a_materialization_of_its_asset() -> None:
+    # After the demo's replay wrote 6,608 attempts, `ops/remediations` still read "never materialized" in the UI.
+    replay = Summary(errors=3, attempts=5, outcomes=Counter(succeeded=2, failed=1))
+    with dg.instance_for_test() as instance:
+        record_ledger_written(instance, replay, "the demo's replay")
+        event = instance.get_latest_materialization_event(REMEDIATIONS_KEY)
+    assert event is not None and event.asset_materialization is not None
+    materialization = event.asset_materialization
+    assert materialization.description == "the demo's replay"
+    assert {k: v.value for k, v in materialization.metadata.items()} == {
+        "errors": 3, "attempts": 5, "succeeded": 2, "failed": 1, "already_done": 0,
+    }  # fmt: skip
