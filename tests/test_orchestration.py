@@ -25,6 +25,7 @@ def test_run_tags_for_one_day_are_a_partition_and_for_several_a_range() -> None:
     assert partition_tags(date(2026, 3, 1), date(2026, 3, 3)) == {
         "dagster/asset_partition_range_start": "2026-03-01",
         "dagster/asset_partition_range_end": "2026-03-03",
+        "delivery_days": "2026-03-01 to 2026-03-03",  # shown on the run's page, unlike Dagster's own range tags
     }
 
 

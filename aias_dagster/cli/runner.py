@@ -127,11 +127,19 @@ def raise_for_failure(run_id: str, job_name: str, events: Sequence[dg.DagsterEve
     raise PipelineError(f"run {run_id} of job {job_name} failed:\n{detail}\nSee the run in the Dagster UI (`make ui`).")
 
 
+# Dagster's range tags are system tags, shown on a run's page only under "View all tags": this one is not.
+DELIVERY_DAYS_TAG = "delivery_days"
+
+
 def partition_tags(first: date, last: date) -> dict[str, str]:
     """Tags of a run over delivery days first..last: a nightly partition, or a single-run backfill range."""
     if first == last:
         return {PARTITION_TAG: day_key(first)}
-    return {RANGE_START_TAG: day_key(first), RANGE_END_TAG: day_key(last)}
+    return {
+        RANGE_START_TAG: day_key(first),
+        RANGE_END_TAG: day_key(last),
+        DELIVERY_DAYS_TAG: f"{day_key(first)} to {day_key(last)}",
+    }
 
 
 class JobRunner(Protocol):
