@@ -27,11 +27,13 @@ from aias_dagster.dashboards.page import Chart, Page, PageData
 
 INVOICE_DIR = "billing/invoices"
 
+# Amounts in their own currency are shown to its minor unit (seeds.currencies: JPY 0, USD 2).
 REVENUE_SQL = """
-select month_start, plan_id, currency, customers, billable_units, revenue, usd_per_unit, revenue_usd,
-    revenue_growth, usage_growth
-from marts.api_revenue_monthly
-order by month_start, plan_id, currency
+select r.month_start, r.plan_id, r.currency, r.customers, r.billable_units, r.revenue, r.usd_per_unit,
+    r.revenue_usd, r.revenue_growth, r.usage_growth, c.minor_units
+from marts.api_revenue_monthly as r
+left join seeds.currencies as c on r.currency = c.currency
+order by r.month_start, r.plan_id, r.currency
 """
 
 USAGE_SQL = """
@@ -44,11 +46,19 @@ order by 1
 
 AS_OF_SQL = "select max(date_day) from marts.api_usage_daily"
 
+# Largest first in USD, at the month's rate the revenue mart uses: by the raw amount, 9575 JPY came above 581.58 USD.
 INVOICES_SQL = """
-select i.invoice_id, i.customer_id, i.month, i.currency, i.total, d.html
+with month_rates as (
+    select distinct month_start, currency, usd_per_unit
+    from marts.api_revenue_monthly
+)
+
+select i.invoice_id, i.customer_id, i.month, i.currency, i.total, c.minor_units, d.html
 from billing.invoices as i
 inner join billing.invoice_documents as d on i.invoice_id = d.invoice_id
-order by i.month, i.total desc, i.invoice_id
+left join month_rates as r on i.month = r.month_start and i.currency = r.currency
+left join seeds.currencies as c on i.currency = c.currency
+order by i.month, i.total * r.usd_per_unit desc nulls last, i.invoice_id
 """
 
 Row = dict[str, Any]
@@ -201,7 +211,7 @@ def build(conn: psycopg.Connection) -> PageData:
 
 PAGE = Page(
     name="billing",
-    title="API billing: revenue and usage",
+    title="API billing: metering and invoices",
     group="billing",
     marts=("api_revenue_monthly", "api_usage_daily"),
     upstream=("billing/invoices", "billing/invoice_lines"),

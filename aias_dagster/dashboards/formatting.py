@@ -87,6 +87,17 @@ def day(value: date | None) -> str:
     return NOTHING if value is None else f"{value.day} {value:%b %Y}"
 
 
+def amount(value: Number | None, currency: str, minor_units: int | None = 2) -> str:
+    """Money in its own currency, to its minor unit, with thousands separators: "9,575 JPY", "1,679.95 USD".
+
+    A currency the seed does not list (minor_units None) gets two places, as most currencies have.
+    """
+    if value is None:
+        return NOTHING
+    places = 2 if minor_units is None else minor_units
+    return f"{_grouped(rounded(value, places), places)} {currency}"
+
+
 def day_time(value: datetime | None) -> str:
     """ "5 Dec 2026, 23:58 UTC": the day as every page writes it, then the UTC time where the time matters."""
     if value is None:
@@ -105,4 +116,5 @@ FILTERS = {
     "short_month": short_month,
     "day": day,
     "day_time": day_time,
+    "amount": amount,
 }

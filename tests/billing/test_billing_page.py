@@ -31,7 +31,14 @@ def revenue_row(month: date, plan: str, currency: str, revenue: str, usd: str, u
         "revenue_usd": D(usd),
         "revenue_growth": None,
         "usage_growth": None,
+        "minor_units": 0 if currency == "JPY" else 2,
     }
+
+
+def invoice(invoice_id: str, customer: str, month: date, currency: str, total: D, html: str) -> dict:
+    minor_units = 0 if currency == "JPY" else 2
+    return {"invoice_id": invoice_id, "customer_id": customer, "month": month, "currency": currency,
+            "total": total, "minor_units": minor_units, "html": html}  # fmt: skip
 
 
 def rows() -> BillingRows:
@@ -59,8 +66,9 @@ def rows() -> BillingRows:
         },
     }
     invoices = [
-        {"invoice_id": "inv-b", "customer_id": "c2", "month": JAN, "currency": "USD", "total": D(1), "html": "<p>b"},
-        {"invoice_id": "inv-a", "customer_id": "c1", "month": FEB, "currency": "USD", "total": D(2), "html": "<p>a"},
+        invoice("inv-b", "c2", JAN, "USD", D(1), "<p>b"),
+        invoice("inv-c", "c3", JAN, "JPY", D(9575), "<p>c"),
+        invoice("inv-a", "c1", FEB, "USD", D("1679.95"), "<p>a"),
     ]
     return BillingRows(date(2026, 2, 28), revenue, usage, report, invoices)
 
@@ -75,11 +83,15 @@ def test_monthly_revenue_sums_every_plan_and_currency_in_usd_against_the_kpi() -
 
 def test_every_invoice_gets_a_file_and_a_link_newest_month_first() -> None:
     data = page_data(rows())
-    assert data.files == {"billing/invoices/inv-b.html": "<p>b", "billing/invoices/inv-a.html": "<p>a"}
+    assert data.files == {
+        "billing/invoices/inv-b.html": "<p>b",
+        "billing/invoices/inv-c.html": "<p>c",
+        "billing/invoices/inv-a.html": "<p>a",
+    }
     grouped = invoices_by_month(rows().invoices)
     assert [(m, [i["file"] for i in invs]) for m, invs in grouped] == [
         (FEB, [invoice_file("inv-a")]),
-        (JAN, [invoice_file("inv-b")]),
+        (JAN, [invoice_file("inv-b"), invoice_file("inv-c")]),
     ]
     html = render_page(PAGE, data, ASSETS)
     assert 'href="billing/invoices/inv-a.html"' in html and 'href="billing/invoices/inv-b.html"' in html
@@ -109,3 +121,14 @@ def test_with_no_closed_month_the_page_says_so_and_draws_nothing() -> None:
     assert data.summary == "No closed month yet."
     html = render_page(PAGE, data, ASSETS)
     assert 'id="no-closed-month"' in html and "revenue-table" not in html
+
+
+def test_amounts_are_written_in_their_currency_with_separators_and_the_invoice_lists_start_closed() -> None:
+    # The page was 23,000 px tall with the month's 933 invoices open, and wrote "1679.95 USD" and "9575 JPY".
+    html = render_page(PAGE, page_data(rows()), ASSETS)
+    assert 'data-invoice="inv-a">c1</a>: 1,679.95 USD<' in html
+    assert 'data-invoice="inv-c">c3</a>: 9,575 JPY<' in html
+    assert 'data-column="revenue" data-value="90000">90,000 JPY<' in html
+    assert 'data-column="revenue" data-value="400.00">400.00 USD<' in html
+    assert "<details" in html and "<details open" not in html and " open>" not in html
+    assert "Money in USD unless a currency is named." in html and "Numbers in USD" not in html

@@ -16,6 +16,7 @@ import pytest
 from aias_dagster.billing.assets import build_billing_assets, month_partitions
 from aias_dagster.billing.checks import BILLING_CHECKS
 from aias_dagster.billing.cli import describe_close
+from aias_dagster.billing.page import invoices_by_month, read_rows
 from aias_dagster.billing.report import billing_page_data, invoice_page, report
 from aias_dagster.cli.runner import outcome_of
 from aias_dagster.platform.resources import WarehouseResource
@@ -140,3 +141,21 @@ def test_api_usage_daily_counts_every_request_of_the_landing_files(demo_world: B
         demo_world.settings, "select sum(requests), sum(billable_units), sum(requests_4xx) from marts.api_usage_daily"
     )
     assert got == [(len(requests), billable, errors_4xx)]
+
+
+def test_the_billing_page_lists_each_months_invoices_largest_first_in_usd(
+    demo_world: BuiltWorld, closed: dg.ExecuteInProcessResult
+) -> None:
+    # By the raw amount across currencies, "9575 JPY" came above "581.58 USD".
+    with connect(demo_world.settings) as conn:
+        rows = read_rows(conn)
+    rates = {
+        (month, currency): rate
+        for month, currency, rate in query(
+            demo_world.settings, "select distinct month_start, currency, usd_per_unit from marts.api_revenue_monthly"
+        )
+    }
+    assert len({i["currency"] for i in rows.invoices}) > 1  # the world bills in more than one currency
+    for month, invoices in invoices_by_month(rows.invoices):
+        in_usd = [i["total"] * rates[(month, i["currency"])] for i in invoices]
+        assert in_usd == sorted(in_usd, reverse=True), month
