@@ -24,8 +24,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # shutdown waits up to 30 s for each of webserver and daemon: the UI kept answering for 30 s and the
 # processes lingered a minute more, while the person who pressed Ctrl-C waited. Nothing of theirs needs it:
 # a run in flight is marked failed by run monitoring, as it would be after any stop.
-GRACE_SECONDS = 5.0
+GRACE_SECONDS = 3.0
 LEFTOVER_GRACE_SECONDS = 3.0
+POLL_SECONDS = 0.25
 
 
 # `dagster dev` warns at every start that it is superseded by `dg dev`, of a package (dagster-dg-cli) that
@@ -54,7 +55,7 @@ def supervise(command: Sequence[str], grace_seconds: float = GRACE_SECONDS) -> i
     try:
         while True:
             try:
-                return child.wait(timeout=1.0)
+                return child.wait(timeout=POLL_SECONDS)
             except subprocess.TimeoutExpired:
                 if stop_requested and time.monotonic() - stop_requested[0] > grace_seconds:
                     stop_process_group(child.pid)
