@@ -24,7 +24,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # shutdown waits up to 30 s for each of webserver and daemon: the UI kept answering for 30 s and the
 # processes lingered a minute more, while the person who pressed Ctrl-C waited. Nothing of theirs needs it:
 # a run in flight is marked failed by run monitoring, as it would be after any stop.
-GRACE_SECONDS = 3.0
+GRACE_SECONDS = 2.0
 LEFTOVER_GRACE_SECONDS = 3.0
 POLL_SECONDS = 0.25
 
