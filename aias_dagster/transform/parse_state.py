@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from aias_dagster.platform.warehouse import project_root
+from aias_dagster.transform.project import TARGET_PATH
 
 PARSE_FILE = "partial_parse.msgpack"
 # The names dbt_project/macros/delivery_window.sql reads (window_bound).
@@ -66,12 +67,12 @@ def parse_state_file(dbt_env: Mapping[str, str], root: Path | None = None) -> Pa
     """Where the saved parse of one connection is kept (a hash of it, no secret in the name)."""
     connection = "\0".join(f"{key}={dbt_env.get(key, '')}" for key in CONNECTION_KEYS)
     key = hashlib.sha256(connection.encode()).hexdigest()[:16]
-    return (root or project_root()) / "target" / "parse_state" / f"{key}.msgpack"
+    return (root or project_root()) / TARGET_PATH / "parse_state" / f"{key}.msgpack"
 
 
 def invocation_target_path(name: str, root: Path | None = None) -> Path:
     """A target folder of one's own for one dbt invocation (dbt writes its artifacts and log there)."""
-    return (root or project_root()) / "target" / f"{name}-{uuid.uuid4().hex[:8]}"
+    return (root or project_root()) / TARGET_PATH / f"{name}-{uuid.uuid4().hex[:8]}"
 
 
 @contextmanager
