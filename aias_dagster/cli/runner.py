@@ -53,9 +53,13 @@ class RunOutcome:
     checks_passed: int
     checks_failed: int
     checks_warned: int
-    loader_metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    warned_checks: tuple[str, ...] = ()  # "<asset> <check>" of each check that warned, for the summary
     metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # each asset's last materialization
+    warned_checks: tuple[str, ...] = ()  # "<asset> <check>" of each check that warned, for the summary
+
+    @property
+    def loader_metadata(self) -> dict[str, Mapping[str, Any]]:
+        """The loaders' own (raw/<source>): files loaded, unchanged and ignored."""
+        return {key: values for key, values in self.metadata.items() if key.startswith("raw/")}
 
     @property
     def models_built(self) -> int:
@@ -100,10 +104,7 @@ def outcome_of(run_id: str, job_name: str, events: Iterable[dg.DagsterEvent]) ->
                 warned_checks.append(f"{evaluation.asset_key.to_user_string()} {evaluation.check_name}")  # type: ignore[union-attr]
             else:
                 failed += 1
-    loader_metadata = {key: values for key, values in metadata.items() if key.startswith("raw/")}
-    return RunOutcome(
-        run_id, job_name, tuple(materialized), passed, failed, warned, loader_metadata, tuple(warned_checks), metadata
-    )
+    return RunOutcome(run_id, job_name, tuple(materialized), passed, failed, warned, metadata, tuple(warned_checks))
 
 
 def failure_messages(events: Iterable[dg.DagsterEvent]) -> list[str]:
