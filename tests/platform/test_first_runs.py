@@ -183,7 +183,7 @@ def test_first_commands_at_once_on_the_embedded_server_all_find_its_database(pg_
 
 
 def test_first_commands_at_once_create_dagsters_storage_once_without_an_error(
-    database: ConnectionSettings, tmp_path: Path
+    database: ConnectionSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Creating schema `dagster` and its tables at the same moment failed with `UniqueViolation ...
     # pg_namespace_nspname_index` (2 of 3 tries of 4 threads without the lock; none with it).
@@ -192,9 +192,8 @@ def test_first_commands_at_once_create_dagsters_storage_once_without_an_error(
 
     from aias_dagster.platform.instance import STORAGE_URL_ENV, open_instance
 
-    saved = {key: os.environ.get(key) for key in ("DAGSTER_HOME", STORAGE_URL_ENV)}
-    os.environ["DAGSTER_HOME"] = str(tmp_path / "dagster_home")
-    os.environ.pop(STORAGE_URL_ENV, None)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.delenv(STORAGE_URL_ENV, raising=False)
     barrier = threading.Barrier(4)
 
     def first_command(_: int) -> int:
@@ -205,15 +204,8 @@ def test_first_commands_at_once_create_dagsters_storage_once_without_an_error(
         finally:
             instance.dispose()
 
-    try:
-        with ThreadPoolExecutor(4) as pool:
-            assert list(pool.map(first_command, range(4))) == [0, 0, 0, 0]
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(first_command, range(4))) == [0, 0, 0, 0]
     with psycopg.connect(database.url) as conn:
         tables = {t for (t,) in conn.execute("select tablename from pg_tables where schemaname = 'dagster'")}
     assert {"runs", "event_logs", "alembic_version"} <= tables
