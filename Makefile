@@ -22,10 +22,11 @@ prepare: install
 demo: install
 	$(BIN)/aias demo
 
+# sqlfluff on both cores: alone it takes about 45 s on one.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -34,8 +35,10 @@ format: install
 
 # Two workers (the machine's cores); a module's tests stay on one worker, so its fixtures are built once, and
 # the modules go out longest first (tests/conftest.py); the 25 slowest tests and fixtures are listed at the end.
+# Lint and prepare run side by side (about 30 s instead of 60), each one's output printed whole when it ends.
 TEST_WORKERS ?= 2
-test: lint prepare
+test: install
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint prepare
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=25
 
 ui: prepare
