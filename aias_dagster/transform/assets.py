@@ -15,7 +15,7 @@ from aias_dagster.platform.partitions import partition_window
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.retries import retry_transient
 from aias_dagster.transform.parse_state import environment, invocation_target_path, kept_parse_state, window_env
-from aias_dagster.transform.project import apply_dbt_environment, dbt_executable, dbt_project, manifest_path
+from aias_dagster.transform.project import apply_dbt_environment, dbt_project, manifest_path
 from aias_dagster.transform.table_facts import with_table_facts
 from aias_dagster.transform.translator import AiasDbtTranslator
 
@@ -91,7 +91,3 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
             yield from with_table_facts(invocation.stream(), partial(materialized_key, context), conn)
 
     return dbt_models.map_asset_specs(with_mart_freshness)
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())

@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from aias_dagster.transform.assets import build_dbt_assets, dbt_resource
+from aias_dagster.transform.assets import build_dbt_assets
+from aias_dagster.transform.project import dbt_resource
 from aias_dagster.transform.source_freshness import dbt_source_freshness
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import os
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from aias_dagster.platform.roles import transformer_role
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
@@ -43,10 +45,30 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
+class InstalledDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource for the dbt installed beside this Python.
+
+    dagster-dbt learns the version of the dbt it calls by running `dbt --version` once per resource, that
+    is once per run: a second start of dbt, about 2 s of CPU before each dbt step. The dbt beside this
+    Python is the dbt-core package installed here, whose version the package metadata says; a dbt found
+    elsewhere on PATH is still asked.
+    """
+
+    @functools.cached_property
+    def _cli_version(self) -> version.Version:
+        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
+            return version.parse(importlib.metadata.version("dbt-core"))
+        return super()._cli_version
+
+
+def dbt_resource() -> InstalledDbtCliResource:
+    return InstalledDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+
+
 def prepare_manifest() -> Path:
     """Run `dbt parse` now. Called by `aias prepare`, `aias demo` and the test session, not by imports."""
     project = dbt_project()
-    dbt = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+    dbt = dbt_resource()
     dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project.manifest_path
 
