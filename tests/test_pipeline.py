@@ -35,7 +35,7 @@ def test_a_backfill_loads_every_source_and_builds_staging_in_two_runs(
     )
     definitions = build_definitions(warehouse_url=database.url, landing_dir=str(tmp_path))
 
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         runner = InProcessRunner(definitions, instance)
         load_range(runner, date(2026, 3, 1), date(2026, 3, 4))
         outcome = build_models(runner, date(2026, 3, 1), date(2026, 3, 4))
@@ -85,7 +85,7 @@ def test_a_file_without_a_required_column_fails_the_run_naming_file_and_column(
     write_landing(tmp_path, "fx_rates", date(2026, 3, 1), [row("fx_rates")], header=header)
     definitions = build_definitions(warehouse_url=database.url, landing_dir=str(tmp_path))
 
-    with dg.instance_for_test() as instance, pytest.raises(PipelineError) as failure:
+    with dg.DagsterInstance.ephemeral() as instance, pytest.raises(PipelineError) as failure:
         load_range(InProcessRunner(definitions, instance), date(2026, 3, 1), date(2026, 3, 1))
 
     assert "fx_rates/2026-03-01.csv, line 1: missing required column(s) usd_per_unit" in str(failure.value)

@@ -57,7 +57,7 @@ def test_a_dropped_events_file_reaches_the_daily_mart_within_the_interval_plus_a
     assert query(database, "select count(*) from marts.feature_adoption_daily where date_day = %s", (END,)) == [(0,)]
 
     defs = build_definitions(database.url, str(world.out))
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         first = tick(defs, instance, None, database, world.out)
         assert first.run_requests == []  # every file there is was loaded already
 
