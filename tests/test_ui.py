@@ -1,6 +1,8 @@
 """`make ui` serves the code location, and a run started from `aias` shows up in it like a UI run.
 
-One webserver over workspace.yaml, on the same Postgres storage the CLI writes to, for the module.
+One webserver over workspace.yaml, on the same Postgres storage the CLI writes to, for the module. The
+database URL carries a password (tests/password_leaks.py): the module's launched runs, a nightly run and a
+killed build, are also where the suite checks that a build's dbt logs and run artifacts never hold it.
 """
 
 import json
@@ -12,7 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +24,8 @@ from aias_dagster.cli.runner import run_worker_pid
 from aias_dagster.platform.instance import STORAGE_URL_ENV, prepare_dagster_home
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_DIR_ENV, dagster_storage_url
 from aias_dagster.sample_data import generate_world
-from tests.conftest import REPO_ROOT, create_database, drop_database
+from tests.conftest import REPO_ROOT
+from tests.password_leaks import Login, dagster_rows_with, database_with_password, files_with, written_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=90)]
 
@@ -67,6 +70,10 @@ class Ui:
     port: int
     env: dict[str, str]
     day: str
+    login: Login
+    root: Path  # AIAS_HOME, DAGSTER_HOME and the landing files are under it
+    started: float  # time.time() before the webserver started
+    outputs: list[str] = field(default_factory=list)  # what the module's `aias` commands printed
 
 
 @pytest.fixture(scope="module")
@@ -74,47 +81,48 @@ def ui(tmp_path_factory: pytest.TempPathFactory, pg_server, dbt_manifest: Path) 
     root = tmp_path_factory.mktemp("ui")
     yesterday = datetime.now(UTC).date() - timedelta(days=1)
     generate_world(customers=60, days=3, seed=3, out=root / "landing", end=yesterday)
-    database = create_database(pg_server)
-    env = {
-        **os.environ,
-        DATABASE_URL_ENV: database.url,
-        HOME_ENV: str(root / "home"),
-        LANDING_DIR_ENV: str(root / "landing"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-        STORAGE_URL_ENV: dagster_storage_url(database),
-    }
-    saved = {key: os.environ.get(key) for key in ("DAGSTER_HOME", STORAGE_URL_ENV)}
-    os.environ.update({key: env[key] for key in saved})
-    prepare_dagster_home(database)  # writes the dagster.yaml files the webserver and `aias` read
-    port = free_port()
-    command = [sys.executable, "-m", "dagster_webserver", "-w", str(REPO_ROOT / "workspace.yaml"),
-               "-h", "127.0.0.1", "-p", str(port)]  # fmt: skip
-    server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            time.sleep(2)
-            try:
-                if graphql(port, ASSET_GROUPS)["assetNodes"]:
-                    break
-            except (OSError, KeyError, TypeError):
-                continue
-        else:
-            pytest.fail("the webserver did not answer within 180 s")
-        yield Ui(port, env, yesterday.isoformat())
-    finally:
-        server.terminate()
+    with database_with_password(pg_server, prefix="aias_ui") as login:
+        database = login.settings
+        env = {
+            **os.environ,
+            DATABASE_URL_ENV: database.url,
+            HOME_ENV: str(root / "home"),
+            LANDING_DIR_ENV: str(root / "landing"),
+            "DAGSTER_HOME": str(root / "dagster_home"),
+            STORAGE_URL_ENV: dagster_storage_url(database),
+        }
+        saved = {key: os.environ.get(key) for key in ("DAGSTER_HOME", STORAGE_URL_ENV)}
+        os.environ.update({key: env[key] for key in saved})
+        started = time.time()
+        prepare_dagster_home(database)  # writes the dagster.yaml files the webserver and `aias` read
+        port = free_port()
+        command = [sys.executable, "-m", "dagster_webserver", "-w", str(REPO_ROOT / "workspace.yaml"),
+                   "-h", "127.0.0.1", "-p", str(port)]  # fmt: skip
+        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                time.sleep(2)
+                try:
+                    if graphql(port, ASSET_GROUPS)["assetNodes"]:
+                        break
+                except (OSError, KeyError, TypeError):
+                    continue
             else:
-                os.environ[key] = value
-        drop_database(pg_server, database)
+                pytest.fail("the webserver did not answer within 180 s")
+            yield Ui(port, env, yesterday.isoformat(), login, root, started)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def test_the_webserver_shows_the_groups_the_dbt_models_and_the_nightly_schedule(ui: Ui) -> None:
@@ -132,6 +140,7 @@ def test_the_webserver_shows_the_groups_the_dbt_models_and_the_nightly_schedule(
 def test_a_nightly_run_started_from_aias_shows_on_the_jobs_page_and_in_the_assets_events(ui: Ui) -> None:
     command = [sys.executable, "-m", "aias_dagster.cli", "run", "nightly", "--from", ui.day]
     finished = subprocess.run(command, cwd=REPO_ROOT, env=ui.env, capture_output=True, text=True, timeout=900)
+    ui.outputs.append(finished.stdout + finished.stderr)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     run_id = finished.stdout.split("aias run nightly: run ")[1].split()[0]
 
@@ -168,7 +177,28 @@ def test_a_run_whose_process_is_killed_is_marked_failed_and_the_cli_says_so(ui: 
     os.kill(worker, signal.SIGKILL)
 
     stdout, stderr = cli.communicate(timeout=300)
+    ui.outputs.append(stdout + stderr)
     assert cli.returncode == 1, stdout + stderr
     assert f"the run's process (pid {worker}) ended without finishing" in stderr
     assert "Traceback" not in stderr
     assert instance.get_run_by_id(runs[0].run_id).status == dg.DagsterRunStatus.FAILURE  # type: ignore[union-attr]
+
+
+def test_the_password_appears_nowhere_the_runs_wrote(ui: Ui) -> None:
+    # After the module's launched runs (the two tests above): a nightly run, whose dbt build wrote dbt.log and
+    # run_results.json, and a build killed in its first step.
+    password = ui.login.password
+    assert password in ui.login.settings.url  # the commands did connect with it
+    assert len(ui.outputs) == 2 and all(ui.outputs)
+    assert [output for output in ui.outputs if password in output] == []
+
+    files = written_files([ui.root / "home", ui.root / "dagster_home"], ui.started)
+    names = {p.name for p in files}
+    assert any(p.suffix in (".out", ".err", ".complete") for p in files), sorted(names)[:50]
+    assert any(p.parent.name == "logs" and p.name.startswith("run-") for p in files)
+    assert {"dbt.log", "run_results.json", "sources.json"} <= names
+    assert files_with(password, files) == []
+
+    tables, rows, leaked = dagster_rows_with(ui.login)
+    assert leaked == []
+    assert {"runs", "event_logs", "run_tags"} <= tables and rows > 100

@@ -1,10 +1,14 @@
-"""Issue 8, items 7 and 8, through Dagster for real: three first-time `aias load` at once, then a build.
+"""Issue 8, items 7 and 8, through Dagster for real: three first-time `aias load` at once.
 
 The database URL carries a password (a login role made for the test), and the commands start on a new
 database with a new DAGSTER_HOME, as three people's first commands would. All three loads succeed
 without a traceback and without a deadlock, and the password appears nowhere the runs wrote: not in
 what the commands print, the Dagster run records and event logs, the compute logs, the run logs, nor
 dbt's logs and target files. Runs on the embedded server and, in CI's second pass, on Postgres 15.
+
+A build launched after loads, and its dbt logs and run_results.json, are checked for the password in the
+UI module (tests/test_ui.py), whose nightly run and killed build connect through such a login too: one
+launched build for both properties instead of one each.
 """
 
 from __future__ import annotations
@@ -19,21 +23,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_DIR_ENV, ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from tests.conftest import REPO_ROOT, create_database, drop_database
+from tests.conftest import REPO_ROOT, drop_database
+from tests.password_leaks import Login, dagster_rows_with, database_with_password, files_with, written_files
 
 pytestmark = pytest.mark.long_pole(seconds=150)
 
-# Unique to this session, so finding it anywhere can only mean it leaked from the URL.
-PASSWORD = f"Pw{uuid.uuid4().hex[:12]}Secret"
 LOADS = 3
 COMMAND_TIMEOUT = 600
 
@@ -46,18 +47,11 @@ class Command:
 
 @dataclass(frozen=True)
 class FirstRuns:
-    settings: ConnectionSettings  # the password-bearing URL the commands used
+    login: Login  # the password-bearing URL the commands used, and its password
     landing: Path
     home: Path  # AIAS_HOME: DAGSTER_HOME (compute logs, instance files) and the run logs are under it
     loads: tuple[Command, ...]
-    build: Command
     started: float  # time.time() before the first command, to tell the files the runs wrote
-
-
-def with_login(settings: ConnectionSettings, user: str, password: str) -> ConnectionSettings:
-    split = urlsplit(settings.url)
-    netloc = f"{user}:{password}@" + split.netloc.rsplit("@", 1)[-1]
-    return ConnectionSettings(urlunsplit(split._replace(netloc=netloc)))
 
 
 def aias(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -78,23 +72,12 @@ def first_runs(
 ) -> Iterator[FirstRuns]:
     root = tmp_path_factory.mktemp("first_runs")
     summary = generate_world(customers=40, days=3, seed=11, out=root / "landing", end=date(2026, 3, 31))
-    role = f"aias_pw_{uuid.uuid4().hex[:8]}"
-    database = create_database(pg_server, prefix="aias_first")
-    with psycopg.connect(pg_server.url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create role {} login superuser password {}").format(sql.Identifier(role), PASSWORD))
-    settings = with_login(database, role, PASSWORD)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIAS_", "DAGSTER_"))}
-    env |= {DATABASE_URL_ENV: settings.url, HOME_ENV: str(root / "home"), LANDING_DIR_ENV: str(summary.out)}
-    started = time.time()
-    try:
+    with database_with_password(pg_server, prefix="aias_first") as login:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIAS_", "DAGSTER_"))}
+        env |= {DATABASE_URL_ENV: login.settings.url, HOME_ENV: str(root / "home"), LANDING_DIR_ENV: str(summary.out)}
+        started = time.time()
         loads = [aias("load", env=env) for _ in range(LOADS)]  # at once, on a database nobody used yet
-        finished = tuple(finish(p) for p in loads)
-        build = finish(aias("build", env=env)) if all(c.returncode == 0 for c in finished) else Command(-1, "")
-        yield FirstRuns(settings, summary.out, root / "home", finished, build, started)
-    finally:
-        drop_database(pg_server, database)
-        with psycopg.connect(pg_server.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
+        yield FirstRuns(login, summary.out, root / "home", tuple(finish(p) for p in loads), started)
 
 
 @pytest.mark.slow
@@ -104,7 +87,6 @@ def test_three_first_loads_at_once_all_succeed_without_a_traceback(first_runs: F
         assert load.returncode == 0, load.output[-3000:]
         assert "Traceback" not in load.output, load.output[-3000:]
         assert "aias load: run " in load.output
-    assert first_runs.build.returncode == 0, first_runs.build.output[-3000:]
 
 
 def records_in(path: Path) -> int:
@@ -115,7 +97,7 @@ def records_in(path: Path) -> int:
 
 @pytest.mark.slow
 def test_the_parallel_loads_hit_no_deadlock_and_loaded_every_record_once(first_runs: FirstRuns) -> None:
-    with psycopg.connect(first_runs.settings.url) as conn:
+    with psycopg.connect(first_runs.login.settings.url) as conn:
         (deadlocks,) = conn.execute(
             "select deadlocks from pg_stat_database where datname = current_database()"
         ).fetchone()  # type: ignore[misc]
@@ -128,41 +110,25 @@ def test_the_parallel_loads_hit_no_deadlock_and_loaded_every_record_once(first_r
     assert {key.split("/")[0] for key in audit} == {s.name for s in SOURCES}
 
 
-def written_files(first_runs: FirstRuns) -> list[Path]:
-    """Every file the commands and their runs wrote: under AIAS_HOME, and dbt's target/ and logs/."""
-    files = [p for p in first_runs.home.rglob("*") if p.is_file()]
-    for folder in (REPO_ROOT / "target", REPO_ROOT / "logs"):
-        files += [p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime >= first_runs.started]
-    return files
-
-
 @pytest.mark.slow
 def test_the_password_appears_nowhere_the_runs_wrote(first_runs: FirstRuns) -> None:
-    secret = PASSWORD.encode()
-    assert secret in first_runs.settings.url.encode()  # the commands did connect with it
+    password = first_runs.login.password
+    assert password in first_runs.login.settings.url  # the commands did connect with it
 
-    for command in (*first_runs.loads, first_runs.build):
-        assert PASSWORD not in command.output
+    for command in first_runs.loads:
+        assert password not in command.output
 
-    files = written_files(first_runs)
+    files = written_files([first_runs.home], first_runs.started)
     names = {p.name for p in files}
-    # The places a leak would be: compute logs, the run logs, dbt's log and its run artifacts.
+    # The places a leak would be: compute logs, the run logs, dbt's log and its freshness results.
     assert any(p.suffix in (".out", ".err", ".complete") for p in files), sorted(names)[:50]
     assert any(p.parent.name == "logs" and p.name.startswith("run-") for p in files)
-    assert "dbt.log" in names and "run_results.json" in names
-    leaked = [str(p) for p in files if secret in p.read_bytes()]
-    assert leaked == []
+    assert "dbt.log" in names and "sources.json" in names
+    assert files_with(password, files) == []
 
-    # Dagster's run records, event logs, tags and daemon state, every row of every table as text.
-    with psycopg.connect(first_runs.settings.url) as conn:
-        tables = [t for (t,) in conn.execute("select tablename from pg_tables where schemaname = 'dagster'")]
-        rows = 0
-        for table in tables:
-            query = sql.SQL("select t::text from {} as t").format(sql.Identifier("dagster", table))
-            texts = [text for (text,) in conn.execute(query)]
-            rows += len(texts)
-            assert not [t for t in texts if PASSWORD in t], table
-    assert {"runs", "event_logs", "run_tags"} <= set(tables) and rows > 100
+    tables, rows, leaked = dagster_rows_with(first_runs.login)
+    assert leaked == []
+    assert {"runs", "event_logs", "run_tags"} <= tables and rows > 100
 
 
 def test_first_commands_at_once_on_the_embedded_server_all_find_its_database(pg_server: ConnectionSettings) -> None:
