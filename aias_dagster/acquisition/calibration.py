@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import psycopg
+from psycopg import sql
 
 from aias_dagster.platform.roles import ROLES, act_as
 
@@ -242,6 +243,19 @@ INTERVALS_COMMENT = (
     "95 % bootstrap interval of the calibrated new paying customers and paid CAC of marts.cac_monthly, per "
     "month, attribution model (single-touch only) and channel (aias_dagster/acquisition/calibration.py)."
 )
+# As for dbt's relations, every column says what it holds (psql's \d+; tests/dbt/test_docs.py checks).
+INTERVALS_COLUMN_COMMENTS = {
+    "month_start": "First day of the calendar month (UTC).",
+    "attribution_model": "The single-touch attribution model whose customers were resampled.",
+    "channel": "The acquisition channel, as in marts.cac_monthly.",
+    "new_paying_customers_calibrated": "Calibrated new paying customers: the point estimate of marts.cac_monthly.",
+    "new_paying_customers_low": "Lower end of the 95 % bootstrap interval of the calibrated new paying customers.",
+    "new_paying_customers_high": "Upper end of the 95 % bootstrap interval of the calibrated new paying customers.",
+    "paid_cac_calibrated": "Paid CAC in USD at the calibrated count: the month's spend over it; null without spend.",
+    "paid_cac_low": "Lower end of the paid CAC's 95 % interval: the spend over the high count.",
+    "paid_cac_high": "Upper end of the paid CAC's 95 % interval: the spend over the low count.",
+    "replicates": "Bootstrap replicates the interval was computed from.",
+}
 SPEND_SQL = """
 select month_start, channel, spend_usd from marts.cac_monthly where attribution_model = %s
 """
@@ -287,6 +301,8 @@ def write_intervals(conn: psycopg.Connection, attribution_model: str, rows: list
         act_as(conn, ROLES.transformer)  # marts belongs to dbt's role; the analysts' default privileges follow it
         conn.execute(INTERVALS_DDL)
         conn.execute(f"comment on table {INTERVALS_TABLE} is '{INTERVALS_COMMENT}'")
+        for column, comment in INTERVALS_COLUMN_COMMENTS.items():
+            conn.execute(sql.SQL(f"comment on column {INTERVALS_TABLE}.{column} is {{}}").format(comment))
         conn.execute(f"delete from {INTERVALS_TABLE} where attribution_model = %s", (attribution_model,))
         with conn.cursor() as cur:
             cur.executemany(f"insert into {INTERVALS_TABLE} values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
