@@ -1,7 +1,8 @@
 """What analysts read: the dbt docs as Postgres comments (psql's \\d+), and dbt docs served over HTTP.
 
-One database is loaded with the small landing files and built by real dbt once for the module; the docs
-are generated against it with the real `dbt docs generate` and fetched from a real HTTP server.
+The module reads the session's demo world (tests/conftest.py: every model built by real dbt, and the
+tables the platform's Python writes beside them), instead of building a world of its own; the docs are
+generated against it with the real `dbt docs generate` and fetched from a real HTTP server.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import yaml
 
+from aias_dagster.acquisition.calibration import INTERVALS_TABLE
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.transform.docs import DOCS_TARGET_PATH, DocsSite, docs_server, generate_docs, server_url
 from aias_dagster.transform.project import TARGET_PATH
-from tests.conftest import create_database, drop_database
-from tests.dbt.support import REPO_ROOT, Dbt, load_landing, query
+from tests.conftest import BuiltWorld
+from tests.dbt.support import REPO_ROOT, query
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +29,8 @@ DOCUMENTED_SCHEMAS = ("staging", "intermediate", "marts", "seeds")
 MARTS_YML = REPO_ROOT / "dbt_project" / "models" / "marts" / "acquisition" / "_acquisition__marts.yml"
 MODELS = sorted(path.stem for path in (REPO_ROOT / "dbt_project" / "models").rglob("*.sql"))
 SEEDS = sorted(path.stem for path in (REPO_ROOT / "dbt_project" / "seeds").rglob("*.csv"))
+# Tables of the documented schemas that Python writes, not dbt: analysts read them all the same.
+WRITTEN_BY_PYTHON = [INTERVALS_TABLE.split(".")[1]]
 
 
 @dataclass(frozen=True)
@@ -45,21 +48,11 @@ def dagster_target_files() -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def documented(
-    pg_server: ConnectionSettings, dbt_manifest: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Documented]:
-    """Every model built on the small landing files, then `dbt docs generate` into the default target/docs."""
-    root = tmp_path_factory.mktemp("docs_world")
-    settings = create_database(pg_server)
-    try:
-        load_landing(settings)
-        build = Dbt(settings, root / "target")("build")
-        assert build.returncode == 0, build.output
-        before = dagster_target_files()
-        site = generate_docs(settings)
-        yield Documented(settings, site, before, dagster_target_files())
-    finally:
-        drop_database(pg_server, settings)
+def documented(demo_world: BuiltWorld) -> Iterator[Documented]:
+    """The demo world as `make demo` leaves it, then `dbt docs generate` into the default target/docs."""
+    before = dagster_target_files()
+    site = generate_docs(demo_world.settings)
+    yield Documented(demo_world.settings, site, before, dagster_target_files())
 
 
 def marts_yml_columns(model: str) -> dict[str, str]:
@@ -89,7 +82,7 @@ def test_every_relation_and_column_analysts_read_has_a_comment(documented: Docum
         (list(DOCUMENTED_SCHEMAS),),
     )
 
-    assert sorted(name for _schema, name, _kind, _comment in relations) == sorted([*MODELS, *SEEDS])
+    assert sorted(name for _schema, name, _kind, _comment in relations) == sorted([*MODELS, *SEEDS, *WRITTEN_BY_PYTHON])
     assert {kind for schema, _name, kind, _comment in relations if schema == "staging"} == {"v"}  # views too
     assert [(schema, name) for schema, name, _kind, comment in relations if not comment] == []
     assert columns == []
