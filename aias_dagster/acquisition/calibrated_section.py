@@ -128,7 +128,7 @@ def tracking_loss_chart(rows: Sequence[CalibratedCac]) -> Chart:
         data=data,
         layout=charts.layout(
             charts.axis("Channel", categoryorder="array", categoryarray=[r.channel for r in lost]),
-            charts.axis("Share of the channel's customers untracked", ".0%"),
+            charts.axis("Customers untracked", ".0%"),
             barmode="relative",
         ),
         note="The share of each channel's customers the tracker missed, estimated from every signup of the data "

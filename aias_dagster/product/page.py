@@ -157,7 +157,13 @@ def states_chart(data: AdoptionPage) -> Chart:
         title="Adopters per month and feature: new, repeat, returning; churned below zero",
         data=traces,
         layout=charts.layout(
-            charts.axis("Month and feature", tickangle=-45), charts.axis("Accounts", ",.0f"), barmode="relative"
+            charts.axis("Month and feature", tickangle=-45),
+            charts.axis("Accounts", ",.0f"),
+            barmode="relative",
+            # Room for two rows of slanted labels and the axis title under them. Plotly's automargin makes the
+            # bottom 124 px for the catalog's names and leaves the title's last 4 px outside the chart: 8 more.
+            height=charts.HEIGHT + 80,
+            margin={"l": 8, "r": 8, "t": 8, "b": 132},
         ),
         note="New: first use ever this month. Repeat: used it this month and the month before. Returning: "
         "not the month before, but earlier. Churned: the month before, not this month.",

@@ -702,3 +702,46 @@ def test_uncatalogued_events_are_noted_and_beta_use_is_shown_apart(
         "select usage_kind, feature, sum(events) from marts.feature_usage_outside_catalog group by 1, 2",
     )
     assert sorted(map(tuple, rows)) == sorted((k, f, int(n)) for k, f, n in mart)
+
+
+WIDE_SCREENS = ({"width": 1280, "height": 900}, {"width": 1400, "height": 900})
+# What a reader loses at a screen's width: the page scrolling sideways, a table needing its own scroll bar
+# (the calibrated CAC table lost its "Tracked" column), an axis title running out of its chart.
+CUT_OFF_JS = """
+() => {
+  const cut = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > window.innerWidth) cut.push(`the page is ${page.scrollWidth} px wide`);
+  document.querySelectorAll('.table-wrap').forEach((wrap, n) => {
+    const name = wrap.closest('[id]')?.id || `table ${n + 1}`;
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      cut.push(`${name}: ${wrap.scrollWidth} px of table in ${wrap.clientWidth}`);
+    }
+  });
+  document.querySelectorAll('.plot').forEach((plot) => {
+    const box = plot.getBoundingClientRect();
+    plot.querySelectorAll('.g-xtitle text, .g-ytitle text, .g-y2title text').forEach((title) => {
+      const t = title.getBoundingClientRect();
+      if (t.left < box.left - 1 || t.right > box.right + 1 || t.top < box.top - 1 || t.bottom > box.bottom + 1) {
+        cut.push(`${plot.closest('[id]')?.id}: axis title "${title.textContent}" runs out of its chart`);
+      }
+    });
+  });
+  return cut;
+}
+"""
+
+
+@pytest.mark.parametrize("screen", WIDE_SCREENS, ids=lambda s: f"{s['width']}px")
+def test_no_page_cuts_off_a_table_or_a_title_on_a_wide_screen(browser: Any, demo_site: Path, screen: dict) -> None:
+    pages = sorted(demo_site.glob("*.html"))
+    pages.append(next(demo_site.glob("billing/invoices/*.html")))  # one invoice stands for all
+    assert {p.name for p in pages} >= {"index.html", "cac.html", "product.html", "support.html", "reliability.html"}
+    cut_off = {}
+    for path in pages:
+        seen = visit(browser, path.as_uri(), demo_site.as_uri() + "/", screen, FRESH_MOMENT)
+        try:
+            cut_off[str(path.relative_to(demo_site))] = seen.page.evaluate(CUT_OFF_JS)
+        finally:
+            seen.page.context.close()
+    assert {page: cut for page, cut in cut_off.items() if cut} == {}
