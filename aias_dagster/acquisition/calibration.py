@@ -300,7 +300,7 @@ def write_intervals(conn: psycopg.Connection, attribution_model: str, rows: list
     with conn.transaction():
         act_as(conn, ROLES.transformer)  # marts belongs to dbt's role; the analysts' default privileges follow it
         conn.execute(INTERVALS_DDL)
-        conn.execute(f"comment on table {INTERVALS_TABLE} is '{INTERVALS_COMMENT}'")
+        conn.execute(sql.SQL(f"comment on table {INTERVALS_TABLE} is {{}}").format(INTERVALS_COMMENT))
         for column, comment in INTERVALS_COLUMN_COMMENTS.items():
             conn.execute(sql.SQL(f"comment on column {INTERVALS_TABLE}.{column} is {{}}").format(comment))
         conn.execute(f"delete from {INTERVALS_TABLE} where attribution_model = %s", (attribution_model,))
