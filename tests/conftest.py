@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -117,6 +117,22 @@ def create_database(
 def drop_database(server: ConnectionSettings, settings: ConnectionSettings) -> None:
     with psycopg.connect(server.url, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{settings.dbname}" with (force)')
+
+
+def ui_environment(folder: Path, database: ConnectionSettings, base: Mapping[str, str]) -> dict[str, str]:
+    """base, plus what `make ui` and `aias` read to run on a database and a folder of their own: the landing
+    files under folder/landing, AIAS_HOME and DAGSTER_HOME beside them, Dagster's storage in the database."""
+    from aias_dagster.platform.instance import STORAGE_URL_ENV
+    from aias_dagster.platform.warehouse import HOME_ENV, LANDING_DIR_ENV, dagster_storage_url
+
+    return {
+        **base,
+        DATABASE_URL_ENV: database.url,
+        HOME_ENV: str(folder / "home"),
+        LANDING_DIR_ENV: str(folder / "landing"),
+        "DAGSTER_HOME": str(folder / "dagster_home"),
+        STORAGE_URL_ENV: dagster_storage_url(database),
+    }
 
 
 @pytest.fixture

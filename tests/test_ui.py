@@ -22,9 +22,8 @@ import pytest
 
 from aias_dagster.cli.runner import run_worker_pid
 from aias_dagster.platform.instance import STORAGE_URL_ENV, prepare_dagster_home
-from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_DIR_ENV, dagster_storage_url
 from aias_dagster.sample_data import generate_world
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, ui_environment
 from tests.password_leaks import Login, dagster_rows_with, database_with_password, files_with, written_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=90)]
@@ -83,14 +82,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory, pg_server, dbt_manifest: Path) 
     generate_world(customers=60, days=3, seed=3, out=root / "landing", end=yesterday)
     with database_with_password(pg_server, prefix="aias_ui") as login:
         database = login.settings
-        env = {
-            **os.environ,
-            DATABASE_URL_ENV: database.url,
-            HOME_ENV: str(root / "home"),
-            LANDING_DIR_ENV: str(root / "landing"),
-            "DAGSTER_HOME": str(root / "dagster_home"),
-            STORAGE_URL_ENV: dagster_storage_url(database),
-        }
+        env = ui_environment(root, database, os.environ)
         saved = {key: os.environ.get(key) for key in ("DAGSTER_HOME", STORAGE_URL_ENV)}
         os.environ.update({key: env[key] for key in saved})
         started = time.time()

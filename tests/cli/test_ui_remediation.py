@@ -25,13 +25,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from aias_dagster.platform.instance import STORAGE_URL_ENV
-from aias_dagster.platform.warehouse import DATABASE_URL_ENV, HOME_ENV, LANDING_DIR_ENV, dagster_storage_url
 from aias_dagster.reliability.endpoint import start_endpoint
 from aias_dagster.reliability.local_endpoint import shown_url
 from aias_dagster.reliability.remediate import REMEDIATION_URL_ENV
 from aias_dagster.sample_data import generate_world
-from tests.conftest import REPO_ROOT, create_database, drop_database
+from tests.conftest import REPO_ROOT, create_database, drop_database, ui_environment
 from tests.test_ui import free_port, graphql
 
 pytestmark = pytest.mark.long_pole(seconds=45)
@@ -106,14 +104,7 @@ def ui_env(tmp_path: Path, pg_server, dbt_manifest: Path) -> Iterator[dict[str, 
     yesterday = datetime.now(UTC).date() - timedelta(days=1)
     generate_world(customers=30, days=2, seed=3, out=tmp_path / "landing", end=yesterday)
     database = create_database(pg_server)
-    env = {
-        **{k: v for k, v in os.environ.items() if k != REMEDIATION_URL_ENV},
-        DATABASE_URL_ENV: database.url,
-        HOME_ENV: str(tmp_path / "home"),
-        LANDING_DIR_ENV: str(tmp_path / "landing"),
-        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
-        STORAGE_URL_ENV: dagster_storage_url(database),
-    }
+    env = ui_environment(tmp_path, database, {k: v for k, v in os.environ.items() if k != REMEDIATION_URL_ENV})
     try:
         yield env
     finally:
