@@ -180,32 +180,26 @@ class BuiltWorld:
         return self.summary.truth_out
 
 
-def close_demo_months(world: BuiltWorld, target: Path) -> None:
-    """The demo world's complete months closed by the real billing asset, and the revenue mart rebuilt.
-
-    As tests/billing/test_demo_billing.py does: it writes only the billing schema and is idempotent, so that
-    test's own close of the same months changes nothing.
-    """
+def close_demo_months(world: BuiltWorld) -> None:
+    """The demo world's complete months closed by the real billing asset (billing schema only, idempotent: the
+    close of tests/billing/test_demo_billing.py changes nothing after it)."""
     import dagster as dg
 
     from aias_dagster.billing.assets import build_billing_assets, month_partitions
     from aias_dagster.platform.resources import WarehouseResource
-    from tests.dbt.support import Dbt
 
     closed = dg.materialize(
         [build_billing_assets(month_partitions(date(2026, 1, 1)))],
         partition_key="2026-03-01",  # catches up January and February first
         resources={"warehouse": WarehouseResource(url=world.settings.url)},
         run_config={"ops": {"billing_close": {"config": {"force": False}}}},
+        instance=dg.DagsterInstance.ephemeral(),
     )
     assert closed.success
-    # The revenue mart and what reads it (the scorecard), so the index shows the closed months' revenue.
-    built = Dbt(world.settings, target)("build", "--select", "api_revenue_monthly+")
-    assert built.returncode == 0, built.output[-3000:]
 
 
 def write_demo_intervals(world: BuiltWorld) -> None:
-    """The calibrated CAC's intervals, by the real asset, as the nightly run writes them before the pages.
+    """The calibrated CAC's intervals, by the real asset, as the nightly run writes them after cac_monthly.
 
     It replaces its own table only (marts.cac_monthly_intervals), so a re-run leaves the world as it was.
     """
@@ -243,8 +237,12 @@ def build_demo_world(server: ConnectionSettings, folder: Path) -> BuiltWorld:
     rebuilt = dbt("build", "--select", f"{REMEDIATION_MODELS_KEY.path[-1]}+")  # the models reading the ledger
     assert rebuilt.returncode == 0, rebuilt.output[-4000:]
     world = BuiltWorld(settings, summary, dbt.target_path)
-    close_demo_months(world, folder / "close_target")  # and the revenue mart and the scorecard rebuilt after it
+    close_demo_months(world)
     write_demo_intervals(world)
+    # What reads the closed months and the intervals (the revenue mart, the KPI marts, the scorecard), as the
+    # billing job and the nightly run rebuild them after the close and the interval asset.
+    after = Dbt(settings, folder / "after_target")("build", "--select", "api_revenue_monthly+", "cac_accuracy_monthly+")
+    assert after.returncode == 0, after.output[-4000:]
     return world
 
 

@@ -3,8 +3,7 @@
 import dagster as dg
 
 from aias_dagster.acquisition.assets import cac_monthly_intervals
-from aias_dagster.acquisition.checks import attribution_coverage_meets_target
 
 
 def build_acquisition_defs() -> dg.Definitions:
-    return dg.Definitions(assets=[cac_monthly_intervals], asset_checks=[attribution_coverage_meets_target])
+    return dg.Definitions(assets=[cac_monthly_intervals])

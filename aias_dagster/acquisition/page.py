@@ -22,12 +22,15 @@ from psycopg.rows import dict_row
 
 from aias_dagster.acquisition import calibrated_section
 from aias_dagster.acquisition.assets import INTERVALS
-from aias_dagster.acquisition.checks import COVERAGE_TARGET, last_complete_month
 from aias_dagster.acquisition.figures import CalibratedCac, calibrated_cac
 from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.formatting import cac, count, money, percent, short_month
 from aias_dagster.dashboards.page import Chart, Page, PageData
+from aias_dagster.platform.kpi import last_complete_month
 from aias_dagster.platform.months import month_before
+
+# Coverage was the KPI before CAC accuracy; its line stays until the page reads the scorecard (issue 20 item 6).
+COVERAGE_TARGET = Decimal("0.95")
 
 UNATTRIBUTED = "unattributed"
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear")
@@ -78,7 +81,7 @@ class CacRows:
 def read_rows(conn: psycopg.Connection) -> CacRows:
     with conn.cursor(row_factory=dict_row) as cur:
         (as_of,) = conn.execute(AS_OF_SQL).fetchone() or (None,)
-        month = last_complete_month(conn)
+        month = last_complete_month(conn, "acquisition")
         before = month_before(month) if month else None
         default_model = cur.execute(DEFAULT_MODEL_SQL).fetchall()
         models = cur.execute(MODELS_SQL, (month,)).fetchall() if month else []

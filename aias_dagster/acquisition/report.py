@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import psycopg
 
-from aias_dagster.acquisition.checks import last_complete_month
+from aias_dagster.platform.kpi import last_complete_month, loop_kpi
 
 MONTH_SQL = """
 select month_start, channel, spend_usd, new_paying_customers, new_paying_customers_adjusted,
@@ -36,7 +36,7 @@ class ChannelCac:
 
 
 def last_complete_month_cac(conn: psycopg.Connection) -> list[ChannelCac]:
-    month = last_complete_month(conn)
+    month = last_complete_month(conn, "acquisition")
     return [ChannelCac(*row) for row in conn.execute(MONTH_SQL, (month,)).fetchall()] if month else []
 
 
@@ -75,4 +75,5 @@ def format_cac(rows: list[ChannelCac]) -> str:
 
 def report(conn: psycopg.Connection) -> str:
     """The loop's summary for `aias demo` (registered in aias_dagster/platform/loops.py)."""
-    return format_cac(last_complete_month_cac(conn))
+    kpi = loop_kpi(conn, "acquisition")
+    return format_cac(last_complete_month_cac(conn)) + (f"\n  KPI: {kpi.describe()}" if kpi else "")

@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from aias_dagster.reliability.report import AUTO_FIXED_TARGET
+from aias_dagster.platform.kpi import loop_kpi
 
 QUERIES: dict[str, str] = {
     "daily": """
@@ -50,7 +50,8 @@ QUERIES: dict[str, str] = {
 
 def dashboard_data(conn: psycopg.Connection) -> dict[str, Any]:
     """Every section of the page as a list of row dicts, plus the KPI's target."""
-    data: dict[str, Any] = {"auto_fixed_target": AUTO_FIXED_TARGET}
+    kpi = loop_kpi(conn, "reliability")
+    data: dict[str, Any] = {"auto_fixed_target": kpi.target if kpi else None}
     for name, statement in QUERIES.items():
         cursor = conn.execute(statement)
         columns = [c.name for c in cursor.description or ()]

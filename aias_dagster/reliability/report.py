@@ -8,22 +8,17 @@ from decimal import Decimal
 
 import psycopg
 
-AUTO_FIXED_TARGET = Decimal("0.20")
+from aias_dagster.platform.kpi import LoopKpi, last_complete_month, loop_kpi
 
-LAST_COMPLETE_MONTH_SQL = """
-with bounds as (
-    select (date_trunc('month', max(occurred_at) at time zone 'UTC' + interval '1 day') - interval '1 month')::date
-        as month_start
+# The month is the loop's last complete month as marts.reliability_kpi_monthly marks it.
+MONTH_SQL = """
+with month as (
+    select *
     from marts.error_events
-),
-month as (
-    select e.*
-    from marts.error_events as e
-    cross join bounds
-    where e.occurred_date >= bounds.month_start and e.occurred_date < bounds.month_start + interval '1 month'
+    where occurred_date >= %(month)s and occurred_date < %(month)s + interval '1 month'
 )
 select
-    (select month_start from bounds),
+    %(month)s::date,
     count(*),
     count(*) filter (where is_auto_fixable),
     count(*) filter (where is_auto_fixed),
@@ -60,20 +55,22 @@ class MonthReliability:
         return Decimal(self.auto_fixed) / self.errors if self.errors else None
 
 
-def last_complete_month(conn: psycopg.Connection) -> MonthReliability:
-    return MonthReliability(*conn.execute(LAST_COMPLETE_MONTH_SQL).fetchone())
+def month_reliability(conn: psycopg.Connection, month: date | None) -> MonthReliability | None:
+    if month is None:
+        return None
+    return MonthReliability(*conn.execute(MONTH_SQL, {"month": month}).fetchone())  # type: ignore[misc]
 
 
-def format_month(month: MonthReliability, top: list[tuple[str, str, int, str]]) -> str:
-    if month.month_start is None or not month.errors:
+def format_month(month: MonthReliability | None, kpi: LoopKpi | None, top: list[tuple[str, str, int, str]]) -> str:
+    if month is None or month.month_start is None or not month.errors:
         return "  no complete month of reliability data yet"
     share = month.auto_fixed_share or Decimal(0)
-    verdict = "on target" if share >= AUTO_FIXED_TARGET else "below target"
+    verdict = f"target {kpi.target_text}, {kpi.status}" if kpi else "no target"
     median = "-" if month.mttr_median_minutes is None else f"{month.mttr_median_minutes:,.1f}"
     mean = "-" if month.mttr_mean_minutes is None else f"{month.mttr_mean_minutes:,.1f}"
     lines = [
         f"  Reliability, {month.month_start:%B %Y}: {month.errors:,} errors, {month.auto_fixed:,} auto-fixed = "
-        f"{share:.1%} (target {AUTO_FIXED_TARGET:.0%}, {verdict}); MTTR median {median} min, mean {mean} min",
+        f"{share:.1%} ({verdict}); MTTR median {median} min, mean {mean} min",
         f"  remediations: {month.remediated:,} errors worked on, {month.remediation_succeeded:,} succeeded; "
         f"{month.auto_fixable:,} errors were auto-fixable; {month.uncategorized:,} uncategorized",
         "  top error groups:",
@@ -83,4 +80,5 @@ def format_month(month: MonthReliability, top: list[tuple[str, str, int, str]]) 
 
 
 def report(conn: psycopg.Connection) -> str:
-    return format_month(last_complete_month(conn), conn.execute(TOP_GROUPS_SQL).fetchall())
+    month = month_reliability(conn, last_complete_month(conn, "reliability"))
+    return format_month(month, loop_kpi(conn, "reliability"), conn.execute(TOP_GROUPS_SQL).fetchall())

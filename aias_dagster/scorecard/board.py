@@ -37,7 +37,7 @@ class ScorecardRow:
     kpi: str
     value: Decimal | None
     target: Decimal
-    comparison: str  # at_least | more_than
+    comparison: str  # at_least | more_than | at_most
     unit: str  # share | usd
     status: str  # green | yellow | red | no_data
     detail: str | None
@@ -89,8 +89,8 @@ def amount(value: Decimal | None, unit: str) -> str:
 
 
 def target_text(row: ScorecardRow) -> str:
-    """The target as the data contract states it: ">= 95.0%", "> $1,000"."""
-    sign = ">=" if row.comparison == "at_least" else ">"
+    """The target as the data contract states it: ">= 90.0%", "> $1,000", "<= 5.0%"."""
+    sign = {"at_least": ">=", "more_than": ">", "at_most": "<="}[row.comparison]
     return f"{sign} {amount(row.target, row.unit)}"
 
 

@@ -22,7 +22,8 @@ from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.formatting import NOTHING, count, percent, rounded
 from aias_dagster.dashboards.formatting import month as month_name
 from aias_dagster.dashboards.page import Chart, Page, PageData
-from aias_dagster.support.report import ARROWS, MonthTopIssues, last_complete_month, month_top_issues
+from aias_dagster.platform.kpi import last_complete_month
+from aias_dagster.support.report import ARROWS, MonthTopIssues, month_top_issues
 
 NEWEST_UNCATEGORIZED = 20
 
@@ -120,7 +121,7 @@ class SupportPage:
 
 
 def support_page_data(conn: psycopg.Connection, newest_uncategorized: int = NEWEST_UNCATEGORIZED) -> SupportPage:
-    month = last_complete_month(conn)
+    month = last_complete_month(conn, "support")
     row = conn.execute(DATA_AGE_SQL).fetchone()
     return SupportPage(
         top=None if month is None else month_top_issues(conn, month),

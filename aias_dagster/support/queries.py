@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 # The last month the data covers completely, as support_monthly marks it.
-LAST_COMPLETE_MONTH_SQL = """
-select max(month_start) from marts.support_monthly where is_complete_month
-"""
-
 TOP_ISSUES_SQL = """
 select issue_rank, category, tickets, share, tickets_change, tickets_change_percent, previous_rank
 from marts.support_top_issues

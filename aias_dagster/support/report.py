@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import psycopg
 
-from aias_dagster.support.queries import LAST_COMPLETE_MONTH_SQL, MONTH_COVERAGE_SQL, TOP_ISSUES_SQL
+from aias_dagster.platform.kpi import last_complete_month, loop_kpi
+from aias_dagster.support.queries import MONTH_COVERAGE_SQL, TOP_ISSUES_SQL
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,6 @@ class MonthTopIssues:
     @property
     def categorized_share(self) -> float | None:
         return None if not self.tickets else 1 - self.uncategorized / self.tickets
-
-
-def last_complete_month(conn: psycopg.Connection) -> date | None:
-    row = conn.execute(LAST_COMPLETE_MONTH_SQL).fetchone()
-    return None if row is None else row[0]
 
 
 def month_top_issues(conn: psycopg.Connection, month: date) -> MonthTopIssues:
@@ -84,5 +80,7 @@ def format_top_issues(top: MonthTopIssues | None) -> str:
 
 def report(conn: psycopg.Connection) -> str:
     """The loop's summary for `aias demo` (registered in aias_dagster/platform/loops.py)."""
-    month = last_complete_month(conn)
-    return format_top_issues(None if month is None else month_top_issues(conn, month))
+    month = last_complete_month(conn, "support")
+    kpi = loop_kpi(conn, "support")
+    top = format_top_issues(None if month is None else month_top_issues(conn, month))
+    return top + (f"\n  KPI: {kpi.describe()}" if kpi else "")

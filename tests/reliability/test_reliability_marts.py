@@ -53,7 +53,7 @@ def test_the_report_and_the_dashboard_data_read_the_marts(demo_world: BuiltWorld
     with psycopg.connect(demo_world.settings.url) as conn:
         text = report(conn)
         data = dashboard_data(conn)
-    assert "Reliability, March 2026: " in text and "target 20%" in text  # the world ends 2026-03-31
+    assert "Reliability, March 2026: " in text and "(target >= 20.0%, green)" in text  # the world ends 2026-03-31
     (events,) = query(demo_world.settings, "select count(*) from marts.error_events")[0]
     assert sum(row["errors"] for row in data["daily"]) == events == sum(r["errors"] for r in data["auto_fixed_monthly"])
     assert len(data["top_groups"]) == 10 and data["auto_fixed_target"] == Decimal("0.20")

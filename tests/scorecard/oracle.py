@@ -1,10 +1,12 @@
 """Each loop's scorecard value computed in plain Python, from the landing files and the ground truth.
 
 None of the project's SQL: every number is counted here again from the files the marts were built from,
-with the loops' own oracles (tests/<loop>/oracle.py) where they exist. Two inputs are taken as they are,
+with the loops' own oracles (tests/<loop>/oracle.py) where they exist. Three inputs are taken as they are,
 as the loops' tests take them: support's per-ticket rule categories (the classification is judged on its
-own in tests/support/), and the rows of the remediation ledger `ops.remediations`, which the reliability
-loop's Python writes like a landing file and whose auto-fixes the oracle then counts by the contract's rule.
+own in tests/support/), the rows of the remediation ledger `ops.remediations`, which the reliability
+loop's Python writes like a landing file and whose auto-fixes the oracle then counts by the contract's rule,
+and the calibrated CAC's bootstrap intervals (a Python asset, tested on its own in tests/acquisition/), whose
+widest half-width the oracle takes by the KPI's definition.
 The statuses follow the contract's words ("green on target, yellow within 20 % of it"), written out here
 apart from the macro.
 """
@@ -29,7 +31,7 @@ from tests.support import oracle as support_oracle
 
 SHARE, CENT = Decimal("0.0001"), Decimal("0.01")
 TARGETS = {  # docs/data_contract.md, "The scorecard": (target, comparison)
-    "acquisition": (Decimal("0.95"), "at_least"),
+    "acquisition": (Decimal("0.05"), "at_most"),
     "product": (Decimal(1), "at_least"),
     "support": (Decimal("0.9"), "at_least"),
     "billing": (Decimal(1000), "more_than"),
@@ -58,6 +60,8 @@ def status(loop: str, value: Decimal | None, also_met: bool = True) -> str:
     if value is None:
         return "no_data"
     target, comparison = TARGETS[loop]
+    if comparison == "at_most":  # lower is better: within 20 % means at most 1.2 x the target
+        return "green" if value <= target else "yellow" if value <= target * Decimal("1.2") else "red"
     on_target = value >= target if comparison == "at_least" else value > target
     if on_target and also_met:
         return "green"
@@ -94,16 +98,21 @@ def landing_frame(landing: Path, source: str) -> pd.DataFrame:
 # ---- acquisition -------------------------------------------------------------------------------------------
 
 
-def acquisition(landing: Path, truth: Path) -> Expected:
-    """Attributed / all new paying customers of the month: a customer is attributed when it is trackable (the
-    generator's truth of whether its visits can be linked to it)."""
-    customers = read_csv(truth / "customer_channels.csv")
-    paying = customers[customers.converted_at != ""]
+def acquisition(landing: Path, intervals: Iterable[tuple[date, str, Decimal, Decimal, Decimal]]) -> Expected:
+    """CAC accuracy: of the month's paid channels (spend in the landing files, a calibrated CAC in the interval
+    rows: month, channel, calibrated, low, high), the widest half-width of the 95 % interval as a share of the
+    channel's calibrated CAC."""
+    spend = landing_frame(landing, "marketing_spend")
     spend_days = delivery_days(landing, "marketing_spend")
     month = last_complete_month(spend_days[-1])
-    in_month = paying[[month_of(stamp(v).date()) == month for v in paying.converted_at]]
-    attributed = int((in_month.trackable == "true").sum())
-    value = rounded(Fraction(attributed, len(in_month)), SHARE) if len(in_month) else None
+    paid = {ch for ch, day, amount in zip(spend.channel, spend.spend_date, spend.amount, strict=True)
+            if month_of(date.fromisoformat(day)) == month and Decimal(amount) > 0}  # fmt: skip
+    widths = [
+        Fraction((high - low) / 2) / Fraction(calibrated)
+        for m, channel, calibrated, low, high in intervals
+        if m == month and channel in paid and calibrated
+    ]
+    value = rounded(max(widths), SHARE) if widths else None
     return Expected("acquisition", month, value, status("acquisition", value), spend_days[-1])
 
 

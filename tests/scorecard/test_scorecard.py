@@ -40,8 +40,15 @@ def expected(demo_world: BuiltWorld) -> dict[str, oracle.Expected]:
         if has_ledger
         else []
     )
+    intervals = query(  # the test's own SQL: the default model's intervals, as cac_monthly names its default
+        settings,
+        """select i.month_start, i.channel, i.paid_cac_calibrated, i.paid_cac_low, i.paid_cac_high
+           from marts.cac_monthly_intervals as i
+           join (select distinct attribution_model from marts.cac_monthly where is_default_model) as d
+             on d.attribution_model = i.attribution_model""",
+    )
     rows = [
-        oracle.acquisition(landing, truth),
+        oracle.acquisition(landing, intervals),
         oracle.product(landing, truth),
         oracle.support(landing, rules),
         oracle.billing(landing, truth, closed_months),

@@ -3,10 +3,12 @@
 
     - `no_data`: no value (the loop has no complete month yet, or the month has nothing to measure);
     - `green`: on target: value >= target for an `at_least` target, value > target for a `more_than` one,
-      and `also_met` holds (a second condition of the KPI: support's top 5 listed);
-    - `yellow`: within 20 % of the target, i.e. value >= 0.8 x target (var `scorecard_yellow_factor`), for
-      either comparison; also a value on target whose `also_met` fails;
-    - `red`: otherwise, value < 0.8 x target.
+      value <= target for an `at_most` one (lower is better: acquisition's CAC interval half-width), and
+      `also_met` holds (a second condition of the KPI: support's top 5 listed);
+    - `yellow`: within 20 % of the target (var `scorecard_yellow_factor`, 0.8): value >= 0.8 x target for
+      `at_least` and `more_than`, value <= (2 - 0.8) x target = 1.2 x target for `at_most`; also a value on
+      target whose `also_met` fails;
+    - `red`: otherwise.
 
     Every target is positive, so "within 20 %" is a fixed fraction of the target. The value is judged as the
     mart stores it (rounded), so the status always agrees with the number shown beside it.
@@ -18,10 +20,18 @@
             (
                 ({{ comparison }} = 'at_least' and {{ value }} >= {{ target }})
                 or ({{ comparison }} = 'more_than' and {{ value }} > {{ target }})
+                or ({{ comparison }} = 'at_most' and {{ value }} <= {{ target }})
             )
             and {{ also_met }}
             then 'green'
-        when {{ value }} >= {{ var('scorecard_yellow_factor') }} * {{ target }} then 'yellow'
+        when
+            {{ comparison }} = 'at_most'
+            and {{ value }} <= (2 - {{ var('scorecard_yellow_factor') }}) * {{ target }}
+            then 'yellow'
+        when
+            {{ comparison }} <> 'at_most'
+            and {{ value }} >= {{ var('scorecard_yellow_factor') }} * {{ target }}
+            then 'yellow'
         else 'red'
     end
 {%- endmacro %}

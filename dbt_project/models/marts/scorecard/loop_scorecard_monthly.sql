@@ -4,17 +4,7 @@ with
 
 targets as (
 
-    select
-        loop_order,
-        loop_name,
-        owner,
-        kpi,
-        target,
-        comparison,
-        unit,
-        original_delay_days
-    from {{ ref('scorecard_targets') }}
-    where version = (select max(newest.version) from {{ ref('scorecard_targets') }} as newest)
+    {{ newest_scorecard_targets(ref('scorecard_targets')) }}
 
 ),
 
