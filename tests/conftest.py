@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -133,6 +134,22 @@ def ui_environment(folder: Path, database: ConnectionSettings, base: Mapping[str
         "DAGSTER_HOME": str(folder / "dagster_home"),
         STORAGE_URL_ENV: dagster_storage_url(database),
     }
+
+
+@pytest.fixture
+def instance(database: ConnectionSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The platform's own Dagster instance (platform/instance.py), its storage in the test's database: what the
+    sensors and the run monitoring read in production."""
+    from aias_dagster.platform.instance import STORAGE_URL_ENV, open_instance
+    from aias_dagster.platform.warehouse import dagster_storage_url
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv(STORAGE_URL_ENV, dagster_storage_url(database))
+    opened = open_instance(database)
+    try:
+        yield opened
+    finally:
+        opened.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Every 5 minutes: new open auto-fixable errors start a run of the remediation ledger asset."""
+"""Every 5 minutes: new open auto-fixable errors start a run of the remediation ledger asset, and of what reads it
+(the reliability marts, the scorecard, the pages), so the numbers follow the fixes without waiting for the night."""
 
 import os
 
@@ -7,6 +8,7 @@ import dagster as dg
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.reliability.assets import REMEDIATIONS_KEY
 from aias_dagster.reliability.backoff import load_playbooks
+from aias_dagster.reliability.jobs import AFTER_REMEDIATIONS
 from aias_dagster.reliability.ledger import key_states
 from aias_dagster.reliability.remediate import REMEDIATION_URL_ENV, SENSOR_INTERVAL, idempotency_key, pending_errors
 
@@ -22,10 +24,11 @@ def open_work(warehouse: WarehouseResource) -> list[str]:
 
 
 @dg.sensor(
-    asset_selection=[REMEDIATIONS_KEY],
+    asset_selection=dg.AssetSelection.assets(REMEDIATIONS_KEY) | AFTER_REMEDIATIONS,
     minimum_interval_seconds=int(SENSOR_INTERVAL.total_seconds()),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Runs the playbooks of new open auto-fixable errors against AIAS_REMEDIATION_URL.",
+    description="Runs the playbooks of new open auto-fixable errors against AIAS_REMEDIATION_URL, then rebuilds "
+    "the models, the scorecard and the pages that read the ledger.",
 )
 def remediation_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
     if not os.environ.get(REMEDIATION_URL_ENV):

@@ -84,13 +84,14 @@ class Dbt:
     settings: ConnectionSettings
     target_path: Path
     role: str | None = None
+    project_dir: Path = REPO_ROOT  # a copy of the project, for a test that changes a seed or a model
 
     def __call__(self, *args: str, window: tuple[date, date] | None = None) -> DbtResult:
         """Run `dbt <args>`; window: the delivery days [first, end) it reads, passed as the Dagster job does."""
         self.target_path.mkdir(parents=True, exist_ok=True)
         command = [
             dbt_executable(), *args,
-            "--project-dir", str(REPO_ROOT),
+            "--project-dir", str(self.project_dir),
             "--profiles-dir", str(PROFILES_DIR),
             "--target-path", str(self.target_path),
             "--log-path", str(self.target_path / "logs"),
@@ -103,7 +104,7 @@ class Dbt:
             **window_env(window),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
-        done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(command, cwd=self.project_dir, env=env, capture_output=True, text=True, timeout=300)
         return DbtResult(done.returncode, done.stdout + done.stderr, self._statuses())
 
     def _statuses(self) -> dict[str, str]:

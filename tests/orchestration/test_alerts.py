@@ -25,9 +25,8 @@ from aias_dagster.ingest.contract import SOURCE_NAMES
 from aias_dagster.orchestration.alert_sensors import run_failure_alerts, run_recovery_alerts, stale_source_alerts
 from aias_dagster.orchestration.jobs import INGEST_JOB
 from aias_dagster.platform.alert_sink import AlertSink
-from aias_dagster.platform.instance import STORAGE_URL_ENV, open_instance
 from aias_dagster.platform.resources import WarehouseResource
-from aias_dagster.platform.warehouse import ConnectionSettings, dagster_storage_url
+from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing
 
 pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=40)]
@@ -76,19 +75,6 @@ def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Webhook]:
     finally:
         hook.server.shutdown()
         hook.server.server_close()
-
-
-@pytest.fixture
-def instance(
-    database: ConnectionSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[dg.DagsterInstance]:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
-    monkeypatch.setenv(STORAGE_URL_ENV, dagster_storage_url(database))
-    opened = open_instance(database)
-    try:
-        yield opened
-    finally:
-        opened.dispose()
 
 
 class Ticks:

@@ -8,34 +8,15 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
-import pytest
 from dagster._core.events import EngineEventData
 
 from aias_dagster.orchestration.sensors import dead_run_workers
 from aias_dagster.platform.instance import (
     RUN_MONITORING_POLL_SECONDS,
-    STORAGE_URL_ENV,
-    open_instance,
 )
 from aias_dagster.platform.run_workers import fail_dead_runs
-from aias_dagster.platform.warehouse import ConnectionSettings, dagster_storage_url
-
-
-@pytest.fixture
-def instance(
-    database: ConnectionSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[dg.DagsterInstance]:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
-    monkeypatch.setenv(STORAGE_URL_ENV, dagster_storage_url(database))
-    opened = open_instance(database)
-    try:
-        yield opened
-    finally:
-        opened.dispose()
 
 
 def started_run(instance: dg.DagsterInstance, pid: int) -> dg.DagsterRun:

@@ -16,8 +16,11 @@ from aias_dagster.platform.warehouse import ConnectionSettings
 # The raw sources the product loop reads; the others stay empty, which keeps a world loading in seconds.
 PRODUCT_SOURCES: tuple[str, ...] = ("customers", "product_events")
 MARTS = ("feature_first_use", "feature_adoption_daily", "feature_adoption_monthly", "feature_usage_outside_catalog")
-# Everything the marts need, seeds and staging included; cautious keeps other loops' tests out.
-BUILD_MARTS: tuple[str, ...] = ("--select", " ".join(f"+{m}" for m in MARTS), "--indirect-selection", "cautious")
+# Everything the marts need, seeds and staging included, and the targets the loop's KPI mart reads; cautious keeps
+# other loops' tests out.
+BUILD_MARTS: tuple[str, ...] = (
+    "--select", " ".join([*(f"+{m}" for m in MARTS), "scorecard_targets"]), "--indirect-selection", "cautious"
+)  # fmt: skip
 RUN_PRODUCT: tuple[str, ...] = (
     "--select",
     "path:dbt_project/models/intermediate/product path:dbt_project/models/marts/product",

@@ -30,11 +30,11 @@
 
 
 {#-
-    A loop's monthly KPI beside its target: the last select of every `<loop>_kpi_monthly` mart. `months` is the
-    CTE holding the loop's months (loop_name, month_start, is_complete_month, kpi_value, numerator,
-    denominator, also_met, detail); `targets` a CTE of newest_scorecard_targets.
+    A loop's monthly KPI beside its target in force: the last select of every `<loop>_kpi_monthly` mart. `months`
+    is the CTE holding the loop's months (loop_name, month_start, is_complete_month, kpi_value, numerator,
+    denominator, also_met, detail).
 -#}
-{% macro kpi_with_target(months, targets) -%}
+{% macro kpi_with_target(months) -%}
     select
         {{ months }}.loop_name,
         {{ months }}.month_start,
@@ -44,11 +44,11 @@
         {{ months }}.denominator,
         {{ months }}.also_met,
         {{ months }}.detail,
-        {{ targets }}.kpi,
-        {{ targets }}.target,
-        {{ targets }}.comparison,
-        {{ targets }}.unit
+        targets.kpi,
+        targets.target,
+        targets.comparison,
+        targets.unit
     from {{ months }}
-    inner join {{ targets }}
-        on {{ months }}.loop_name = {{ targets }}.loop_name
+    inner join ({{ newest_scorecard_targets(ref('scorecard_targets')) }}) as targets
+        on {{ months }}.loop_name = targets.loop_name
 {%- endmacro %}

@@ -29,12 +29,6 @@ accuracy as (
 
 ),
 
-targets as (
-
-    {{ newest_scorecard_targets(ref('scorecard_targets')) }}
-
-),
-
 months as (
 
     select distinct month_start
@@ -76,4 +70,4 @@ loop_months as (
 
 )
 
-{{ kpi_with_target('loop_months', 'targets') }}
+{{ kpi_with_target('loop_months') }}

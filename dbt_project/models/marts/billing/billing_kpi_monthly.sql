@@ -11,12 +11,6 @@ revenue as (
 
 ),
 
-targets as (
-
-    {{ newest_scorecard_targets(ref('scorecard_targets')) }}
-
-),
-
 loop_months as (
 
     select
@@ -33,4 +27,4 @@ loop_months as (
 
 )
 
-{{ kpi_with_target('loop_months', 'targets') }}
+{{ kpi_with_target('loop_months') }}

@@ -25,12 +25,6 @@ catalog as (
 
 ),
 
-targets as (
-
-    {{ newest_scorecard_targets(ref('scorecard_targets')) }}
-
-),
-
 months as (
 
     select distinct month_start
@@ -65,4 +59,4 @@ loop_months as (
 
 )
 
-{{ kpi_with_target('loop_months', 'targets') }}
+{{ kpi_with_target('loop_months') }}

@@ -11,12 +11,6 @@ reliability_daily as (
 
 ),
 
-targets as (
-
-    {{ newest_scorecard_targets(ref('scorecard_targets')) }}
-
-),
-
 loop_months as (
 
     select
@@ -40,4 +34,4 @@ loop_months as (
 
 )
 
-{{ kpi_with_target('loop_months', 'targets') }}
+{{ kpi_with_target('loop_months') }}

@@ -23,12 +23,6 @@ top_issues as (
 
 ),
 
-targets as (
-
-    {{ newest_scorecard_targets(ref('scorecard_targets')) }}
-
-),
-
 months as (
 
     select
@@ -73,4 +67,4 @@ loop_months as (
 
 )
 
-{{ kpi_with_target('loop_months', 'targets') }}
+{{ kpi_with_target('loop_months') }}
