@@ -8,9 +8,10 @@ from aias_dagster.acquisition.definitions import build_acquisition_defs
 from aias_dagster.billing.definitions import build_billing_defs
 from aias_dagster.dashboards.definitions import build_dashboards_defs
 from aias_dagster.ingest.definitions import build_ingest_defs
+from aias_dagster.ingest.partitions import landing_partitions
 from aias_dagster.orchestration.definitions import build_orchestration_defs
 from aias_dagster.platform.definitions import build_platform_defs
-from aias_dagster.platform.partitions import delivery_partitions, landing_partitions
+from aias_dagster.platform.partitions import delivery_partitions
 from aias_dagster.platform.resources import LandingResource
 from aias_dagster.product.definitions import build_product_defs
 from aias_dagster.reliability.definitions import build_reliability_defs

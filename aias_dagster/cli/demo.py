@@ -15,13 +15,13 @@ import dagster as dg
 import psycopg
 
 from aias_dagster.billing.cli import close_world_months
-from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
 from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
 from aias_dagster.dashboards.settings import default_site_dir
+from aias_dagster.ingest.partitions import landing_partitions
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
+from aias_dagster.orchestration.runs import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.platform.loops import LOOP_GROUPS, SCORECARD
-from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
 from aias_dagster.reliability.assets import record_ledger_written
 from aias_dagster.reliability.demo import run_demo_remediations
