@@ -117,7 +117,9 @@ def _runner(settings: ConnectionSettings, landing: Path, log_path: Path):  # typ
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from aias_dagster.cli.demo import WorldSpec, run_demo, yesterday_utc
+    from aias_dagster.cli.demo import run_demo
+    from aias_dagster.platform.partitions import yesterday_utc
+    from aias_dagster.sample_data.landing_world import WorldSpec
 
     settings = _settings()
     spec = WorldSpec(
@@ -176,9 +178,10 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from aias_dagster.cli.demo import run_log_path, yesterday_utc
+    from aias_dagster.cli.demo import run_log_path
     from aias_dagster.ingest.partitions import landing_partitions
     from aias_dagster.orchestration.runs import check_days, run_days
+    from aias_dagster.platform.partitions import yesterday_utc
 
     if args.job == "billing":
         return cmd_run_billing(args)

@@ -28,7 +28,12 @@ def partitions_start(first_delivery: date | None) -> date:
             return date.fromisoformat(configured)
         except ValueError:
             raise PartitionsStartError(f"{PARTITIONS_START_ENV}={configured!r}: expected YYYY-MM-DD") from None
-    return first_delivery or datetime.now(UTC).date() - timedelta(days=1)
+    return first_delivery or yesterday_utc()
+
+
+def yesterday_utc() -> date:
+    """The last complete UTC day: the newest partition, and the default end of a sample world."""
+    return datetime.now(UTC).date() - timedelta(days=1)
 
 
 @functools.cache
