@@ -2,12 +2,13 @@
 
 import dagster as dg
 
+from aias_dagster.platform.context import DefsContext
 from aias_dagster.product.checks import every_feature_has_an_adoption_rate
 from aias_dagster.product.jobs import near_real_time_job
 from aias_dagster.product.sensors import product_events_landing
 
 
-def build_product_defs() -> dg.Definitions:
+def build_defs(ctx: DefsContext) -> dg.Definitions:
     return dg.Definitions(
         asset_checks=[every_feature_has_an_adoption_rate], jobs=[near_real_time_job], sensors=[product_events_landing]
     )

@@ -4,8 +4,9 @@ the transform machinery; here is what Python adds: the check against the registr
 
 import dagster as dg
 
+from aias_dagster.platform.context import DefsContext
 from aias_dagster.scorecard.checks import every_registered_loop_is_on_the_scorecard
 
 
-def build_scorecard_defs() -> dg.Definitions:
+def build_defs(ctx: DefsContext) -> dg.Definitions:
     return dg.Definitions(asset_checks=[every_registered_loop_is_on_the_scorecard])
