@@ -1,22 +1,24 @@
-"""Assembles the code location from its folders. Nothing else lives here."""
+"""Assembles the code location from its folders. Nothing else lives here.
 
+Every folder the registry names (platform/loops.py: `definition_folders`) exposes the same entry,
+`aias_dagster/<folder>/definitions.py: build_defs(ctx: DefsContext) -> dg.Definitions`, imported by name,
+so a new loop is a registry line, not an edit here.
+"""
+
+import importlib
 from datetime import date
 
 import dagster as dg
 
-from aias_dagster.acquisition.definitions import build_acquisition_defs
-from aias_dagster.billing.definitions import build_billing_defs
-from aias_dagster.dashboards.definitions import build_dashboards_defs
-from aias_dagster.ingest.definitions import build_ingest_defs
-from aias_dagster.orchestration.definitions import build_orchestration_defs
-from aias_dagster.platform.definitions import build_platform_defs
-from aias_dagster.platform.partitions import delivery_partitions, landing_partitions
+from aias_dagster.ingest.partitions import landing_partitions
+from aias_dagster.platform.context import DefsContext
+from aias_dagster.platform.loops import PACKAGE, definition_folders
+from aias_dagster.platform.partitions import delivery_partitions
 from aias_dagster.platform.resources import LandingResource
-from aias_dagster.product.definitions import build_product_defs
-from aias_dagster.reliability.definitions import build_reliability_defs
-from aias_dagster.scorecard.definitions import build_scorecard_defs
-from aias_dagster.support.definitions import build_support_defs
-from aias_dagster.transform.definitions import build_transform_defs
+
+
+def folder_defs(folder: str, ctx: DefsContext) -> dg.Definitions:
+    return importlib.import_module(f"{PACKAGE}.{folder}.definitions").build_defs(ctx)
 
 
 def build_definitions(
@@ -25,19 +27,8 @@ def build_definitions(
     """Empty arguments resolve from the environment; partitions start at the landing folder's first day."""
     landing = LandingResource(path=landing_dir).directory()
     partitions = delivery_partitions(first_day) if first_day else landing_partitions(landing)
-    return dg.Definitions.merge(
-        build_platform_defs(warehouse_url, landing_dir),
-        build_ingest_defs(partitions),
-        build_transform_defs(partitions),
-        build_orchestration_defs(),
-        build_acquisition_defs(),
-        build_product_defs(),
-        build_support_defs(),
-        build_billing_defs(partitions.start.date()),
-        build_reliability_defs(),
-        build_scorecard_defs(),
-        build_dashboards_defs(site_dir),
-    )
+    ctx = DefsContext(partitions, warehouse_url=warehouse_url, landing_dir=landing_dir, site_dir=site_dir)
+    return dg.Definitions.merge(*(folder_defs(folder, ctx) for folder in definition_folders()))
 
 
 @dg.definitions

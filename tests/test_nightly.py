@@ -14,11 +14,11 @@ import dagster as dg
 import psycopg
 import pytest
 
-from aias_dagster.cli.runner import InProcessRunner, run_days
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.window import load_days
 from aias_dagster.orchestration.jobs import NIGHTLY_JOB
+from aias_dagster.orchestration.runs import InProcessRunner, run_days
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 from aias_dagster.sample_data import generate_world
 from tests.conftest import create_database, drop_database

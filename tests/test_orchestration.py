@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from aias_dagster.billing.cli import describe_close
-from aias_dagster.cli.runner import PipelineError, RunOutcome, check_days, partition_tags
+from aias_dagster.orchestration.runs import PipelineError, RunOutcome, check_days, partition_tags
 from aias_dagster.platform.partitions import delivery_partitions, partition_bounds, partitions_start, window_days
 from aias_dagster.platform.retries import backoff_seconds, is_transient
 from aias_dagster.transform.assets import DbtBuild, dbt_build

@@ -7,9 +7,9 @@ import dagster as dg
 import psycopg
 import pytest
 
-from aias_dagster.cli.runner import InProcessRunner, PipelineError, build_models, load_range
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCE_NAMES
+from aias_dagster.orchestration.runs import InProcessRunner, PipelineError, build_models, load_range
 from aias_dagster.platform.loops import LOOPS
 from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.ingest.files import row, write_landing

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from aias_dagster.cli.runner import run_worker_pid
 from aias_dagster.platform.instance import STORAGE_URL_ENV, prepare_dagster_home
+from aias_dagster.platform.run_workers import run_worker_pid
 from aias_dagster.sample_data import generate_world
 from tests.conftest import REPO_ROOT, ui_environment
 from tests.password_leaks import Login, dagster_rows_with, database_with_password, files_with, written_files

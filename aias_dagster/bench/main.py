@@ -16,7 +16,8 @@ from aias_dagster.platform.warehouse import aias_home, warehouse_settings
 
 
 def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> None:
-    from aias_dagster.cli.demo import WorldSpec, holds_world, replace_world, yesterday_utc
+    from aias_dagster.platform.partitions import yesterday_utc
+    from aias_dagster.sample_data.landing_world import WorldSpec, holds_world, replace_world
 
     spec = WorldSpec(customers, days, seed, yesterday_utc().isoformat())
     if holds_world(landing, spec):

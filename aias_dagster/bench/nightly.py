@@ -27,12 +27,12 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
-from aias_dagster.cli.runner import InProcessRunner, build_models, run_days
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.landing import delivery_days
 from aias_dagster.ingest.window import load_days
 from aias_dagster.orchestration.jobs import NIGHTLY_JOB
+from aias_dagster.orchestration.runs import InProcessRunner, build_models, run_days
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 from aias_dagster.transform.project import apply_dbt_environment
 

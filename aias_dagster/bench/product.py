@@ -16,9 +16,9 @@ import dagster as dg
 import psycopg
 
 from aias_dagster.bench.nightly import RunCost, timed
-from aias_dagster.cli.runner import InProcessRunner, run_days
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.landing import delivery_days
+from aias_dagster.orchestration.runs import InProcessRunner, run_days
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.product.jobs import NEAR_REAL_TIME_JOB
 from aias_dagster.transform.project import apply_dbt_environment

@@ -19,6 +19,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from aias_dagster.billing import metering
+from aias_dagster.billing.invoice import Invoice
 from aias_dagster.billing.ledger import CLOSE_LOCK, ensure_ledger
 from aias_dagster.billing.outbox import invoice_document, invoice_html
 from aias_dagster.billing.plans import Catalog, catalog_from_warehouse
@@ -27,7 +28,6 @@ from aias_dagster.billing.pricing import (
     Line,
     Subscription,
     adjustment_line,
-    invoice_total,
     midnight,
     month_lines,
     next_month,
@@ -67,19 +67,6 @@ def closable_months(first: date | None, now: datetime, grace_days: int = GRACE_D
         months.append(month)
         month = next_month(month)
     return months
-
-
-@dataclass
-class Invoice:
-    invoice_id: str
-    customer_id: str
-    month: date
-    currency: str
-    lines: list[Line] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return invoice_total(self.lines)
 
 
 @dataclass(frozen=True)

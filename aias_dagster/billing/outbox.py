@@ -11,10 +11,9 @@ import html
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from aias_dagster.billing.close import Invoice
+from aias_dagster.billing.invoice import Invoice
 
 
 def minor_amount(amount: Decimal) -> int:

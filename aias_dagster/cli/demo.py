@@ -2,78 +2,37 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 import psycopg
 
 from aias_dagster.billing.cli import close_world_months
-from aias_dagster.cli.runner import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
 from aias_dagster.dashboards.jobs import DASHBOARDS_JOB
 from aias_dagster.dashboards.settings import default_site_dir
+from aias_dagster.ingest.partitions import landing_partitions
 from aias_dagster.orchestration.jobs import TRANSFORM_JOB
+from aias_dagster.orchestration.runs import CodeLocationRunner, all_days, load_range, partition_tags
 from aias_dagster.platform.loops import LOOP_GROUPS, SCORECARD
-from aias_dagster.platform.partitions import landing_partitions
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings, aias_home, connect
 from aias_dagster.reliability.assets import record_ledger_written
 from aias_dagster.reliability.demo import run_demo_remediations
 from aias_dagster.reliability.jobs import RELIABILITY_MARTS_JOB
+from aias_dagster.sample_data.landing_world import WORLD_MARKER, WorldSpec, holds_world, replace_world
 from aias_dagster.transform.project import apply_dbt_environment, prepare_manifest, project_digest
 
 # The dbt project a build ran with, so a second demo can tell that the models are up to date.
 PROJECT_DIGEST_TAG = "aias/dbt_project"
 
 
-@dataclass(frozen=True)
-class WorldSpec:
-    customers: int
-    days: int
-    seed: int
-    end: str
-    tracking_loss: str = "channel"  # sample_data/tracking.py TRACKING_LOSS_MODES
-
-
 def run_log_path() -> Path:
     """Where the output of the runs a command launches goes (dbt's included); the UI keeps it too."""
     return aias_home() / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
-
-
-def yesterday_utc() -> date:
-    return datetime.now(UTC).date() - timedelta(days=1)
-
-
-WORLD_MARKER = "world.json"
-
-
-def holds_world(landing: Path, spec: WorldSpec) -> bool:
-    """Whether landing already holds a world of this size, seed and tracking loss (a marker without one is
-    from before tracking loss was chosen, and its world is replaced).
-
-    The end day is left out on purpose: keeping the world of the first run is what makes a second
-    `make demo` a no-op, even on another day.
-    """
-    marker = landing / WORLD_MARKER
-    if not marker.exists():
-        return False
-    held = json.loads(marker.read_text())
-    kept = (held.get("customers"), held.get("days"), held.get("seed"), held.get("tracking_loss"))
-    return kept == (spec.customers, spec.days, spec.seed, spec.tracking_loss)
-
-
-def replace_world(landing: Path, spec: WorldSpec, write: Callable[[], None]) -> None:
-    """Empty landing, let write() fill it, and mark it as holding spec's world."""
-    if landing.exists():
-        shutil.rmtree(landing)
-    write()
-    (landing / WORLD_MARKER).write_text(json.dumps(asdict(spec)) + "\n")
 
 
 def ensure_world(spec: WorldSpec, landing: Path, say: Callable[[str], None]) -> None:

@@ -106,8 +106,8 @@ def _landing(args: argparse.Namespace) -> Path:
 
 
 def _runner(settings: ConnectionSettings, landing: Path, log_path: Path):  # type: ignore[no-untyped-def]
-    from aias_dagster.cli.runner import CodeLocationRunner
-    from aias_dagster.platform.partitions import landing_partitions
+    from aias_dagster.ingest.partitions import landing_partitions
+    from aias_dagster.orchestration.runs import CodeLocationRunner
     from aias_dagster.transform.project import apply_dbt_environment, ensure_manifest
 
     ensure_manifest()
@@ -117,7 +117,9 @@ def _runner(settings: ConnectionSettings, landing: Path, log_path: Path):  # typ
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from aias_dagster.cli.demo import WorldSpec, run_demo, yesterday_utc
+    from aias_dagster.cli.demo import run_demo
+    from aias_dagster.platform.partitions import yesterday_utc
+    from aias_dagster.sample_data.landing_world import WorldSpec
 
     settings = _settings()
     spec = WorldSpec(
@@ -151,10 +153,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from aias_dagster.cli.demo import run_log_path
-    from aias_dagster.cli.runner import load_range
     from aias_dagster.cli.summary import format_counts, format_ignored, source_counts
     from aias_dagster.ingest.contract import SOURCE_NAMES
     from aias_dagster.ingest.landing import delivery_days
+    from aias_dagster.orchestration.runs import load_range
     from aias_dagster.platform.warehouse import connect
 
     settings = _settings()
@@ -176,9 +178,10 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from aias_dagster.cli.demo import run_log_path, yesterday_utc
-    from aias_dagster.cli.runner import check_days, run_days
-    from aias_dagster.platform.partitions import landing_partitions
+    from aias_dagster.cli.demo import run_log_path
+    from aias_dagster.ingest.partitions import landing_partitions
+    from aias_dagster.orchestration.runs import check_days, run_days
+    from aias_dagster.platform.partitions import yesterday_utc
 
     if args.job == "billing":
         return cmd_run_billing(args)
@@ -218,7 +221,7 @@ def cmd_run_billing(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from aias_dagster.cli.demo import run_log_path
-    from aias_dagster.cli.runner import build_models
+    from aias_dagster.orchestration.runs import build_models
 
     settings = _settings()
     landing = _landing(args)
@@ -438,8 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the one place that turns an error into a message and an exit code
         from aias_dagster.billing.close import MonthNotClosableError
-        from aias_dagster.cli.runner import PipelineError
         from aias_dagster.ingest.landing import LandingError
+        from aias_dagster.orchestration.runs import PipelineError
         from aias_dagster.platform.loops import UnknownGroupError
         from aias_dagster.platform.partitions import PartitionsStartError
         from aias_dagster.transform.project import ManifestMissingError

@@ -12,12 +12,12 @@ import dagster as dg
 
 from aias_dagster.dashboards.page import Page
 from aias_dagster.dashboards.resources import SiteResource
+from aias_dagster.dashboards.scorecard import SCORECARD_MART
 from aias_dagster.dashboards.site import build_index, build_page
 from aias_dagster.platform.cadence import DAILY, cadence_tags
 from aias_dagster.platform.freshness import DAILY_FRESHNESS
 from aias_dagster.platform.loops import DASHBOARDS, SCORECARD, group
 from aias_dagster.platform.resources import WarehouseResource
-from aias_dagster.scorecard.board import SCORECARD_MART
 
 DASHBOARDS_PREFIX = "dashboards"
 MARTS_PREFIX = "marts"

@@ -1,8 +1,8 @@
 """What a dashboard page is: the marts it reads, the function that reads them, the template that shows them.
 
-A loop adds its page by writing one `Page(...)` in its own folder (`aias_dagster/<loop>/page.py`), a
-Jinja2 template beside it, and naming the page in its `Group(..., page="module:NAME")` in
-`platform/loops.py`. Everything else (the Dagster asset downstream of the marts, the file, the chart
+A loop adds its page by writing one `PAGE = Page(...)` in its own folder (`aias_dagster/<loop>/page.py`)
+and a Jinja2 template beside it; the registry (`platform/loops.py`) finds it there by convention.
+Everything else (the Dagster asset downstream of the marts, the file, the chart
 library, the index, the freshness banner) is the site's machinery and the same for every page.
 """
 

@@ -1,4 +1,4 @@
-"""Every page of the site: the page each group names in platform/loops.py, in the registry's order."""
+"""Every page of the site: each group's `<group>/page.py` `PAGE` (platform/loops.py), in the registry's order."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def registered_pages() -> tuple[Page, ...]:
         if page is None:
             continue
         if not isinstance(page, Page):
-            raise PageRegistryError(f"group {g.name!r}: page={g.page!r} is a {type(page).__name__}, not a Page")
+            raise PageRegistryError(f"group {g.name!r}: {g.module('page')}.PAGE is a {type(page).__name__}, not a Page")
         if page.group != g.name:
             raise PageRegistryError(f"group {g.name!r} names page {page.name!r}, whose group is {page.group!r}")
         pages.append(page)

@@ -20,7 +20,7 @@ import jinja2
 
 from aias_dagster.dashboards.formatting import FILTERS, NOTHING
 from aias_dagster.dashboards.page import Freshness, Page, PageData, data_complete_at
-from aias_dagster.scorecard.board import ScorecardRow, amount, status_text, target_text
+from aias_dagster.dashboards.scorecard import ScorecardRow, amount, status_text, target_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 RESERVED = frozenset({"page", "data", "charts", "assets", "freshness", "site_title"})

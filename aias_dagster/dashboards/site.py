@@ -35,9 +35,9 @@ import psycopg
 
 from aias_dagster.dashboards.page import Page, PageData
 from aias_dagster.dashboards.render import Assets, IndexEntry, render_index, render_page
+from aias_dagster.dashboards.scorecard import ScorecardRow, read_scorecard
 from aias_dagster.dashboards.settings import INDEX
 from aias_dagster.platform.loops import LOOP_GROUPS
-from aias_dagster.scorecard.board import ScorecardRow, read_scorecard
 
 STATIC = Path(__file__).with_name("static")
 ASSETS_DIR = "assets"

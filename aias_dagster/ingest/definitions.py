@@ -3,7 +3,8 @@
 import dagster as dg
 
 from aias_dagster.ingest.assets import build_loader_assets
+from aias_dagster.platform.context import DefsContext
 
 
-def build_ingest_defs(partitions: dg.DailyPartitionsDefinition) -> dg.Definitions:
-    return dg.Definitions(assets=build_loader_assets(partitions))
+def build_defs(ctx: DefsContext) -> dg.Definitions:
+    return dg.Definitions(assets=build_loader_assets(ctx.partitions))

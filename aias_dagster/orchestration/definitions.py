@@ -6,9 +6,10 @@ from aias_dagster.orchestration.alert_sensors import ALERT_SENSORS
 from aias_dagster.orchestration.jobs import ingest_job, nightly_job, transform_job
 from aias_dagster.orchestration.schedules import nightly_schedule
 from aias_dagster.orchestration.sensors import dead_run_workers
+from aias_dagster.platform.context import DefsContext
 
 
-def build_orchestration_defs() -> dg.Definitions:
+def build_defs(ctx: DefsContext) -> dg.Definitions:
     return dg.Definitions(
         jobs=[ingest_job, transform_job, nightly_job],
         schedules=[nightly_schedule],

@@ -13,7 +13,7 @@ Both turn on run monitoring: the daemon marks a run that does not start within
 RUN_START_TIMEOUT_SECONDS failed, and cancels one running longer than RUN_MAX_RUNTIME_SECONDS. A run
 whose process died is marked failed within RUN_MONITORING_POLL_SECONDS by the sensor `dead_run_workers`
 (platform/run_workers.py); `aias` commands, which run without a daemon, check their own run's process
-(cli/runner.py).
+(orchestration/runs.py).
 
 The first command on a new database creates Dagster's storage (schema `dagster`, its tables). Several
 first commands at once would race on that, so `open_instance` creates it under an advisory lock.

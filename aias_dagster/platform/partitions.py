@@ -1,8 +1,8 @@
 """The daily partitions every raw load and incremental model shares: UTC delivery days.
 
-Partitions start at the first delivery day of the landing folder, so the UI shows no partition that
-can never be filled (a world that starts 2026-09-02 has no partitions in 2025). `AIAS_PARTITIONS_START`
-sets the start by hand, for a landing folder that is filled later or elsewhere.
+Partitions start at the first delivery day of the landing folder (ingest/partitions.py), so the UI
+shows no partition that can never be filled (a world that starts 2026-09-02 has no partitions in 2025).
+`AIAS_PARTITIONS_START` sets the start by hand, for a landing folder that is filled later or elsewhere.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import dagster as dg
 
@@ -29,7 +28,12 @@ def partitions_start(first_delivery: date | None) -> date:
             return date.fromisoformat(configured)
         except ValueError:
             raise PartitionsStartError(f"{PARTITIONS_START_ENV}={configured!r}: expected YYYY-MM-DD") from None
-    return first_delivery or datetime.now(UTC).date() - timedelta(days=1)
+    return first_delivery or yesterday_utc()
+
+
+def yesterday_utc() -> date:
+    """The last complete UTC day: the newest partition, and the default end of a sample world."""
+    return datetime.now(UTC).date() - timedelta(days=1)
 
 
 @functools.cache
@@ -68,10 +72,3 @@ def partition_bounds(partitions: dg.DailyPartitionsDefinition) -> tuple[date, da
     if first is None or last is None:
         return None
     return date.fromisoformat(first), date.fromisoformat(last)
-
-
-def landing_partitions(landing_dir: Path) -> dg.DailyPartitionsDefinition:
-    """The partitions of a landing folder: from its first delivery day (or AIAS_PARTITIONS_START) on."""
-    from aias_dagster.ingest.landing import first_delivery_day
-
-    return delivery_partitions(partitions_start(first_delivery_day(landing_dir)))

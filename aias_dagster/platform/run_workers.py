@@ -5,7 +5,7 @@ process was killed (kill -9, out of memory) would stay STARTED until run monitor
 `max_runtime_seconds`. Run workers of this platform run on the machine of the code location, and each
 run's event log names its pid ("Started process for run"), so the check is a signal 0 to that pid.
 Only public Dagster API is used: the sensor `dead_run_workers` (orchestration/sensors.py) runs it under
-the daemon, and `aias` commands, which run without a daemon, check their own run (cli/runner.py).
+the daemon, and `aias` commands, which run without a daemon, check their own run (orchestration/runs.py).
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 import dagster as dg
 
+from aias_dagster.platform.context import DefsContext
 from aias_dagster.product.jobs import near_real_time_job
 from aias_dagster.product.sensors import product_events_landing
 
 
-def build_product_defs() -> dg.Definitions:
+def build_defs(ctx: DefsContext) -> dg.Definitions:
     return dg.Definitions(jobs=[near_real_time_job], sensors=[product_events_landing])

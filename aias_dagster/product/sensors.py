@@ -18,8 +18,8 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
-from aias_dagster.cli.runner import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.ingest.landing import delivery_days, landing_file
+from aias_dagster.orchestration.runs import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.platform.partitions import day_key
 from aias_dagster.platform.resources import LandingResource, WarehouseResource
 from aias_dagster.product.jobs import near_real_time_job

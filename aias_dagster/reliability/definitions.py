@@ -2,10 +2,11 @@
 
 import dagster as dg
 
+from aias_dagster.platform.context import DefsContext
 from aias_dagster.reliability.assets import remediations
 from aias_dagster.reliability.jobs import reliability_marts_job
 from aias_dagster.reliability.sensors import remediation_sensor
 
 
-def build_reliability_defs() -> dg.Definitions:
+def build_defs(ctx: DefsContext) -> dg.Definitions:
     return dg.Definitions(assets=[remediations], jobs=[reliability_marts_job], sensors=[remediation_sensor])

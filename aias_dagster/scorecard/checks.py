@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from aias_dagster.dashboards.scorecard import SCORECARD_MART, ScorecardRow, read_scorecard
 from aias_dagster.platform.loops import LOOP_GROUPS
 from aias_dagster.platform.resources import WarehouseResource
-from aias_dagster.scorecard.board import SCORECARD_MART, ScorecardRow, read_scorecard
 
 LOOP_SCORECARD = dg.AssetKey(["marts", SCORECARD_MART])
 

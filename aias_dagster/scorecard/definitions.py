@@ -5,11 +5,12 @@ KPI check (`kpi_meets_target` on `marts/<loop>_kpi_monthly`), one rule for all f
 
 import dagster as dg
 
+from aias_dagster.platform.context import DefsContext
 from aias_dagster.platform.kpi import kpi_check
 from aias_dagster.platform.loops import LOOPS
 from aias_dagster.scorecard.checks import every_registered_loop_is_on_the_scorecard
 
 
-def build_scorecard_defs() -> dg.Definitions:
+def build_defs(ctx: DefsContext) -> dg.Definitions:
     kpi_checks = [kpi_check(loop) for loop in LOOPS]
     return dg.Definitions(asset_checks=[every_registered_loop_is_on_the_scorecard, *kpi_checks])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from aias_dagster.scorecard.board import ScorecardRow, amount, read_scorecard, status_text, target_text
+from aias_dagster.dashboards.scorecard import ScorecardRow, amount, read_scorecard, status_text, target_text
 
 
 def format_scorecard(rows: list[ScorecardRow]) -> str:

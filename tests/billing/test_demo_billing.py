@@ -18,7 +18,7 @@ from aias_dagster.billing.checks import BILLING_CHECKS
 from aias_dagster.billing.cli import describe_close
 from aias_dagster.billing.page import invoices_by_month, read_rows
 from aias_dagster.billing.report import billing_page_data, invoice_page, report
-from aias_dagster.cli.runner import outcome_of
+from aias_dagster.orchestration.runs import outcome_of
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import connect
 from tests.billing.oracle import price_world

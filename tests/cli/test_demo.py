@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from aias_dagster.cli.demo import WorldSpec, holds_world, replace_world
+from aias_dagster.sample_data.landing_world import WorldSpec, holds_world, replace_world
 
 
 def test_a_world_of_the_same_size_and_seed_is_kept_even_on_another_day(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from aias_dagster.dashboards.registry import registered_pages
+from aias_dagster.dashboards.scorecard import STATUS_WORDS, ScorecardRow
 from aias_dagster.dashboards.site import write_assets, write_index, write_scorecard_record
 from aias_dagster.platform.loops import GROUPS, LOOPS
-from aias_dagster.scorecard.board import STATUS_WORDS, ScorecardRow
 from tests.conftest import BuiltWorld
 from tests.dashboards.test_browser import DESKTOP, FRESH_MOMENT, assert_clean, visit
 from tests.dbt.support import query

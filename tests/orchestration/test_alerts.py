@@ -19,11 +19,11 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from aias_dagster.cli.runner import partition_tags
 from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.contract import SOURCE_NAMES
 from aias_dagster.orchestration.alert_sensors import run_failure_alerts, run_recovery_alerts, stale_source_alerts
 from aias_dagster.orchestration.jobs import INGEST_JOB
+from aias_dagster.orchestration.runs import partition_tags
 from aias_dagster.platform.alert_sink import AlertSink
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings

@@ -15,8 +15,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from aias_dagster.cli.runner import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.definitions import build_definitions
+from aias_dagster.orchestration.runs import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.platform.resources import LandingResource, WarehouseResource
 from aias_dagster.product.jobs import NEAR_REAL_TIME_JOB
 from aias_dagster.product.sensors import INTERVAL_SECONDS, SENSOR_NAME

@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from aias_dagster.dashboards.scorecard import ScorecardRow, read_scorecard
 from aias_dagster.platform.loops import LOOP_GROUPS, LOOPS
-from aias_dagster.scorecard.board import ScorecardRow, read_scorecard
 from aias_dagster.scorecard.checks import registry_mismatches
 from aias_dagster.scorecard.report import report
 from tests.conftest import BuiltWorld

@@ -1,4 +1,8 @@
-"""Run the platform's jobs from the command line, recorded in the Dagster instance like UI runs.
+"""Launching the platform's jobs over delivery days, recorded in the Dagster instance like UI runs.
+
+Orchestration, not the command line: the run tags of a partition or a range are read by sensors
+(product/sensors.py) as well as written by `aias`, and the bench and the tests run jobs with the same
+runners, so all of them import this module from below the CLI.
 
 `CodeLocationRunner` launches a run through the code location of workspace.yaml (`dagster job launch`),
 so the run carries the location's origin: the UI lists it on the job's page, in the Overview timeline

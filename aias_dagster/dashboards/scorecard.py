@@ -1,5 +1,9 @@
 """The scorecard as the site and `aias demo` read it: one row per loop from `marts.loop_scorecard`.
 
+It lives with the site, whose index page it is, and the scorecard group (scorecard/checks.py,
+scorecard/report.py) reads it from here: dashboards is the page machinery every loop and the scorecard
+import, so it imports none of them (docs/architecture.md, Layers).
+
 The mart judges every status (macros/scorecard/scorecard_status.sql); nothing here judges again, so the
 index and the mart can never disagree. What is here is reading the rows and saying them in words.
 """
