@@ -8,6 +8,7 @@ that never builds, a scorecard row without a loop), so this reads them all witho
 import csv
 import importlib
 import inspect
+import re
 
 import pytest
 
@@ -35,6 +36,14 @@ def test_each_loop_has_its_python_folder_with_definitions_report_and_page(loop: 
 @pytest.mark.parametrize("loop", LOOPS)
 def test_each_loop_has_its_dbt_folders(loop: str) -> None:
     assert [path for path in LOOP_DBT if not (DBT / path / loop).is_dir()] == []
+
+
+def test_each_loop_defines_its_kpi_once_and_the_scorecard_unions_every_loop() -> None:
+    missing = [loop for loop in LOOPS if not (DBT / "models" / "marts" / loop / f"{loop}_kpi_monthly.sql").exists()]
+    assert missing == [], "each loop's KPI is models/marts/<loop>/<loop>_kpi_monthly.sql"
+    union = (DBT / "models" / "intermediate" / "scorecard" / "int_scorecard__kpi_months.sql").read_text()
+    listed = re.search(r"set loop_names = \[(.*?)\]", union)
+    assert listed is not None and re.findall(r"'(\w+)'", listed.group(1)) == list(LOOPS)
 
 
 def test_every_dbt_folder_is_a_group_of_the_registry() -> None:
