@@ -336,7 +336,14 @@ PAGE = Page(
     name="support",
     title="Support: ticket categories and SLAs",
     group="support",
-    marts=("support_tickets", "support_monthly", "support_top_issues", "support_backlog_daily"),
+    marts=(
+        "support_tickets",
+        "support_monthly",
+        "support_top_issues",
+        "support_backlog_daily",
+        "support_kpi_monthly",
+        "loop_scorecard",
+    ),
     build=build,
     template=Path(__file__).with_name("templates") / "support.html.j2",
     description="The month's top 5 ticket categories, volume, response and resolution times, backlog, CSAT "
