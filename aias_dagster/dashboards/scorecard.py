@@ -18,13 +18,14 @@ from typing import Any
 import psycopg
 
 from aias_dagster.dashboards.formatting import NOTHING, money, percent
+from aias_dagster.platform.kpi import SIGNS, LoopKpi
 
 SCORECARD_MART = "loop_scorecard"
 STATUSES = ("green", "yellow", "red", "no_data")
 STATUS_WORDS = {"green": "On target", "yellow": "Within 20 % of target", "red": "Off target", "no_data": "No data"}
 
 SCORECARD_SQL = f"""
-select loop_name, month_start, owner, kpi, kpi_value, target, comparison, unit, status, detail, data_as_of,
+select loop_name, month_start, kpi, kpi_value, target, comparison, unit, status, detail, owner, data_as_of,
        original_delay_days, data_age_days
 from marts.{SCORECARD_MART}
 order by loop_order, loop_name
@@ -32,19 +33,11 @@ order by loop_order, loop_name
 
 
 @dataclass(frozen=True)
-class ScorecardRow:
-    """One loop's line of the scorecard, as the mart holds it."""
+class ScorecardRow(LoopKpi):
+    """One loop's line of the scorecard, as the mart holds it: its KPI (platform/kpi.py), and who owns it and
+    how old the data behind it is."""
 
-    loop: str
-    month_start: date | None
     owner: str
-    kpi: str
-    value: Decimal | None
-    target: Decimal
-    comparison: str  # at_least | more_than | at_most
-    unit: str  # share | usd
-    status: str  # green | yellow | red | no_data
-    detail: str | None
     data_as_of: date | None
     original_delay_days: str
     data_age_days: Decimal | None
@@ -94,8 +87,7 @@ def amount(value: Decimal | None, unit: str) -> str:
 
 def target_text(row: ScorecardRow) -> str:
     """The target as the data contract states it: ">= 90.0%", "> $1,000", "<= 5.0%"."""
-    sign = {"at_least": ">=", "more_than": ">", "at_most": "<="}[row.comparison]
-    return f"{sign} {amount(row.target, row.unit)}"
+    return f"{SIGNS[row.comparison]} {amount(row.target, row.unit)}"
 
 
 def status_text(row: ScorecardRow) -> str:
