@@ -17,6 +17,6 @@
 {% macro default__regex_matches(value, pattern) -%}
     {{ exceptions.raise_compiler_error(
         "regex_matches has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__regex_matches macro to dbt_project/macros/support/regex_matches.sql"
+        ~ ": add a " ~ adapter.type() ~ "__regex_matches macro to dbt_project/macros/cross_db/regex_matches.sql"
     ) }}
 {%- endmacro %}
