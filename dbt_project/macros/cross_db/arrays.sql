@@ -1,5 +1,5 @@
 {#-
-    Aggregates the product loop's compact activity table needs, behind names (Postgres arrays).
+    Aggregates over a group's values that Postgres computes with arrays, behind names.
 
     first_by(value, order_by, where): the value of the group's first row in order_by's order (of the rows
     where `where` holds, when given).
@@ -32,13 +32,22 @@
 {%- endmacro %}
 
 {% macro default__first_by(value, order_by, where) -%}
-    {{ exceptions.raise_compiler_error("first_by has no implementation for adapter " ~ adapter.type()) }}
+    {{ exceptions.raise_compiler_error(
+        "first_by has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__first_by macro to dbt_project/macros/cross_db/arrays.sql"
+    ) }}
 {%- endmacro %}
 
 {% macro default__distinct_sorted_list(column) -%}
-    {{ exceptions.raise_compiler_error("distinct_sorted_list has no implementation for adapter " ~ adapter.type()) }}
+    {{ exceptions.raise_compiler_error(
+        "distinct_sorted_list has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__distinct_sorted_list macro to dbt_project/macros/cross_db/arrays.sql"
+    ) }}
 {%- endmacro %}
 
 {% macro default__list_elements(column) -%}
-    {{ exceptions.raise_compiler_error("list_elements has no implementation for adapter " ~ adapter.type()) }}
+    {{ exceptions.raise_compiler_error(
+        "list_elements has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__list_elements macro to dbt_project/macros/cross_db/arrays.sql"
+    ) }}
 {%- endmacro %}
