@@ -15,13 +15,15 @@ events as (
 
 ),
 
+-- The day's API requests, every status, from billing's mart of them (a customer-day grain, summed here):
+-- the denominator of the error rate, counted once for both loops.
 requests as (
 
     select
-        requested_date,
-        count(*) as api_requests
-    from {{ ref('stg_platform__api_requests') }}
-    group by requested_date
+        date_day as requested_date,
+        cast(sum(requests) as bigint) as api_requests
+    from {{ ref('api_usage_daily') }}
+    group by date_day
 
 ),
 
