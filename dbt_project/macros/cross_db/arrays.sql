@@ -6,6 +6,8 @@
     distinct_sorted_list(column): the group's distinct non-null values, sorted, as one comma-separated text
     (text, not an array: dbt unit tests cannot give an array column a fixture value).
     list_elements(column): one row per element of such a list (a set-returning select expression).
+    array_element(array, position): the element of an array at a position counted from 1 (the survey EM's
+    shares, macros/acquisition/survey_mixture_em.sql, by channel_number).
 -#}
 {% macro first_by(value, order_by, where=none) -%}
     {{ return(adapter.dispatch('first_by')(value, order_by, where)) }}
@@ -49,5 +51,20 @@
     {{ exceptions.raise_compiler_error(
         "list_elements has no implementation for adapter " ~ adapter.type()
         ~ ": add a " ~ adapter.type() ~ "__list_elements macro to dbt_project/macros/cross_db/arrays.sql"
+    ) }}
+{%- endmacro %}
+
+{% macro array_element(array, position) -%}
+    {{ return(adapter.dispatch('array_element')(array, position)) }}
+{%- endmacro %}
+
+{% macro postgres__array_element(array, position) -%}
+    {{ array }}[{{ position }}]
+{%- endmacro %}
+
+{% macro default__array_element(array, position) -%}
+    {{ exceptions.raise_compiler_error(
+        "array_element has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__array_element macro to dbt_project/macros/cross_db/arrays.sql"
     ) }}
 {%- endmacro %}

@@ -235,8 +235,8 @@ states as (
     select
         month_features.month_start,
         month_features.feature,
-        bool_or(uses_by_month.used_this_month) as used_this_month,
-        bool_or(uses_by_month.used_last_month) as used_last_month,
+        {{ any_true('uses_by_month.used_this_month') }} as used_this_month,
+        {{ any_true('uses_by_month.used_last_month') }} as used_last_month,
         min(first_use.first_used_month) as first_used_month
     from month_features
     inner join uses_by_month
