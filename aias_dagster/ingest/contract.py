@@ -215,7 +215,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="support_tickets",
-        loop="support",
+        loop="shared",
         description="Support tickets with their text, lifecycle and satisfaction.",
         columns=(
             Column("ticket_id"),

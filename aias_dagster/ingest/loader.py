@@ -251,7 +251,7 @@ def _forget_delivery(conn: psycopg.Connection, source: Source, delivery: date) -
     becomes current again, so a key the replacement no longer carries keeps its earlier version, as it
     would after a fresh load of the same files. The restored version is current from this delivery on:
     its `_delivery_date` is this day (its own day goes to `_version_delivery_date`), so the nightly
-    window of this day (macros/delivery_window.sql) reads it and the models take it instead of the
+    window of this day (macros/incremental/delivery_window.sql) reads it and the models take it instead of the
     version that was dropped. A version restored by an earlier redelivery of this day stays current.
     """
     key = ", ".join(source.key)

@@ -68,7 +68,11 @@ class LoopKpi:
 
 
 def loop_kpi(conn: psycopg.Connection, loop: str) -> LoopKpi | None:
-    """The loop's row of the scorecard; None before the scorecard is built or when the loop has no target."""
+    """The loop's row of the scorecard; None before the scorecard is built (a job that builds a loop's models
+    alone, such as product's near-real-time one) or when the loop has no target."""
+    (built,) = conn.execute("select to_regclass('marts.loop_scorecard') is not null").fetchone() or (False,)
+    if not built:
+        return None
     row = conn.execute(LOOP_KPI_SQL, (loop,)).fetchone()
     return None if row is None else LoopKpi(*row)
 

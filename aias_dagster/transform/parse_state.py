@@ -6,7 +6,7 @@ user and role are all in dbt's check. Two things made every Dagster run pay it:
 
 - the window arrived as `--vars`, and a night's window differs from the last night's. It now arrives as
   environment variables that the models read only while executing (`window_bound` in
-  dbt_project/macros/delivery_window.sql), which are not part of the parse;
+  dbt_project/macros/incremental/delivery_window.sql), which are not part of the parse;
 - dagster-dbt starts each invocation in a new target folder seeded with `target/partial_parse.msgpack`,
   which `aias prepare` writes for the default connection, not the warehouse's. Each invocation's own
   saved parse is now kept under `target/parse_state/`, one file per connection, and seeds the next
@@ -30,7 +30,7 @@ from aias_dagster.platform.warehouse import project_root
 from aias_dagster.transform.project import TARGET_PATH
 
 PARSE_FILE = "partial_parse.msgpack"
-# The names dbt_project/macros/delivery_window.sql reads (window_bound).
+# The names dbt_project/macros/incremental/delivery_window.sql reads (window_bound).
 WINDOW_ENV = {"min_date": "AIAS_WINDOW_MIN_DATE", "max_date": "AIAS_WINDOW_MAX_DATE"}
 # What dbt's profile takes from dbt_env (aias_dagster/platform/warehouse.py); the password is not kept in a name.
 CONNECTION_KEYS = ("AIAS_PG_HOST", "AIAS_PG_PORT", "AIAS_PG_DBNAME", "AIAS_PG_USER", "AIAS_PG_ROLE")

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 WORLD = {"customers": 2000, "days": 90, "seed": 7, "end": date(2026, 3, 31), "tracking_loss": "uniform"}
 MIN_NEW_PAYING = 30  # channel-months with fewer true new paying customers are too noisy to judge
 TOLERANCE = 0.05
-# The marts' stated precision (dbt_project/macros/mart_precision.sql): money to the cent, customer counts and
+# The marts' stated precision (dbt_project/macros/marts/mart_precision.sql): money to the cent, customer counts and
 # shares to 4 places, each rounded once from the exact value, so within half a unit of it. The oracle
 # computes in floats, hence FLOAT on top; nothing here allows more than that.
 HALF_CENT = 0.005

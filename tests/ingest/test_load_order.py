@@ -84,7 +84,7 @@ def test_a_version_a_redelivery_restores_is_current_from_that_delivery_so_its_wi
     conn: psycopg.Connection, tmp_path: Path
 ) -> None:
     # C1 in 11-21, updated in 11-25; 11-25 redelivered without it brought the 11-21 version back with
-    # its own _delivery_date, so the nightly window of 11-25 (macros/delivery_window.sql) never read it
+    # its own _delivery_date, so the nightly window of 11-25 (macros/incremental/delivery_window.sql) never read it
     # and the models kept the version that was withdrawn.
     source = get_source("customers")
     first, second = date(2025, 11, 21), date(2025, 11, 25)

@@ -61,7 +61,7 @@ def read_signups(truth: Path) -> dict[str, datetime]:
 
 
 def rounded(value: Fraction | float | None, places: int) -> Decimal | None:
-    """Half away from zero, once, as the marts round (macros/mart_precision.sql)."""
+    """Half away from zero, once, as the marts round (macros/marts/mart_precision.sql)."""
     if value is None:
         return None
     exact = (

@@ -24,6 +24,7 @@ TARGETS_SEED = Path("dbt_project/seeds/scorecard/scorecard_targets.csv")
 
 def project_copy(folder: Path) -> Path:
     """The dbt project's sources (not its build artifacts), copied: a test may change them."""
+    folder.mkdir(parents=True)
     shutil.copy(REPO_ROOT / "dbt_project.yml", folder / "dbt_project.yml")
     for part in ("models", "seeds", "macros", "tests"):
         shutil.copytree(REPO_ROOT / "dbt_project" / part, folder / "dbt_project" / part)

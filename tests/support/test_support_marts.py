@@ -16,7 +16,7 @@ from tests.conftest import BuiltWorld
 from tests.dbt.support import query
 from tests.support import oracle
 
-# Each mart value is rounded once from the exact one (macros/mart_precision.sql): half a unit of its last
+# Each mart value is rounded once from the exact one (macros/marts/mart_precision.sql): half a unit of its last
 # place, plus float noise in the oracle's arithmetic.
 PLACES = {
     "share": 4, "reopen_rate": 4, "csat_response_rate": 4, "csat_satisfied_share": 4, "csat_mean": 2,

@@ -49,14 +49,30 @@
     {{ return(parsed) }}
 {%- endmacro %}
 
-{#- The normalised message, its runs of white space made one space, trimmed and cut at 500 characters. -#}
+{#-
+    The normalised message, its runs of white space made one space, trimmed and cut at 500 characters.
+    The steps are Postgres advanced regular expressions, so the implementation is Postgres'; another adapter
+    needs its own, and the steps their dialect.
+-#}
 {% macro normalise_error_message(message) -%}
+    {{ return(adapter.dispatch('normalise_error_message')(message)) }}
+{%- endmacro %}
+
+{% macro postgres__normalise_error_message(message) -%}
     {%- set expression = namespace(sql=message) -%}
     {%- for pattern, replacement in error_normaliser_steps() -%}
         {%- set expression.sql = "regexp_replace(" ~ expression.sql ~ ", '" ~ pattern | replace("'", "''")
             ~ "', '" ~ replacement | replace("'", "''") ~ "', 'g')" -%}
     {%- endfor -%}
     left(btrim(regexp_replace({{ expression.sql }}, '[[:space:]]+', ' ', 'g')), 500)
+{%- endmacro %}
+
+{% macro default__normalise_error_message(message) -%}
+    {{ exceptions.raise_compiler_error(
+        "normalise_error_message has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__normalise_error_message macro to"
+        ~ " dbt_project/macros/reliability/normalise_error_message.sql"
+    ) }}
 {%- endmacro %}
 
 {#- The fingerprint: service, error class and normalised message under one normaliser version. -#}
@@ -72,8 +88,14 @@
 -#}
 {% macro error_rule_matches(rule, error_class, message, http_status) -%}
     (
-        (coalesce({{ rule }}.class_pattern, '') = '' or {{ error_class }} ~* {{ rule }}.class_pattern)
-        and (coalesce({{ rule }}.message_pattern, '') = '' or {{ message }} ~* {{ rule }}.message_pattern)
+        (
+            coalesce({{ rule }}.class_pattern, '') = ''
+            or {{ regex_matches(error_class, rule ~ '.class_pattern') }}
+        )
+        and (
+            coalesce({{ rule }}.message_pattern, '') = ''
+            or {{ regex_matches(message, rule ~ '.message_pattern') }}
+        )
         and ({{ rule }}.status_min is null or {{ http_status }} >= {{ rule }}.status_min)
         and ({{ rule }}.status_max is null or {{ http_status }} <= {{ rule }}.status_max)
     )
@@ -85,9 +107,14 @@
     Rules are the outer loop, so each pattern is compiled once and run over every signature (Postgres
     keeps only a few compiled expressions; a loop over rules per row would recompile them all), and
     a signature is classified once however many errors share it. Signatures no rule matches get a
-    null priority.
+    null priority. Postgres' `distinct on` keeps that rule, and `cross join lateral` runs each rule's
+    pattern over the signatures.
 -#}
 {% macro categorise_signatures(signatures, rules) -%}
+    {{ return(adapter.dispatch('categorise_signatures')(signatures, rules)) }}
+{%- endmacro %}
+
+{% macro postgres__categorise_signatures(signatures, rules) -%}
     select distinct on (signatures.error_class, signatures.normalised_message, signatures.http_status)
         signatures.error_class,
         signatures.normalised_message,
@@ -117,4 +144,12 @@
         and signatures.normalised_message = matches.normalised_message
         and signatures.http_status is not distinct from matches.http_status
     order by signatures.error_class, signatures.normalised_message, signatures.http_status, matches.priority
+{%- endmacro %}
+
+{% macro default__categorise_signatures(signatures, rules) -%}
+    {{ exceptions.raise_compiler_error(
+        "categorise_signatures has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__categorise_signatures macro to"
+        ~ " dbt_project/macros/reliability/normalise_error_message.sql"
+    ) }}
 {%- endmacro %}

@@ -25,8 +25,8 @@
         cast(null as text) as idempotency_key,
         cast(null as text) as action,
         cast(null as integer) as attempt,
-        cast(null as timestamptz) as started_at,
-        cast(null as timestamptz) as finished_at,
+        cast(null as timestamp with time zone) as started_at,
+        cast(null as timestamp with time zone) as finished_at,
         cast(null as text) as outcome
     where false
     {%- endif %}

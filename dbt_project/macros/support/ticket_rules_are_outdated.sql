@@ -4,7 +4,7 @@
 
     relation: the incremental model (`this`), with `rules_version` and `_processed_at` columns. Every row
     shares one version (a new one re-categorizes them all), so the row written last tells, by the index on
-    `_processed_at` (macros/processed_marks.sql). rules: `ref('ticket_rules')`, passed in so the model
+    `_processed_at` (macros/incremental/processed_marks.sql). rules: `ref('ticket_rules')`, passed in so the model
     declares the dependency. False at parse time, when nothing can be queried.
 -#}
 {% macro ticket_rules_are_outdated(relation, rules) -%}

@@ -11,12 +11,12 @@ customers as (
     select customer_id
     from {{ ref('stg_platform__customers') }}
     {%- if window_bound('min_date') is not none and window_bound('max_date') is not none %}
-    where
-        customer_id = any(array(
-            select written.customer_id
-            from {{ ref('int_acquisition__attribution') }} as written
-            where written._processed_at = {{ run_processed_at() }}
-        ))
+    {%- set written_customers -%}
+        select written.customer_id
+        from {{ ref('int_acquisition__attribution') }} as written
+        where written._processed_at = {{ run_processed_at() }}
+    {%- endset %}
+    where {{ in_subquery('customer_id', written_customers) }}
     {%- endif %}
 
 ),
@@ -28,7 +28,7 @@ attribution as (
         attribution_model,
         credit
     from {{ ref('int_acquisition__attribution') }}
-    where customer_id = any(array(select customers.customer_id from customers))
+    where {{ in_subquery('customer_id', 'select customers.customer_id from customers') }}
 
 ),
 

@@ -1,7 +1,7 @@
 -- Attributed plus unattributed new paying customers = all new paying customers of the month, counted
 -- straight from the customers (converted_at's UTC month), for every attribution model; the same for the
 -- coverage-adjusted and the survey-calibrated counts, and the month totals beside every row agree. Credits add up exactly (see
--- int_acquisition__attribution), and the mart rounds each count once to 4 places (macros/mart_precision.sql):
+-- int_acquisition__attribution), and the mart rounds each count once to 4 places (macros/marts/mart_precision.sql):
 -- the month totals, rounded from exact whole numbers, must match with `<>`, no tolerance; the sum over a
 -- month's channel rows, each rounded on its own, may be off by half a unit of the 4th place per row
 -- (rounding_slack), and by no more.

@@ -1,7 +1,7 @@
 -- Spend in the mart = raw spend in USD, per day and channel: converted here straight from staging with a
 -- correlated lookup (not the model's rate periods), USD at 1, so spend never goes missing between the
 -- feed and the mart. Compared at the mart's stated precision and at its grain: each row must be exactly
--- the raw day's spend rounded to the cent (macros/mart_precision.sql), no tolerance. Summed over many rows
+-- the raw day's spend rounded to the cent (macros/marts/mart_precision.sql), no tolerance. Summed over many rows
 -- the mart may then differ from the rounded raw total by up to half a cent per row, which is why the
 -- reconciliation is per row and not of a total. Fails with the days and channels that differ.
 -- Shown in Dagster as a check of metrics_daily (it reads more than one model).

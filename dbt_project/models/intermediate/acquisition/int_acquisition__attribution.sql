@@ -34,12 +34,12 @@ paths as (
         is_paying
     from {{ ref('int_acquisition__customer_paths') }}
     {%- if is_incremental_with(['_paths_processed_through']) %}
-    where
-        customer_id = any(array(
-            select distinct rewritten_paths.customer_id
-            from {{ ref('int_acquisition__customer_paths') }} as rewritten_paths
-            where rewritten_paths._processed_at > {{ processed_through(this, '_paths_processed_through') }}
-        ))
+    {%- set rewritten_customers -%}
+        select distinct rewritten_paths.customer_id
+        from {{ ref('int_acquisition__customer_paths') }} as rewritten_paths
+        where rewritten_paths._processed_at > {{ processed_through(this, '_paths_processed_through') }}
+    {%- endset %}
+    where {{ in_subquery('customer_id', rewritten_customers) }}
     {%- endif %}
 
 ),

@@ -66,7 +66,7 @@ customers_to_rebuild as (
 
     select stored_paths.customer_id
     from {{ this }} as stored_paths
-    where stored_paths.touchpoint_id = any(array(select rewritten_visits.touchpoint_id from rewritten_visits))
+    where {{ in_subquery('stored_paths.touchpoint_id', 'select rewritten_visits.touchpoint_id from rewritten_visits') }}
 
 ),
 
@@ -100,7 +100,7 @@ touchpoints as (
         is_direct
     from {{ ref('int_acquisition__touchpoints') }}
     {%- if read_changes %}
-    where customer_id = any(array(select customers_to_rebuild.customer_id from customers_to_rebuild))
+    where {{ in_subquery('customer_id', 'select customers_to_rebuild.customer_id from customers_to_rebuild') }}
     {%- else %}
     where customer_id is not null
     {%- endif %}

@@ -145,14 +145,15 @@ final as (
         end as answer_rate,
         {{ drop_trailing_zeros('coalesce(unattributed.unattributed_customers, 0)') }} as unattributed_customers,
         {{ drop_trailing_zeros('coalesce(unattributed.unattributed_answered, 0)') }} as unattributed_answered,
-        round(cast(final_shares.shares[channels.channel_number] as numeric), 8) as unattributed_answer_share,
+        round(cast({{ array_element('final_shares.shares', 'channels.channel_number') }} as numeric), 8)
+            as unattributed_answer_share,
         -- unattributed customers of the channel per tracked one: (unattributed answerers x their share) over
         -- its tracked answerers, so that a channel whose customers answer more often weighs no more.
         case
             when final_shares.iteration > 0
                 then round(cast(
                     cast(unattributed.unattributed_answered as float)
-                    * final_shares.shares[channels.channel_number]
+                    * {{ array_element('final_shares.shares', 'channels.channel_number') }}
                     / cast(channels.tracked_answered as float)
                     as numeric
                 ), 8)

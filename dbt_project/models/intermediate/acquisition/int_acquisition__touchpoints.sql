@@ -59,8 +59,8 @@ channel_mapping as (
 {% if read_window -%}
 
 -- Stitching is retroactive: the earlier visits of a visitor who shows up in the window take the customer
--- a new visit names, so they are read back (by the index on anonymous_id: `= any(array(...))` keeps the
--- planner from scanning every stored visit) and written again. A visit delivered
+-- a new visit names, so they are read back (by the index on anonymous_id: in_subquery(), `= any(array(...))`
+-- on Postgres, keeps the planner from scanning every stored visit) and written again. A visit delivered
 -- again under another anonymous_id also leaves its old visitor, who is re-stitched as well.
 affected_visitors as (
 
@@ -71,7 +71,7 @@ affected_visitors as (
 
     select stored_visits.anonymous_id
     from {{ this }} as stored_visits
-    where stored_visits.touchpoint_id = any(array(select arrived.touchpoint_id from arrived))
+    where {{ in_subquery('stored_visits.touchpoint_id', 'select arrived.touchpoint_id from arrived') }}
 
 ),
 
@@ -93,7 +93,7 @@ earlier_visits as (
         stored_visits._source_line
     from {{ this }} as stored_visits
     where
-        stored_visits.anonymous_id = any(array(select affected_visitors.anonymous_id from affected_visitors))
+        {{ in_subquery('stored_visits.anonymous_id', 'select affected_visitors.anonymous_id from affected_visitors') }}
         and not exists (
             select 1
             from arrived

@@ -13,8 +13,8 @@ final as (
         error_id,
         count(*) as attempts,
         case
-            when bool_or(outcome = 'succeeded') then 'succeeded'
-            when bool_or(outcome = 'failed') then 'failed'
+            when {{ any_true("outcome = 'succeeded'") }} then 'succeeded'
+            when {{ any_true("outcome = 'failed'") }} then 'failed'
             else 'in_progress'
         end as outcome,
         min(case when outcome = 'succeeded' then finished_at end) as remediated_at,

@@ -18,8 +18,8 @@ final as (
         requested_date as date_day,
         count(*) as requests,
         cast(sum(billable_units) as bigint) as billable_units,
-        count(*) filter (where status_code between 400 and 499) as requests_4xx,
-        count(*) filter (where status_code between 500 and 599) as requests_5xx
+        {{ count_where('status_code between 400 and 499') }} as requests_4xx,
+        {{ count_where('status_code between 500 and 599') }} as requests_5xx
     from requests
     group by customer_id, requested_date
 

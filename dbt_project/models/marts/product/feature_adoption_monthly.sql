@@ -51,9 +51,8 @@ new_adopters as (
         first_used_month as month_start,
         feature,
         count(*) as new_accounts,
-        percentile_cont(0.5) within group (
-            order by greatest(0, {{ seconds_between('adoptable_from', 'first_used_at') }})
-        ) / 86400.0 as median_days_to_adopt
+        {{ percentile('greatest(0, ' ~ seconds_between('adoptable_from', 'first_used_at') ~ ')', 0.5) }} / 86400.0
+            as median_days_to_adopt
     from first_use
     group by first_used_month, feature
 
@@ -236,8 +235,8 @@ states as (
     select
         month_features.month_start,
         month_features.feature,
-        bool_or(uses_by_month.used_this_month) as used_this_month,
-        bool_or(uses_by_month.used_last_month) as used_last_month,
+        {{ any_true('uses_by_month.used_this_month') }} as used_this_month,
+        {{ any_true('uses_by_month.used_last_month') }} as used_last_month,
         min(first_use.first_used_month) as first_used_month
     from month_features
     inner join uses_by_month
@@ -255,13 +254,12 @@ state_counts as (
     select
         month_start,
         feature,
-        count(*) filter (where used_this_month) as adopters,
-        count(*) filter (where used_this_month and first_used_month = month_start) as new_accounts,
-        count(*) filter (where used_this_month and used_last_month) as repeat_accounts,
-        count(*) filter (
-            where used_this_month and not used_last_month and first_used_month < month_start
-        ) as returning_accounts,
-        count(*) filter (where not used_this_month and used_last_month) as churned_accounts
+        {{ count_where('used_this_month') }} as adopters,
+        {{ count_where('used_this_month and first_used_month = month_start') }} as new_accounts,
+        {{ count_where('used_this_month and used_last_month') }} as repeat_accounts,
+        {{ count_where('used_this_month and not used_last_month and first_used_month < month_start') }}
+            as returning_accounts,
+        {{ count_where('not used_this_month and used_last_month') }} as churned_accounts
     from states
     group by month_start, feature
 

@@ -66,7 +66,7 @@ uses as (
 ),
 
 -- The accounts this run concerns: those with new activity, and those whose customer row (signup) was
--- delivered in the window. Their stored firsts are read back (by the index: `= any(array(...))`) and
+-- delivered in the window. Their stored firsts are read back (by the index: in_subquery()) and
 -- compared with the new uses; a first use only ever moves earlier.
 affected_customers as (
 
@@ -88,7 +88,7 @@ stored as (
         first_user_id,
         first_beta_use_at
     from {{ this }}
-    where customer_id = any(array(select affected_customers.customer_id from affected_customers))
+    where {{ in_subquery('customer_id', 'select affected_customers.customer_id from affected_customers') }}
 
 ),
 
@@ -146,9 +146,9 @@ firsts as (
     select
         customer_id,
         feature,
-        min(used_at) filter (where not is_beta) as first_used_at,
+        {{ aggregate_where('min', 'used_at', 'not is_beta') }} as first_used_at,
         {{ first_by('user_id', 'used_at, user_id', 'not is_beta') }} as first_user_id,
-        min(used_at) filter (where is_beta) as first_beta_use_at
+        {{ aggregate_where('min', 'used_at', 'is_beta') }} as first_beta_use_at
     from all_uses
     group by customer_id, feature
 

@@ -48,7 +48,7 @@ day_activity as (
 
     select activity_days.*
     from activity_days
-    where activity_days.activity_date = any(array(select touched_days.activity_date from touched_days))
+    where {{ in_subquery('activity_days.activity_date', 'select touched_days.activity_date from touched_days') }}
 
 ),
 

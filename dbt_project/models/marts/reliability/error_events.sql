@@ -105,7 +105,7 @@ final as (
         resolved.reported_resolved_at,
         resolved.resolved_at,
         resolved.resolved_by,
-        round(cast(extract(epoch from resolved.resolved_at - resolved.occurred_at) / 60 as numeric), 2)
+        round(cast({{ minutes_between('resolved.occurred_at', 'resolved.resolved_at') }} as numeric), 2)
             as minutes_to_recover,
         case
             when resolved.remediated_at is not null then recurrences.error_id is not null

@@ -29,19 +29,18 @@ tickets as (
 
 ),
 
+-- Each fingerprint's first event (the earliest, then the smallest error_id) describes it.
 first_events as (
 
-    select distinct on (fingerprint)
-        fingerprint,
-        service,
-        error_class,
-        normalised_message,
-        normaliser_version,
-        rules_version,
-        category,
-        message as sample_message
-    from events
-    order by fingerprint, occurred_at, error_id
+    {{ first_row_per(
+        'events',
+        partition_by=['fingerprint'],
+        order_by='occurred_at, error_id',
+        columns=[
+            'fingerprint', 'service', 'error_class', 'normalised_message', 'normaliser_version',
+            'rules_version', 'category', 'message as sample_message'
+        ]
+    ) }}
 
 ),
 
@@ -53,7 +52,7 @@ counts as (
         max(occurred_at) as last_seen_at,
         count(*) as events,
         count(distinct customer_id) as customers,
-        count(*) filter (where is_auto_fixed) as auto_fixed_events
+        {{ count_where('is_auto_fixed') }} as auto_fixed_events
     from events
     group by fingerprint
 

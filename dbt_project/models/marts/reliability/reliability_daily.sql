@@ -10,18 +10,20 @@ events as (
         is_auto_fixed,
         resolved_at,
         -- exact, not error_events' rounded minutes: a mart never aggregates a rounded figure again
-        extract(epoch from resolved_at - occurred_at) / 60 as minutes_to_recover
+        {{ minutes_between('occurred_at', 'resolved_at') }} as minutes_to_recover
     from {{ ref('error_events') }}
 
 ),
 
+-- The day's API requests, every status, from billing's mart of them (a customer-day grain, summed here):
+-- the denominator of the error rate, counted once for both loops.
 requests as (
 
     select
-        requested_date,
-        count(*) as api_requests
-    from {{ ref('stg_platform__api_requests') }}
-    group by requested_date
+        date_day as requested_date,
+        cast(sum(requests) as bigint) as api_requests
+    from {{ ref('api_usage_daily') }}
+    group by date_day
 
 ),
 
@@ -55,14 +57,15 @@ daily as (
         events.occurred_date as date_day,
         events.category,
         count(*) as errors,
-        count(*) filter (where events.is_auto_fixed) as auto_fixed,
+        {{ count_where('events.is_auto_fixed') }} as auto_fixed,
         count(events.resolved_at) as resolved,
-        percentile_cont(0.5) within group (order by events.minutes_to_recover) as mttr_median,
+        {{ percentile('events.minutes_to_recover', 0.5) }} as mttr_median,
         avg(events.minutes_to_recover) as mttr_mean,
-        count(*) filter (where events.resolved_at is null) as unresolved,
-        min(events.occurred_at) filter (where events.resolved_at is null) as oldest_unresolved_at,
-        avg(extract(epoch from as_of.data_as_of - events.occurred_at)) filter (where events.resolved_at is null)
-            as unresolved_mean_age_seconds
+        {{ count_where('events.resolved_at is null') }} as unresolved,
+        {{ aggregate_where('min', 'events.occurred_at', 'events.resolved_at is null') }} as oldest_unresolved_at,
+        {{ aggregate_where(
+            'avg', seconds_between('events.occurred_at', 'as_of.data_as_of'), 'events.resolved_at is null'
+        ) }} as unresolved_mean_age_seconds
     from events
     cross join as_of
     group by events.occurred_date, events.category
@@ -90,7 +93,7 @@ final as (
         round(cast(daily.mttr_median as numeric), 2) as mttr_median_minutes,
         round(daily.mttr_mean, 2) as mttr_mean_minutes,
         coalesce(daily.unresolved, 0) as unresolved,
-        round(cast(extract(epoch from as_of.data_as_of - daily.oldest_unresolved_at) / 3600 as numeric), 2)
+        round(cast({{ seconds_between('daily.oldest_unresolved_at', 'as_of.data_as_of') }} / 3600 as numeric), 2)
             as unresolved_max_age_hours,
         round(cast(daily.unresolved_mean_age_seconds / 3600 as numeric), 2) as unresolved_mean_age_hours
     from days

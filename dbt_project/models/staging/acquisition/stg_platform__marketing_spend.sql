@@ -8,10 +8,7 @@ source as (
         campaign_id,
         amount,
         currency,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'marketing_spend') }}
 
 ),
@@ -24,10 +21,7 @@ renamed as (
         campaign_id,
         amount,
         {{ clean_text('currency', case='upper') }} as currency,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
 
 ),
@@ -52,10 +46,7 @@ final as (
         campaign_id,
         amount,
         currency,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from deduplicated
 
 )

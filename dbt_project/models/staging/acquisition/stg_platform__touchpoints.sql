@@ -12,10 +12,7 @@ source as (
         utm_campaign,
         referrer_domain,
         landing_path,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'touchpoints') }}
 
 ),
@@ -33,33 +30,9 @@ renamed as (
         {{ clean_text('utm_campaign') }} as utm_campaign,
         {{ normalize_domain('referrer_domain') }} as referrer_domain,
         {{ clean_text('landing_path', case=none) }} as landing_path,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select
-        touchpoint_id,
-        anonymous_id,
-        customer_id,
-        occurred_at,
-        occurred_date,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        referrer_domain,
-        landing_path,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -12,10 +12,7 @@ source as (
         requested_at,
         latency_ms,
         units,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'api_requests') }}
 
 ),
@@ -36,35 +33,9 @@ renamed as (
         -- The contract bills the units of requests answered 200..399; 4xx and 5xx are free.
         coalesce(status_code between 200 and 399, false) as is_billable,
         case when status_code between 200 and 399 then units else 0 end as billable_units,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select
-        request_id,
-        customer_id,
-        api_key_id,
-        endpoint,
-        http_method,
-        status_code,
-        requested_at,
-        requested_date,
-        latency_ms,
-        units,
-        is_billable,
-        billable_units,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -9,10 +9,7 @@ source as (
         started_at,
         ended_at,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'subscriptions') }}
 
 ),
@@ -28,10 +25,7 @@ renamed as (
         ended_at,
         {{ utc_date('ended_at') }} as ended_date,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
 
 ),
@@ -57,10 +51,7 @@ final as (
         ended_at,
         ended_date,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from deduplicated
 
 )

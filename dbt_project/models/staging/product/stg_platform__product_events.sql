@@ -10,10 +10,7 @@ source as (
         feature,
         occurred_at,
         properties,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'product_events') }}
 
 ),
@@ -29,31 +26,9 @@ renamed as (
         occurred_at,
         {{ utc_date('occurred_at') }} as occurred_date,
         properties,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select
-        event_id,
-        customer_id,
-        user_id,
-        event_name,
-        feature,
-        occurred_at,
-        occurred_date,
-        properties,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -12,10 +12,7 @@ source as (
         message,
         http_status,
         resolved_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'app_errors') }}
 
 ),
@@ -34,34 +31,9 @@ renamed as (
         http_status,
         resolved_at,
         resolved_at is not null as is_resolved,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
-
-),
-
-final as (
-
-    select
-        error_id,
-        customer_id,
-        request_id,
-        occurred_at,
-        occurred_date,
-        service,
-        error_class,
-        message,
-        http_status,
-        resolved_at,
-        is_resolved,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from renamed
 
 )
 
-select * from final
+select * from renamed

@@ -11,10 +11,7 @@ source as (
         segment,
         updated_at,
         heard_about_us,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'customers') }}
 
 ),
@@ -33,10 +30,7 @@ renamed as (
         converted_at is not null as is_paying,
         {{ clean_text('heard_about_us', case=none) }} as heard_about_us,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
 
 ),
@@ -65,10 +59,7 @@ final as (
         is_paying,
         heard_about_us,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from deduplicated
 
 )

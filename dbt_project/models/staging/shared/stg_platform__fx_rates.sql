@@ -6,10 +6,7 @@ source as (
         rate_date,
         currency,
         usd_per_unit,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'fx_rates') }}
 
 ),
@@ -20,10 +17,7 @@ renamed as (
         rate_date,
         {{ clean_text('currency', case='upper') }} as currency,
         usd_per_unit,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
 
 ),
@@ -44,10 +38,7 @@ final as (
         rate_date,
         currency,
         usd_per_unit,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from deduplicated
 
 )

@@ -1,6 +1,7 @@
 {#-
     Whether a text matches a regular expression, ignoring case: the test the ticket rules
-    (seeds/support/ticket_rules.csv) put to a ticket's text.
+    (seeds/support/ticket_rules.csv) put to a ticket's text, and the error category rules
+    (seeds/reliability/error_category_rules.csv) to an error's class and message.
 
     Postgres: an advanced regular expression (`~*`), so the rules can use `\m` / `\M` (start and end of a
     word), bounded repetition (`.{0,60}`: "within 60 characters") and look-behind. Another adapter needs its
@@ -17,6 +18,6 @@
 {% macro default__regex_matches(value, pattern) -%}
     {{ exceptions.raise_compiler_error(
         "regex_matches has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__regex_matches macro to dbt_project/macros/support/regex_matches.sql"
+        ~ ": add a " ~ adapter.type() ~ "__regex_matches macro to dbt_project/macros/cross_db/regex.sql"
     ) }}
 {%- endmacro %}

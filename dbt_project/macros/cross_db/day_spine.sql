@@ -21,6 +21,6 @@
 {% macro default__day_spine(first_day, last_day) -%}
     {{ exceptions.raise_compiler_error(
         "day_spine has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__day_spine macro to dbt_project/macros/day_spine.sql"
+        ~ ": add a " ~ adapter.type() ~ "__day_spine macro to dbt_project/macros/cross_db/day_spine.sql"
     ) }}
 {%- endmacro %}

@@ -14,6 +14,6 @@
 {% macro default__fixed_decimal(column, scale) -%}
     {{ exceptions.raise_compiler_error(
         "fixed_decimal has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__fixed_decimal macro to dbt_project/macros/fixed_decimal.sql"
+        ~ ": add a " ~ adapter.type() ~ "__fixed_decimal macro to dbt_project/macros/cross_db/fixed_decimal.sql"
     ) }}
 {%- endmacro %}

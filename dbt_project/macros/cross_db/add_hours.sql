@@ -15,6 +15,6 @@
 {% macro default__add_hours(column, hours) -%}
     {{ exceptions.raise_compiler_error(
         "add_hours has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__add_hours macro to dbt_project/macros/add_hours.sql"
+        ~ ": add a " ~ adapter.type() ~ "__add_hours macro to dbt_project/macros/cross_db/add_hours.sql"
     ) }}
 {%- endmacro %}

@@ -14,6 +14,6 @@
 {% macro default__answer_words(column) -%}
     {{ exceptions.raise_compiler_error(
         "answer_words has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__answer_words macro to dbt_project/macros/answer_words.sql"
+        ~ ": add a " ~ adapter.type() ~ "__answer_words macro to dbt_project/macros/acquisition/answer_words.sql"
     ) }}
 {%- endmacro %}

@@ -33,7 +33,7 @@
         {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ relation).columns[0].values()[0] -%}
     {%- endif -%}
     {%- if newest is none -%}
-        cast('-infinity' as timestamp with time zone)
+        {{ before_any_timestamp() }}
     {%- else -%}
         cast('{{ newest.isoformat() }}' as timestamp with time zone)
     {%- endif -%}

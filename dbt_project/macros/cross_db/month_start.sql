@@ -12,6 +12,6 @@
 {% macro default__month_start(column) -%}
     {{ exceptions.raise_compiler_error(
         "month_start has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__month_start macro to dbt_project/macros/month_start.sql"
+        ~ ": add a " ~ adapter.type() ~ "__month_start macro to dbt_project/macros/cross_db/month_start.sql"
     ) }}
 {%- endmacro %}

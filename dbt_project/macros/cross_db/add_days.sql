@@ -14,6 +14,6 @@
 {% macro default__add_days(column, days) -%}
     {{ exceptions.raise_compiler_error(
         "add_days has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__add_days macro to dbt_project/macros/add_days.sql"
+        ~ ": add a " ~ adapter.type() ~ "__add_days macro to dbt_project/macros/cross_db/add_days.sql"
     ) }}
 {%- endmacro %}

@@ -15,6 +15,6 @@
 {% macro default__drop_trailing_zeros(column) -%}
     {{ exceptions.raise_compiler_error(
         "drop_trailing_zeros has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__drop_trailing_zeros macro to dbt_project/macros/drop_trailing_zeros.sql"
+        ~ ": add a " ~ adapter.type() ~ "__drop_trailing_zeros macro to dbt_project/macros/cross_db/drop_trailing_zeros.sql"
     ) }}
 {%- endmacro %}

@@ -18,10 +18,7 @@ source as (
         agent_category,
         request_id,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from {{ source('platform', 'support_tickets') }}
 
 ),
@@ -46,10 +43,7 @@ renamed as (
         reopened_count > 0 as is_reopened,
         csat_score,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from source
 
 ),
@@ -84,10 +78,7 @@ final as (
         is_reopened,
         csat_score,
         updated_at,
-        _delivery_date,
-        _source_file,
-        _source_line,
-        _loaded_at
+        {{ lineage_columns() }}
     from deduplicated
 
 )

@@ -15,6 +15,6 @@
 {% macro default__utc_date(column) -%}
     {{ exceptions.raise_compiler_error(
         "utc_date has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__utc_date macro to dbt_project/macros/utc_date.sql"
+        ~ ": add a " ~ adapter.type() ~ "__utc_date macro to dbt_project/macros/cross_db/utc_date.sql"
     ) }}
 {%- endmacro %}

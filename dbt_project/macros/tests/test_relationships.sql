@@ -1,6 +1,6 @@
 {#-
     dbt's relationships test, reading only the parent rows the child names. A nightly build narrows the
-    child to one delivery day (macros/get_where_subquery.sql); dbt's own version still reads every parent
+    child to one delivery day (macros/tests/get_where_subquery.sql); dbt's own version still reads every parent
     row, and on few child rows the planner may even re-read the parent for each of them (a nested loop:
     one window sort of every customer per child row of a deduplicating staging view). Looking the child's
     distinct values up by `= any(array(...))` lets Postgres push them into the parent, down to its key

@@ -84,6 +84,6 @@ em (attribution_model, iteration, shares, change) as (
 {% macro default__survey_mixture_em(channels, evidence) -%}
     {{ exceptions.raise_compiler_error(
         "survey_mixture_em has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__survey_mixture_em macro to dbt_project/macros/survey_mixture_em.sql"
+        ~ ": add a " ~ adapter.type() ~ "__survey_mixture_em macro to dbt_project/macros/acquisition/survey_mixture_em.sql"
     ) }}
 {%- endmacro %}

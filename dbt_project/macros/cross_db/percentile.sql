@@ -14,6 +14,6 @@
 {% macro default__percentile(expression, fraction) -%}
     {{ exceptions.raise_compiler_error(
         "percentile has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__percentile macro to dbt_project/macros/support/percentile.sql"
+        ~ ": add a " ~ adapter.type() ~ "__percentile macro to dbt_project/macros/cross_db/percentile.sql"
     ) }}
 {%- endmacro %}

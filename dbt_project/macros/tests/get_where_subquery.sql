@@ -26,7 +26,7 @@
 
 {#-
     The rows of this build, when the build has a window (`min_date` and `max_date`): those the build
-    wrote (`_processed_at`, for models that rewrite older rows, see macros/processed_marks.sql), else those
+    wrote (`_processed_at`, for models that rewrite older rows, see macros/incremental/processed_marks.sql), else those
     delivered in the window (`_delivery_date`); nothing to narrow by when the relation has neither.
 -#}
 {% macro delivery_window_predicate(relation) -%}

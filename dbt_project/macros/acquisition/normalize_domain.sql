@@ -18,6 +18,6 @@
 {% macro default__normalize_domain(column) -%}
     {{ exceptions.raise_compiler_error(
         "normalize_domain has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__normalize_domain macro to dbt_project/macros/normalize_domain.sql"
+        ~ ": add a " ~ adapter.type() ~ "__normalize_domain macro to dbt_project/macros/acquisition/normalize_domain.sql"
     ) }}
 {%- endmacro %}

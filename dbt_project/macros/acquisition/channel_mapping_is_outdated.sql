@@ -4,7 +4,7 @@
 
     relation: the incremental model (`this`), with `channel_mapping_version` and `_processed_at` columns.
     Every row shares one version (a new one reclassifies them all), so the row written last tells, by the
-    index on `_processed_at` (macros/processed_marks.sql), without reading the whole table.
+    index on `_processed_at` (macros/incremental/processed_marks.sql), without reading the whole table.
     mapping: `ref('channel_mapping')`, passed in so the model (not the macro) declares the dependency.
     False at parse time, when nothing can be queried.
 -#}

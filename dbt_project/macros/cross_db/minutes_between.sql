@@ -13,6 +13,6 @@
 {% macro default__minutes_between(start_at, end_at) -%}
     {{ exceptions.raise_compiler_error(
         "minutes_between has no implementation for adapter " ~ adapter.type()
-        ~ ": add a " ~ adapter.type() ~ "__minutes_between macro to dbt_project/macros/support/minutes_between.sql"
+        ~ ": add a " ~ adapter.type() ~ "__minutes_between macro to dbt_project/macros/cross_db/minutes_between.sql"
     ) }}
 {%- endmacro %}

@@ -1,0 +1,17 @@
+{#-
+    A date moved by whole calendar months (negative: back), still a date (for month starts).
+-#}
+{% macro add_months(day, months) -%}
+    {{ return(adapter.dispatch('add_months')(day, months)) }}
+{%- endmacro %}
+
+{% macro postgres__add_months(day, months) -%}
+    cast({{ day }} + ({{ months }}) * interval '1 month' as date)
+{%- endmacro %}
+
+{% macro default__add_months(day, months) -%}
+    {{ exceptions.raise_compiler_error(
+        "add_months has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__add_months macro to dbt_project/macros/cross_db/add_months.sql"
+    ) }}
+{%- endmacro %}

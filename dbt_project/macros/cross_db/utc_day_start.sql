@@ -1,0 +1,17 @@
+{#-
+    The instant a UTC day begins (a date's 00:00 UTC), as a timestamp with time zone.
+-#}
+{% macro utc_day_start(day) -%}
+    {{ return(adapter.dispatch('utc_day_start')(day)) }}
+{%- endmacro %}
+
+{% macro postgres__utc_day_start(day) -%}
+    (cast({{ day }} as timestamp) at time zone 'UTC')
+{%- endmacro %}
+
+{% macro default__utc_day_start(day) -%}
+    {{ exceptions.raise_compiler_error(
+        "utc_day_start has no implementation for adapter " ~ adapter.type()
+        ~ ": add a " ~ adapter.type() ~ "__utc_day_start macro to dbt_project/macros/cross_db/utc_day_start.sql"
+    ) }}
+{%- endmacro %}
