@@ -71,7 +71,7 @@ def read_customers(conn: psycopg.Connection, attribution_model: str) -> Customer
 
 
 def mixture_shares(confusion: np.ndarray, answers: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """EM of macros/acquisition/survey_mixture_em.sql: the channel mix that best explains `answers` (counts per rule)."""
+    """EM of macros/acquisition/survey_mixture_em.sql: the channel mix that best explains `answers` (per rule)."""
     informative = answers.sum()
     shares = start.copy()
     for _ in range(EM_MAX_ITERATIONS):
