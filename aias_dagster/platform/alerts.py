@@ -121,56 +121,47 @@ def job_label(job: str) -> str:
     return "assets materialized from the UI" if job.startswith("__ASSET_JOB") else f"job `{job}`"
 
 
+def job_alert(kind: str, job: str, run_id: str, title: str, detail: str, since: datetime, base_url: str) -> Alert:
+    """An alert about a job's run: keyed by the job (a streak is one conversation), linking to the run."""
+    return Alert(kind=kind, key=f"job:{job}", title=title, detail=detail, since=since, url=run_url(base_url, run_id))
+
+
+def asset_alert(kind: str, asset: str, title: str, detail: str, since: datetime, base_url: str) -> Alert:
+    """An alert about an asset ("raw/customers"): keyed by the asset, linking to its page."""
+    return Alert(
+        kind=kind, key=f"asset:{asset}", title=title, detail=detail, since=since,
+        url=asset_url(base_url, asset.split("/")),
+    )  # fmt: skip
+
+
 def run_failure_alert(
     job: str, run_id: str, reason: str, failing_since: datetime, failures_in_a_row: int, base_url: str
 ) -> Alert:
     """One failed run of a job. The count says whether this is news or the same problem again."""
     streak = "" if failures_in_a_row <= 1 else f" ({ordinal(failures_in_a_row)} failure in a row)"
-    return Alert(
-        kind=RUN_FAILURE,
-        key=f"job:{job}",
-        title=f"FAILED: {job_label(job)}, run {run_id[:8]}{streak}",
-        detail=shorten(reason) or "The run failed; its event log says why.",
-        since=failing_since,
-        url=run_url(base_url, run_id),
-    )
+    title = f"FAILED: {job_label(job)}, run {run_id[:8]}{streak}"
+    detail = shorten(reason) or "The run failed; its event log says why."
+    return job_alert(RUN_FAILURE, job, run_id, title, detail, failing_since, base_url)
 
 
 def run_recovery_alert(job: str, run_id: str, failing_since: datetime, failures: int, base_url: str) -> Alert:
     """The first successful run after failed ones."""
     runs = "run" if failures == 1 else "runs"
-    return Alert(
-        kind=RUN_RECOVERY,
-        key=f"job:{job}",
-        title=f"RECOVERED: {job_label(job)}, run {run_id[:8]} succeeded",
-        detail=f"After {failures} failed {runs}.",
-        since=failing_since,
-        url=run_url(base_url, run_id),
-    )
+    title = f"RECOVERED: {job_label(job)}, run {run_id[:8]} succeeded"
+    return job_alert(RUN_RECOVERY, job, run_id, title, f"After {failures} failed {runs}.", failing_since, base_url)
 
 
 def stale_data_alert(asset: str, newest_day: object, age: timedelta, stale_since: datetime, base_url: str) -> Alert:
     """A source whose newest delivery day is older than its freshness policy allows."""
-    return Alert(
-        kind=STALE_DATA,
-        key=f"asset:{asset}",
-        title=f"STALE: asset `{asset}` has had no new delivery for {hours(age)}",
-        detail=f"Its newest delivery day is {newest_day}; no file has arrived, or none was loaded, since.",
-        since=stale_since,
-        url=asset_url(base_url, asset.split("/")),
-    )
+    title = f"STALE: asset `{asset}` has had no new delivery for {hours(age)}"
+    detail = f"Its newest delivery day is {newest_day}; no file has arrived, or none was loaded, since."
+    return asset_alert(STALE_DATA, asset, title, detail, stale_since, base_url)
 
 
 def fresh_data_alert(asset: str, newest_day: object, stale_since: datetime, base_url: str) -> Alert:
     """A stale source that received data again."""
-    return Alert(
-        kind=FRESH_DATA,
-        key=f"asset:{asset}",
-        title=f"FRESH again: asset `{asset}`",
-        detail=f"Its newest delivery day is now {newest_day}.",
-        since=stale_since,
-        url=asset_url(base_url, asset.split("/")),
-    )
+    title, detail = f"FRESH again: asset `{asset}`", f"Its newest delivery day is now {newest_day}."
+    return asset_alert(FRESH_DATA, asset, title, detail, stale_since, base_url)
 
 
 def hours(age: timedelta) -> str:
