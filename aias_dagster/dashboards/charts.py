@@ -199,6 +199,21 @@ def in_progress_band(month: date) -> tuple[dict[str, Any], dict[str, Any]]:
     return shape, note
 
 
+def in_progress_note(month: date) -> dict[str, Any]:
+    """The label "Mar 2026 (in progress)" in the plot's top left corner, for a chart whose x axis is not months."""
+    return {
+        "xref": "paper",
+        "x": 0,
+        "xanchor": "left",
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "top",
+        "text": f"lighter: {month_label(month, month)}",
+        "showarrow": False,
+        "font": {"size": 11, "color": PROVISIONAL_TEXT},
+    }
+
+
 def lighter(trace: dict[str, Any], faded: Sequence[bool]) -> dict[str, Any]:
     """The trace with the points flagged in `faded` drawn lighter (per-point marker opacity)."""
     if not any(faded):

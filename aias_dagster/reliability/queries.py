@@ -1,34 +1,36 @@
-"""The data of the reliability dashboard page, from the marts: a template away from a page.
+"""What the reliability page reads, from the marts, as rows: one query per section, no metric computed here.
 
-error rate and MTTR over time, the auto-fixed share per month against the 20 % target, the top error
-groups, remediation outcomes and unresolved errors by age. Plain values (dates, numbers, strings), so
-any template or JSON writer can render them.
+The error rate, MTTR and unresolved ages are marts of their own (reliability_error_rate_daily,
+reliability_mttr_daily, reliability_unresolved_by_age), the auto-fixed share is the loop's KPI mart
+(reliability_kpi_monthly), and the target and the last complete month come from the scorecard
+(platform/kpi.py), so dbt tests every figure the page shows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
-from aias_dagster.platform.kpi import loop_kpi
+from aias_dagster.platform.kpi import LoopKpi, last_complete_month, loop_kpi
+
+# "Data as of": the newest day with errors. Errors are the feed every number here counts.
+AS_OF_SQL = "select max(date_day) from marts.reliability_daily"
 
 QUERIES: dict[str, str] = {
     "daily": """
-        select date_day, sum(errors) as errors, max(api_requests) as api_requests,
-            round(sum(errors) * 1000.0 / nullif(max(api_requests), 0), 4) as errors_per_1000_requests,
-            sum(auto_fixed) as auto_fixed
-        from marts.reliability_daily group by date_day order by date_day""",
+        select date_day, errors, api_requests, errors_per_1000_requests
+        from marts.reliability_error_rate_daily order by date_day""",
     "mttr_daily": """
-        select occurred_date as date_day,
-            round(cast(percentile_cont(0.5) within group (order by extract(epoch from resolved_at - occurred_at) / 60)
-                as numeric), 2) as mttr_median_minutes,
-            round(avg(extract(epoch from resolved_at - occurred_at) / 60), 2) as mttr_mean_minutes
-        from marts.error_events where resolved_at is not null group by occurred_date order by occurred_date""",
+        select date_day, resolved_errors, mttr_median_minutes, mttr_mean_minutes
+        from marts.reliability_mttr_daily order by date_day""",
     "auto_fixed_monthly": """
-        select date_trunc('month', date_day)::date as month_start, sum(errors) as errors, sum(auto_fixed) as auto_fixed,
-            round(sum(auto_fixed) * 1.0 / nullif(sum(errors), 0), 4) as auto_fixed_share
-        from marts.reliability_daily group by 1 order by 1""",
+        select month_start, is_complete_month, denominator as errors, numerator as auto_fixed,
+            round(kpi_value, 4) as auto_fixed_share
+        from marts.reliability_kpi_monthly order by month_start""",
     "top_groups": """
         select fingerprint, category, service, error_class, normalised_message, sample_message, events, customers,
             auto_fixed_share, tickets, first_seen_at, last_seen_at
@@ -37,23 +39,30 @@ QUERIES: dict[str, str] = {
         select category, coalesce(remediation_outcome, 'none') as outcome, count(*) as errors
         from marts.error_events where is_auto_fixable group by 1, 2 order by 1, 2""",
     "unresolved_by_age": """
-        with as_of as (select max(occurred_at) as t from marts.error_events)
-        select case
-                when as_of.t - occurred_at < interval '1 hour' then '< 1 hour'
-                when as_of.t - occurred_at < interval '1 day' then '1-24 hours'
-                when as_of.t - occurred_at < interval '7 days' then '1-7 days'
-                else '> 7 days'
-            end as age, category, count(*) as errors
-        from marts.error_events cross join as_of where resolved_at is null group by 1, 2 order by 1, 2""",
+        select age_bucket as age, category, errors
+        from marts.reliability_unresolved_by_age order by age_order, category""",
 }
 
+Row = dict[str, Any]
 
-def dashboard_data(conn: psycopg.Connection) -> dict[str, Any]:
-    """Every section of the page as a list of row dicts, plus the KPI's target."""
-    kpi = loop_kpi(conn, "reliability")
-    data: dict[str, Any] = {"auto_fixed_target": kpi.target if kpi else None}
-    for name, statement in QUERIES.items():
-        cursor = conn.execute(statement)
-        columns = [c.name for c in cursor.description or ()]
-        data[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    return data
+
+@dataclass(frozen=True)
+class ReliabilityRows:
+    """What the page reads from the marts, before any shaping."""
+
+    as_of: date | None
+    kpi: LoopKpi | None  # the scorecard's row: the target, the status
+    month: date | None  # the last complete month, as reliability_kpi_monthly marks it
+    daily: list[Row]
+    mttr_daily: list[Row]
+    auto_fixed_monthly: list[Row]
+    top_groups: list[Row]
+    remediation_outcomes: list[Row]
+    unresolved_by_age: list[Row]
+
+
+def read_rows(conn: psycopg.Connection) -> ReliabilityRows:
+    (as_of,) = conn.execute(AS_OF_SQL).fetchone() or (None,)
+    with conn.cursor(row_factory=dict_row) as cur:
+        sections = {name: cur.execute(statement).fetchall() for name, statement in QUERIES.items()}
+    return ReliabilityRows(as_of, loop_kpi(conn, "reliability"), last_complete_month(conn, "reliability"), **sections)
