@@ -1,24 +1,21 @@
-"""The data of the product loop's dashboard page, from the marts: a template away from the page.
+"""What the product page reads, from the marts, as rows: the marts' own figures, never recomputed.
 
-The page (issue 10, item 5; `page.py` shapes it) shows adoption rate per feature over time, adoption curves
-aligned on days since release, the time-to-adopt distribution, new / repeat / returning / churned per month,
-usage outside the catalog and the data's age. `adoption_page_data` returns all of it as plain values; the
-figures are the marts' own, never recomputed, so a browser test can compare the page with the marts row by
-row. It reads the four marts of `page.PAGE` and no other table, so the page's asset sits downstream of
-everything it shows.
+Adoption per day and month, the time-to-adopt histogram (bucketed by the mart feature_time_to_adopt), usage
+outside the catalog, the data's age, and from the loop's KPI mart and the scorecard (platform/kpi.py) the last
+complete month, the month in progress and the KPI against its target. It reads the marts of `page.PAGE` and
+no other table, so the page's asset sits downstream of everything it shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
-# Whole days of time to adopt, the last bucket open-ended: [0, 1), [1, 2), ... [30, inf).
-TIME_TO_ADOPT_BUCKETS = (0, 1, 2, 3, 5, 7, 14, 21, 30)
+from aias_dagster.platform.kpi import LoopKpi, complete_months, last_complete_month, loop_kpi
 
 DAILY_SQL = """
 select date_day, feature, days_since_release, window_days, is_short_window, active_accounts, adopters,
@@ -33,17 +30,13 @@ from marts.feature_adoption_monthly
 order by feature, month_start
 """
 TIME_TO_ADOPT_SQL = """
-select feature, bucket, count(*)
-from (
-    select feature, width_bucket(days_to_adopt, %(bounds)s::numeric[]) as bucket
-    from marts.feature_first_use
-    where days_to_adopt is not null
-) as bucketed
-group by feature, bucket
-order by feature, bucket
+select feature, bucket_order, bucket, adopting_accounts as accounts
+from marts.feature_time_to_adopt
+order by feature, bucket_order
 """
 OUTSIDE_SQL = """
-select usage_kind, feature, sum(events), sum(distinct_accounts), min(date_day), max(date_day)
+select usage_kind, feature, sum(events) as events, sum(distinct_accounts) as account_days,
+       min(date_day) as first_day, max(date_day) as last_day
 from marts.feature_usage_outside_catalog
 group by usage_kind, feature
 order by usage_kind, sum(events) desc
@@ -55,41 +48,33 @@ select max(date_day), max(_activity_delivered_through)
 from marts.feature_adoption_daily
 """
 
+Row = dict[str, Any]
+
 
 @dataclass
 class AdoptionPage:
-    daily: list[dict[str, Any]] = field(default_factory=list)  # rates over time; curves: days_since_release
-    monthly: list[dict[str, Any]] = field(default_factory=list)  # new / repeat / returning / churned
-    time_to_adopt: list[dict[str, Any]] = field(default_factory=list)  # feature, bucket label, accounts
-    outside_catalog: list[dict[str, Any]] = field(default_factory=list)  # uncatalogued and beta usage
+    daily: list[Row] = field(default_factory=list)  # rates over time; curves: days_since_release
+    monthly: list[Row] = field(default_factory=list)  # new / repeat / returning / churned
+    time_to_adopt: list[Row] = field(default_factory=list)  # feature, bucket_order, bucket label, accounts
+    outside_catalog: list[Row] = field(default_factory=list)  # uncatalogued and beta usage
     newest_activity_day: date | None = None  # the last UTC day with product events in the marts
     newest_delivery_day: date | None = None  # the newest delivery behind them: the page's "data as of"
-
-
-def _rows(conn: psycopg.Connection, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, params)
-    names = [c.name for c in cursor.description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def bucket_label(bucket: int) -> str:
-    """width_bucket's number as the page shows it: '0-1 days', ..., '30+ days'."""
-    bounds = TIME_TO_ADOPT_BUCKETS
-    if bucket >= len(bounds):
-        return f"{bounds[-1]}+ days"
-    return f"{bounds[bucket - 1]}-{bounds[bucket]} days"
+    month: date | None = None  # the last complete month, as product_kpi_monthly marks it
+    complete: dict[date, bool] = field(default_factory=dict)  # every month -> complete (False: in progress)
+    kpi: LoopKpi | None = None  # the scorecard's row
 
 
 def adoption_page_data(conn: psycopg.Connection) -> AdoptionPage:
     """Every section of the page, from the marts, as plain rows."""
-    page = AdoptionPage(daily=_rows(conn, DAILY_SQL), monthly=_rows(conn, MONTHLY_SQL))
-    for row in _rows(conn, TIME_TO_ADOPT_SQL, {"bounds": [Decimal(b) for b in TIME_TO_ADOPT_BUCKETS]}):
-        page.time_to_adopt.append(
-            {"feature": row["feature"], "bucket": bucket_label(row["bucket"]), "accounts": row["count"]}
+    with conn.cursor(row_factory=dict_row) as cur:
+        page = AdoptionPage(
+            daily=cur.execute(DAILY_SQL).fetchall(),
+            monthly=cur.execute(MONTHLY_SQL).fetchall(),
+            time_to_adopt=cur.execute(TIME_TO_ADOPT_SQL).fetchall(),
+            outside_catalog=cur.execute(OUTSIDE_SQL).fetchall(),
         )
-    page.outside_catalog = [
-        dict(zip(("usage_kind", "feature", "events", "account_days", "first_day", "last_day"), r, strict=True))
-        for r in conn.execute(OUTSIDE_SQL).fetchall()
-    ]
     page.newest_activity_day, page.newest_delivery_day = conn.execute(DATA_AGE_SQL).fetchone() or (None, None)
+    page.month = last_complete_month(conn, "product")
+    page.complete = complete_months(conn, "product")
+    page.kpi = loop_kpi(conn, "product")
     return page
