@@ -467,14 +467,14 @@ def test_each_support_chart_draws_its_marks(support_visit: Visit, demo_world: Bu
         )
     )
     assert set(declared) == {"ticket-volume", "backlog", "first-response-times", "resolution-times", "csat",
-                             "uncategorized-share"}  # fmt: skip
+                             "categorized-share"}  # fmt: skip
     # Independently of the page's SQL: a bar per month and category with tickets, a marker per month.
     assert (
         declared["ticket-volume"]
         == query(demo_world.settings, "select count(*) from marts.support_monthly where tickets > 0")[0][0]
     )
     months = query(demo_world.settings, "select count(distinct created_month) from marts.support_tickets")[0][0]
-    assert declared["uncategorized-share"] == months
+    assert declared["categorized-share"] == months
     for chart_id, marks in declared.items():
         drawn = support_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
         assert marks > 0, chart_id
