@@ -13,7 +13,9 @@ from aias_dagster.dashboards.page import Chart
 
 
 def in_progress(rows: BillingRows, months: list[date]) -> date | None:
-    return charts.month_in_progress(months, rows.complete)
+    """The month in progress among `months`: the KPI mart knows the closed months, the usage mart the rest."""
+    complete = {**{r["month_start"]: r["is_complete_month"] for r in rows.usage}, **rows.complete}
+    return charts.month_in_progress(months, complete)
 
 
 def revenue_chart(rows: BillingRows) -> Chart:

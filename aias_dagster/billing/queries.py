@@ -151,11 +151,9 @@ order by r.month_start, r.plan_id, r.currency
 """
 
 USAGE_SQL = """
-select date_trunc('month', date_day)::date as month_start, sum(requests) as requests,
-    sum(billable_units) as billable_units, sum(requests_4xx) as requests_4xx, sum(requests_5xx) as requests_5xx
-from marts.api_usage_daily
-group by 1
-order by 1
+select month_start, is_complete_month, requests, billable_units, requests_4xx, requests_5xx
+from marts.api_usage_monthly
+order by month_start
 """
 
 AS_OF_SQL = "select max(date_day) from marts.api_usage_daily"
@@ -184,11 +182,11 @@ class BillingRows:
 
     as_of: date | None
     revenue: list[Row]  # marts.api_revenue_monthly, every row
-    usage: list[Row]  # marts.api_usage_daily per month
+    usage: list[Row]  # marts.api_usage_monthly
     report: dict[str, Any]  # ledger_data
     invoices: list[Row]  # every invoice with its HTML document
     kpi: LoopKpi | None = None  # the scorecard's row: the target in force
-    complete: dict[date, bool] = field(default_factory=dict)  # every month -> complete (billing_kpi_monthly)
+    complete: dict[date, bool] = field(default_factory=dict)  # closed months -> complete (billing_kpi_monthly)
 
 
 def read_rows(conn: psycopg.Connection) -> BillingRows:

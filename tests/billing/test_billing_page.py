@@ -53,7 +53,14 @@ def rows() -> BillingRows:
         revenue_row(FEB, "starter", "USD", "700.00", "700.00", 1500),
     ]
     usage = [
-        {"month_start": m, "requests": 10, "billable_units": u, "requests_4xx": 1, "requests_5xx": 0}
+        {
+            "month_start": m,
+            "is_complete_month": True,
+            "requests": 10,
+            "billable_units": u,
+            "requests_4xx": 1,
+            "requests_5xx": 0,
+        }
         for m, u in ((JAN, 1500), (FEB, 1600))
     ]
     report = {
@@ -114,13 +121,10 @@ def test_charts_are_valid_plotly_figures_with_a_mark_per_value() -> None:
     assert [s["y0"] for s in revenue.layout["shapes"]] == [1000.0]  # the scorecard's target
 
 
-def test_the_usage_chart_marks_the_month_in_progress_the_kpi_mart_flags() -> None:
+def test_the_usage_chart_marks_the_month_in_progress_the_usage_mart_flags() -> None:
     base = rows()
-    usage = [
-        *base.usage,
-        {"month_start": MAR, "requests": 3, "billable_units": 90, "requests_4xx": 0, "requests_5xx": 0},
-    ]
-    data = page_data(replace(base, usage=usage, complete={JAN: True, FEB: True, MAR: False}))
+    march = {"month_start": MAR, "is_complete_month": False, "requests": 3, "billable_units": 90, "requests_4xx": 0}
+    data = page_data(replace(base, usage=[*base.usage, march | {"requests_5xx": 0}]))  # the KPI mart: closed only
     chart = data.chart("usage-by-month")
     assert chart.monthly and "Mar 2026 (in progress)" in [a["text"] for a in chart.layout["annotations"]]
     assert chart.data[0]["marker"]["opacity"] == [1, 1, charts.IN_PROGRESS_OPACITY]
