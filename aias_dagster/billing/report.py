@@ -9,14 +9,14 @@ import psycopg
 
 from aias_dagster.billing.checks import closed_months
 from aias_dagster.billing.queries import ledger_data
-
-KPI_USD = Decimal(1000)  # the CLI's line only; the page reads the target from the scorecard (platform/kpi.py)
+from aias_dagster.platform.kpi import loop_kpi
 
 
 def report(conn: psycopg.Connection) -> str:
     data = ledger_data(conn, top=3)
     if not data["closed_months"]:
         return "  no month closed yet (aias run billing --month YYYY-MM)"
+    kpi = loop_kpi(conn, "billing")  # the target in force, as the scorecard holds it; None before it is built
     lines = [f"  {'month':<9}{'revenue USD':>14}{'growth':>9}{'units':>12}  by currency"]
     by_currency: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in data["plans"]:
@@ -24,9 +24,9 @@ def report(conn: psycopg.Connection) -> str:
     for m in data["months"]:
         growth = "-" if m["revenue_growth"] is None else f"{m['revenue_growth']:+.1%}"
         currencies = ", ".join(f"{c} {v:,}" for c, v in sorted(by_currency[m["month"]].items()))
-        kpi = "" if m["revenue_usd"] > KPI_USD else "  (below the 1,000 USD KPI)"
+        below = f"  (below the KPI {kpi.target_text})" if kpi and not kpi.meets(m["revenue_usd"]) else ""
         lines.append(
-            f"  {m['month']:<9}{m['revenue_usd']:>14,.2f}{growth:>9}{m['billable_units']:>12,}  {currencies}{kpi}"
+            f"  {m['month']:<9}{m['revenue_usd']:>14,.2f}{growth:>9}{m['billable_units']:>12,}  {currencies}{below}"
         )
     rec = data["latest_reconciliation"]
     status = (
