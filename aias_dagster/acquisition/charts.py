@@ -229,14 +229,15 @@ def cac_trend_chart(rows: CacRows, colour_of: dict[str, str]) -> Chart:
             marker={"color": "#000000", "size": 8, "symbol": symbols},
         )
     )
+    month = in_progress(rows)
     return charts.monthly_chart(
         "cac-trend",
         "Monthly coverage-adjusted CAC per channel",
         data,
         charts.layout(charts.month_axis(), charts.axis("Adjusted CAC (USD)", "$,.0f")),
-        in_progress(rows),
+        month,
         "Channels with spend. Open markers: a month that holds provisional days (spend that may still be "
-        "restated). The shaded month is in progress.",
+        "restated)." + (" The shaded month is in progress." if month else ""),
     )
 
 
