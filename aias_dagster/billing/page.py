@@ -1,103 +1,48 @@
-"""The API billing dashboard: loop 4's page of the site, from the billing marts and the billing ledger.
+"""The API billing dashboard: loop 4's page of the site, from queries.py's rows and charts.py's figures.
 
-Revenue per month and plan comes from `marts.api_revenue_monthly` as it is (the table equals the mart);
-usage from `marts.api_usage_daily`; top customers, unbillable usage and the latest closed month's
-reconciliation from `report.billing_page_data`, which reads the ledger (`billing/invoices`, hence the
-page's `upstream`). Each invoice's HTML document is written into the site (billing/invoices/<id>.html)
-and linked from the page. The query is `read_rows`; the rest are pure functions of rows.
+Revenue per month and plan is `marts.api_revenue_monthly` as it is (the table equals the mart); usage comes from
+`marts.api_usage_daily`; top customers, unbillable usage and the latest closed month's reconciliation from the
+ledger (`queries.ledger_data`, hence the page's `upstream`). Each invoice's HTML document is written into the
+site (billing/invoices/<id>.html) and linked from the page. The target is the scorecard's (platform/kpi.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
-from aias_dagster.billing.report import KPI_USD, billing_page_data
-from aias_dagster.dashboards import charts
-from aias_dagster.dashboards.formatting import count, money, short_month
-from aias_dagster.dashboards.page import Chart, Page, PageData
+from aias_dagster.billing import charts
+from aias_dagster.billing.queries import BillingRows, Row, read_rows
+from aias_dagster.dashboards.formatting import money, short_month
+from aias_dagster.dashboards.page import Page, PageData
+from aias_dagster.platform.kpi import LoopKpi
 
 INVOICE_DIR = "billing/invoices"
-
-# Amounts in their own currency are shown to its minor unit (seeds.currencies: JPY 0, USD 2).
-REVENUE_SQL = """
-select r.month_start, r.plan_id, r.currency, r.customers, r.billable_units, r.revenue, r.usd_per_unit,
-    r.revenue_usd, r.revenue_growth, r.usage_growth, c.minor_units
-from marts.api_revenue_monthly as r
-left join seeds.currencies as c on r.currency = c.currency
-order by r.month_start, r.plan_id, r.currency
-"""
-
-USAGE_SQL = """
-select date_trunc('month', date_day)::date as month_start, sum(requests) as requests,
-    sum(billable_units) as billable_units, sum(requests_4xx) as requests_4xx, sum(requests_5xx) as requests_5xx
-from marts.api_usage_daily
-group by 1
-order by 1
-"""
-
-AS_OF_SQL = "select max(date_day) from marts.api_usage_daily"
-
-# Largest first in USD, at the month's rate the revenue mart uses: by the raw amount, 9575 JPY came above 581.58 USD.
-INVOICES_SQL = """
-with month_rates as (
-    select distinct month_start, currency, usd_per_unit
-    from marts.api_revenue_monthly
-)
-
-select i.invoice_id, i.customer_id, i.month, i.currency, i.total, c.minor_units, d.html
-from billing.invoices as i
-inner join billing.invoice_documents as d on i.invoice_id = d.invoice_id
-left join month_rates as r on i.month = r.month_start and i.currency = r.currency
-left join seeds.currencies as c on i.currency = c.currency
-order by i.month, i.total * r.usd_per_unit desc nulls last, i.invoice_id
-"""
-
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class BillingRows:
-    """What the page reads, before any shaping."""
-
-    as_of: date | None
-    revenue: list[Row]  # marts.api_revenue_monthly, every row
-    usage: list[Row]  # marts.api_usage_daily per month
-    report: dict[str, Any]  # report.billing_page_data
-    invoices: list[Row]  # every invoice with its HTML document
-
-
-def read_rows(conn: psycopg.Connection) -> BillingRows:
-    report = billing_page_data(conn)
-    with conn.cursor(row_factory=dict_row) as cur:
-        (as_of,) = conn.execute(AS_OF_SQL).fetchone() or (None,)
-        revenue = cur.execute(REVENUE_SQL).fetchall()
-        usage = cur.execute(USAGE_SQL).fetchall()
-        invoices = cur.execute(INVOICES_SQL).fetchall() if report["closed_months"] else []
-    return BillingRows(as_of, revenue, usage, report, invoices)
 
 
 def invoice_file(invoice_id: str) -> str:
     return f"{INVOICE_DIR}/{invoice_id}.html"
 
 
-def monthly_revenue(revenue: Sequence[Row]) -> list[Row]:
-    """Per month: USD revenue (the KPI's sum), billable units, and whether it meets the KPI."""
+def monthly_revenue(revenue: Sequence[Row], kpi: LoopKpi | None) -> list[Row]:
+    """Per month: USD revenue (the KPI's sum), billable units, and whether it meets the target in force."""
     usd: dict[date, Decimal] = defaultdict(Decimal)
     units: dict[date, int] = defaultdict(int)
     for r in revenue:
         usd[r["month_start"]] += r["revenue_usd"]
         units[r["month_start"]] += r["billable_units"]
     return [
-        {"month_start": m, "revenue_usd": usd[m], "billable_units": units[m], "meets_kpi": usd[m] > KPI_USD}
+        {
+            "month_start": m,
+            "revenue_usd": usd[m],
+            "billable_units": units[m],
+            "meets_kpi": kpi.meets(usd[m]) if kpi else None,
+        }
         for m in sorted(usd)
     ]
 
@@ -121,77 +66,26 @@ def reconciles(rec: Row | None) -> bool | None:
     return not (rec["gaps"] or rec["totals_off"] or rec["customers_without_invoice"])
 
 
-def revenue_chart(revenue: Sequence[Row]) -> Chart:
-    months = sorted({r["month_start"] for r in revenue})
-    labels = [m.isoformat() for m in months]
-    plans = sorted({r["plan_id"] for r in revenue})
-    colour_of = charts.colours(plans)
-    data = []
-    for plan in plans:
-        by_month: dict[date, Decimal] = defaultdict(Decimal)
-        for r in revenue:
-            if r["plan_id"] == plan:
-                by_month[r["month_start"]] += r["revenue_usd"]
-        values = [by_month.get(m) for m in months]
-        data.append(charts.bar(plan, labels, values, [money(v, 2) for v in values], colour_of[plan]))
-    shape, note = charts.target_line(float(KPI_USD), f"KPI {money(KPI_USD)}")
-    return Chart(
-        id="revenue-by-plan",
-        title="API revenue per month and plan (USD)",
-        data=data,
-        layout=charts.layout(
-            charts.axis("Month", "%b %Y", type="date", dtick="M1"),
-            charts.axis("Revenue (USD)", "$,.0f"),
-            barmode="stack",
-            shapes=[shape],
-            annotations=[note],
-        ),
-        note="Invoiced revenue of closed months, each currency at its month's last rate; the dashed line is the KPI.",
-    )
-
-
-def usage_chart(usage: Sequence[Row]) -> Chart:
-    labels = [r["month_start"].isoformat() for r in usage]
-    series = (
-        ("Billable units", "billable_units", charts.PALETTE[0]),
-        ("4xx requests (not billed)", "requests_4xx", charts.PALETTE[1]),
-        ("5xx requests (not billed)", "requests_5xx", charts.PALETTE[2]),
-    )
-    data = [
-        charts.line(name, labels, [r[key] for r in usage], [count(r[key]) for r in usage], colour)
-        for name, key, colour in series
-    ]
-    return Chart(
-        id="usage-by-month",
-        title="API usage per month",
-        data=data,
-        layout=charts.layout(charts.axis("Month", "%b %Y", type="date", dtick="M1"), charts.axis("Units or requests")),
-        note="From every request raw holds now, billed or not; a month in progress is partial.",
-    )
-
-
-def summary_line(months: Sequence[Row]) -> str:
+def summary_line(months: Sequence[Row], kpi: LoopKpi | None) -> str:
     if not months:
         return "No closed month yet."
     last = months[-1]
-    kpi = "meets" if last["meets_kpi"] else "below"
-    return (
-        f"{short_month(last['month_start'])}: API revenue {money(last['revenue_usd'])} ({kpi} the {money(KPI_USD)} KPI)"
-    )
+    judged = f" ({'meets' if last['meets_kpi'] else 'below'} the KPI {kpi.target_text})" if kpi else ""
+    return f"{short_month(last['month_start'])}: API revenue {money(last['revenue_usd'])}{judged}"
 
 
 def page_data(rows: BillingRows) -> PageData:
     """The page from the rows (pure: tested on hand-made rows)."""
-    months = monthly_revenue(rows.revenue)
+    months = monthly_revenue(rows.revenue, rows.kpi)
     report = rows.report
-    figures = (revenue_chart(rows.revenue), usage_chart(rows.usage)) if rows.revenue else ()
+    figures = (charts.revenue_chart(rows), charts.usage_chart(rows)) if rows.revenue else ()
     return PageData(
         as_of=rows.as_of,
-        summary=summary_line(months),
+        summary=summary_line(months, rows.kpi),
         context={
             "months": months,
             "revenue_rows": rows.revenue,
-            "kpi_usd": KPI_USD,
+            "kpi": rows.kpi,
             "closed_months": report["closed_months"],
             "top_customers": report["top_customers"],
             "unbillable": report["unbillable"],
@@ -213,7 +107,7 @@ PAGE = Page(
     name="billing",
     title="API billing: metering and invoices",
     group="billing",
-    marts=("api_revenue_monthly", "api_usage_daily"),
+    marts=("api_revenue_monthly", "api_usage_daily", "api_usage_monthly", "billing_kpi_monthly", "loop_scorecard"),
     upstream=("billing/invoices", "billing/invoice_lines"),
     build=build,
     template=Path(__file__).with_name("templates") / "billing.html.j2",

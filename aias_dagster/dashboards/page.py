@@ -68,6 +68,9 @@ class Chart:
     data: list[dict[str, Any]]
     layout: dict[str, Any] = field(default_factory=dict)
     note: str = ""  # one line under the chart: what to read in it
+    # One point or bar per month: such a chart marks the month in progress (charts.mark_in_progress), and the
+    # page says so to the browser test (data-monthly).
+    monthly: bool = False
 
     def __post_init__(self) -> None:
         if not CHART_ID.match(self.id):

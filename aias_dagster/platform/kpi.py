@@ -57,6 +57,19 @@ class LoopKpi:
         """ ">= 90.0%", "> 1,000.00 USD", "<= 5.0%"."""
         return f"{SIGNS[self.comparison]} {self.amount(self.target)}"
 
+    def meets(self, value: Decimal | None) -> bool | None:
+        """Whether a value meets the target, by the KPI's comparison (None: no value)."""
+        if value is None:
+            return None
+        if self.comparison == "at_most":
+            return value <= self.target
+        return value > self.target if self.comparison == "more_than" else value >= self.target
+
+    @property
+    def status_text(self) -> str:
+        """ "on target", "off target", ...: the status as a page's tile says it."""
+        return STATUS_WORDS[self.status]
+
     def describe(self) -> str:
         """ "CAC accuracy (widest 95 % interval) 31.2% in March 2026 (target <= 5.0%): off target"."""
         if self.month_start is None:

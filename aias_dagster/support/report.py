@@ -2,52 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-
 import psycopg
 
 from aias_dagster.platform.kpi import last_complete_month, loop_kpi
-from aias_dagster.support.queries import MONTH_COVERAGE_SQL, TOP_ISSUES_SQL
+from aias_dagster.support.queries import MonthTopIssues, TopIssue, month_top_issues
 
-
-@dataclass(frozen=True)
-class TopIssue:
-    rank: int
-    category: str
-    tickets: int
-    share: Decimal | None
-    change: int | None  # against the month before; None in the data's first month
-    change_percent: Decimal | None  # None when the month before had none
-    previous_rank: int | None  # None when the category had no ticket the month before
-
-    @property
-    def trend(self) -> str:
-        """up, down, flat, or new (no ticket of the category the month before); unknown in the first month."""
-        if self.change is None:
-            return "unknown"
-        if self.previous_rank is None:
-            return "new"
-        return "up" if self.change > 0 else "down" if self.change < 0 else "flat"
-
-
-@dataclass(frozen=True)
-class MonthTopIssues:
-    month_start: date
-    tickets: int
-    uncategorized: int
-    issues: list[TopIssue]
-
-    @property
-    def categorized_share(self) -> float | None:
-        return None if not self.tickets else 1 - self.uncategorized / self.tickets
-
-
-def month_top_issues(conn: psycopg.Connection, month: date) -> MonthTopIssues:
-    issues = [TopIssue(*row) for row in conn.execute(TOP_ISSUES_SQL, (month,)).fetchall()]
-    tickets, uncategorized = conn.execute(MONTH_COVERAGE_SQL, (month,)).fetchone() or (0, 0)
-    return MonthTopIssues(month, int(tickets), int(uncategorized), issues)
+__all__ = ["ARROWS", "MonthTopIssues", "TopIssue", "format_top_issues", "month_top_issues", "report"]
 
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "new", "unknown": ""}

@@ -8,12 +8,17 @@ from decimal import Decimal as D
 import plotly.graph_objects as go
 import pytest
 
-from aias_dagster.acquisition.figures import CalibratedCac
-from aias_dagster.acquisition.page import PAGE, CacRows, cac_table, model_table, page_data, weekly_coverage
+from aias_dagster.acquisition.charts import weekly_coverage
+from aias_dagster.acquisition.page import PAGE, cac_table, model_table, page_data
+from aias_dagster.acquisition.queries import CacRows, CalibratedCac
+from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.render import Assets, render_page
+from aias_dagster.platform.kpi import LoopKpi
 
 ASSETS = Assets(css="assets/site.css", script="assets/site.js", plotly="assets/plotly.min.js")
-FEB, MAR = date(2026, 2, 1), date(2026, 3, 1)
+FEB, MAR, APR = date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
+KPI = LoopKpi("acquisition", MAR, "CAC accuracy (widest 95 % interval)", D("0.1875"), D("0.05"), "at_most", "share",
+              "red", "paid_search: ±30.00 USD on a calibrated CAC of 160.00 USD")  # fmt: skip
 
 
 def cac_row(
@@ -217,7 +222,8 @@ def test_the_page_asset_depends_on_the_intervals_it_reads() -> None:
     from aias_dagster.dashboards.assets import upstream_keys
 
     keys = {k.to_user_string() for k in upstream_keys(PAGE)}
-    assert keys == {"marts/cac_monthly", "marts/metrics_daily", "marts/cac_monthly_intervals"}
+    assert keys == {"marts/cac_monthly", "marts/metrics_daily", "marts/cac_monthly_intervals",
+                    "marts/cac_accuracy_monthly", "marts/acquisition_kpi_monthly", "marts/loop_scorecard"}  # fmt: skip
 
 
 def page_text(html: str) -> str:
@@ -237,3 +243,51 @@ def test_the_pages_sentences_end_where_they_end_and_are_spaced(with_calibrated: 
     joined = re.search(r"[a-z]\.[A-Z]", text)
     assert joined is None, text[joined.start() - 60 : joined.end() + 20]
     assert f"is the last complete month{' provisional' if provisional else ''}." in text
+
+
+def accuracy(channel: str, share: str, answers: int, needed: int) -> dict:
+    return {
+        "channel": channel,
+        "half_width_usd": D(share) * 160,
+        "half_width_share": D(share),
+        "survey_answers": answers,
+        "target_half_width_share": D("0.05"),
+        "survey_answers_for_target": needed,
+    }
+
+
+def test_the_kpi_tile_is_cac_accuracy_against_its_target_and_each_channel_shows_its_lever(
+    with_calibrated: CacRows,
+) -> None:
+    shaped = page_data(
+        replace(
+            with_calibrated,
+            kpi=KPI,
+            accuracy=[accuracy("display", "0.1", 4, 16), accuracy("paid_search", "0.1875", 9, 127)],
+        )
+    )
+    html = render_page(PAGE, shaped, ASSETS)
+    assert 'id="tile-cac-accuracy"' in html and "18.8%" in html and "target &lt;= 5.0% · off target" in html
+    assert "Answers a month for ±5%" in html
+    rows = re.findall(r'<tr data-channel="([a-z_]+)">\s*<th scope="row">[a-z_]+</th>\s*<td class="num" '
+                      r'data-column="half_width_share"', html)  # fmt: skip
+    assert rows == ["paid_search", "display"]  # the calibrated table's order: by spend
+    assert 'data-column="survey_answers_for_target" data-value="127">127<' in html
+    assert shaped.summary == "Mar 2026: blended CAC $150.0, CAC accuracy ±18.8% (target <= 5.0%)"
+
+
+def test_the_coverage_chart_is_a_diagnostic_without_a_target_line(rows: CacRows) -> None:
+    chart = page_data(rows).chart("coverage")
+    assert [t["name"] for t in chart.data] == ["Weekly", "Monthly"] and not chart.layout.get("shapes")
+
+
+def test_the_month_in_progress_is_marked_on_every_monthly_chart(rows: CacRows) -> None:
+    april = [r | {"month_start": APR} for r in rows.default_model if r["month_start"] == MAR]
+    shaped = page_data(replace(rows, default_model=[*rows.default_model, *april],
+                               complete={FEB: True, MAR: True, APR: False}))  # fmt: skip
+    monthly = [c for c in shaped.charts if c.monthly]
+    assert {c.id for c in monthly} == {"cac-trend", "spend-vs-customers", "coverage"}
+    for chart in monthly:
+        labels = [a["text"] for a in chart.layout["annotations"]]
+        assert any(label.endswith("Apr 2026 (in progress)") for label in labels), (chart.id, labels)
+        assert any(charts.IN_PROGRESS_OPACITY in t["marker"].get("opacity", []) for t in chart.data), chart.id

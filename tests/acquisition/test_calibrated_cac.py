@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from aias_dagster.acquisition import calibration
-from aias_dagster.acquisition.figures import calibrated_cac
+from aias_dagster.acquisition.queries import calibrated_cac
 from aias_dagster.sample_data import world
 from aias_dagster.sample_data.customers import build_customers
 from aias_dagster.sample_data.survey import ANSWER_KINDS

@@ -4,7 +4,7 @@ from datetime import date
 
 import psycopg
 
-from aias_dagster.acquisition.page import read_rows
+from aias_dagster.acquisition.queries import read_rows
 from aias_dagster.acquisition.report import format_cac, last_complete_month_cac, report
 from aias_dagster.platform.kpi import kpi_result, last_complete_month, loop_kpi
 from tests.conftest import DEMO_WORLD_END, BuiltWorld

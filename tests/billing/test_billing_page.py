@@ -1,16 +1,21 @@
 """The billing page's shaping, on hand-made rows: monthly KPI sums, charts, invoice files, the empty state."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
 
 import plotly.graph_objects as go
 
-from aias_dagster.billing.page import PAGE, BillingRows, invoice_file, invoices_by_month, monthly_revenue, page_data
+from aias_dagster.billing.page import PAGE, invoice_file, invoices_by_month, monthly_revenue, page_data
+from aias_dagster.billing.queries import BillingRows
+from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.render import Assets, render_page
+from aias_dagster.platform.kpi import LoopKpi
 
 ASSETS = Assets(css="assets/site.css", script="assets/site.js", plotly="assets/plotly.min.js")
-JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
+JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+KPI = LoopKpi("billing", FEB, "API revenue (USD)", D("700"), D(1000), "more_than", "usd", "red", None)
 EMPTY_REPORT: dict[str, Any] = {
     "closed_months": [],
     "top_customers": [],
@@ -48,7 +53,14 @@ def rows() -> BillingRows:
         revenue_row(FEB, "starter", "USD", "700.00", "700.00", 1500),
     ]
     usage = [
-        {"month_start": m, "requests": 10, "billable_units": u, "requests_4xx": 1, "requests_5xx": 0}
+        {
+            "month_start": m,
+            "is_complete_month": True,
+            "requests": 10,
+            "billable_units": u,
+            "requests_4xx": 1,
+            "requests_5xx": 0,
+        }
         for m, u in ((JAN, 1500), (FEB, 1600))
     ]
     report = {
@@ -70,11 +82,11 @@ def rows() -> BillingRows:
         invoice("inv-c", "c3", JAN, "JPY", D(9575), "<p>c"),
         invoice("inv-a", "c1", FEB, "USD", D("1679.95"), "<p>a"),
     ]
-    return BillingRows(date(2026, 2, 28), revenue, usage, report, invoices)
+    return BillingRows(date(2026, 2, 28), revenue, usage, report, invoices, KPI, {JAN: True, FEB: True})
 
 
 def test_monthly_revenue_sums_every_plan_and_currency_in_usd_against_the_kpi() -> None:
-    months = monthly_revenue(rows().revenue)
+    months = monthly_revenue(rows().revenue, KPI)
     assert [(m["month_start"], m["revenue_usd"], m["billable_units"], m["meets_kpi"]) for m in months] == [
         (JAN, D("1000.01"), 1500, True),  # more than 1,000 USD, by a cent
         (FEB, D("700.00"), 1500, False),
@@ -105,7 +117,17 @@ def test_charts_are_valid_plotly_figures_with_a_mark_per_value() -> None:
     assert data.chart("usage-by-month").marks() == 6  # three series, two months
     for chart in data.charts:
         go.Figure({"data": chart.data, "layout": chart.layout})  # raises on anything Plotly does not know
-    assert data.summary == "Feb 2026: API revenue $700 (below the $1,000 KPI)"
+    assert data.summary == "Feb 2026: API revenue $700 (below the KPI > 1,000.00 USD)"
+    assert [s["y0"] for s in revenue.layout["shapes"]] == [1000.0]  # the scorecard's target
+
+
+def test_the_usage_chart_marks_the_month_in_progress_the_usage_mart_flags() -> None:
+    base = rows()
+    march = {"month_start": MAR, "is_complete_month": False, "requests": 3, "billable_units": 90, "requests_4xx": 0}
+    data = page_data(replace(base, usage=[*base.usage, march | {"requests_5xx": 0}]))  # the KPI mart: closed only
+    chart = data.chart("usage-by-month")
+    assert chart.monthly and "Mar 2026 (in progress)" in [a["text"] for a in chart.layout["annotations"]]
+    assert chart.data[0]["marker"]["opacity"] == [1, 1, charts.IN_PROGRESS_OPACITY]
 
 
 def test_the_revenue_table_shows_every_mart_row() -> None:
@@ -116,7 +138,7 @@ def test_the_revenue_table_shows_every_mart_row() -> None:
 
 
 def test_with_no_closed_month_the_page_says_so_and_draws_nothing() -> None:
-    data = page_data(BillingRows(date(2026, 3, 31), [], [], EMPTY_REPORT, []))
+    data = page_data(BillingRows(date(2026, 3, 31), [], [], EMPTY_REPORT, [], KPI))
     assert data.charts == () and data.files == {}
     assert data.summary == "No closed month yet."
     html = render_page(PAGE, data, ASSETS)

@@ -17,7 +17,8 @@ from aias_dagster.billing.assets import build_billing_assets, month_partitions
 from aias_dagster.billing.checks import BILLING_CHECKS
 from aias_dagster.billing.cli import describe_close
 from aias_dagster.billing.page import invoices_by_month, read_rows
-from aias_dagster.billing.report import billing_page_data, invoice_page, report
+from aias_dagster.billing.queries import ledger_data
+from aias_dagster.billing.report import invoice_page, report
 from aias_dagster.orchestration.runs import outcome_of
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import connect
@@ -107,7 +108,7 @@ def test_a_second_run_of_a_closed_month_writes_nothing(
 
 def test_revenue_per_month_and_the_page_data(demo_world: BuiltWorld, closed: dg.ExecuteInProcessResult) -> None:
     with connect(demo_world.settings) as conn:
-        data = billing_page_data(conn)
+        data = ledger_data(conn)
         text = report(conn)
     assert [m["month"] for m in data["months"]] == ["2026-01", "2026-02", "2026-03"]
     usd = {m["month"]: m["revenue_usd"] for m in data["months"]}

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from aias_dagster.dashboards.site import write_if_changed
+from aias_dagster.platform.kpi import STATUS_WORDS
 from tests.conftest import REPO_ROOT, BuiltWorld
 from tests.dbt.support import query
 
@@ -329,6 +330,33 @@ def test_the_calibrated_cac_and_its_interval_equal_the_marts_for_the_month(
     assert f"missed {evidence[0][1]:,.0f} of the month's new paying customers; {evidence[0][0]:,.0f} of them" in note
 
 
+def test_the_cac_accuracy_tile_and_the_survey_lever_equal_the_marts(http_visit: Visit, demo_world: BuiltWorld) -> None:
+    """The KPI tile is the scorecard's CAC accuracy; the lever table is cac_accuracy_monthly's, per paid channel."""
+    month, _ = last_complete_month(demo_world)
+    ((value, target, status),) = query(
+        demo_world.settings,
+        "select kpi_value, target, status from marts.loop_scorecard where loop_name = 'acquisition'",
+    )
+    tile = http_visit.page.locator("#tile-cac-accuracy").inner_text()
+    assert f"{value * 100:.1f}%" in tile and f"<= {target * 100:.1f}%" in tile and STATUS_WORDS[status] in tile, tile
+    columns = ["half_width_share", "survey_answers", "survey_answers_for_target"]
+    mart = {
+        r[0]: dict(zip(columns, r[1:], strict=True))
+        for r in query(
+            demo_world.settings,
+            f"select channel, {', '.join(columns)} from marts.cac_accuracy_monthly where month_start = %s",
+            (month,),
+        )
+    }
+    assert mart, "the demo world's intervals give every paid channel an accuracy row"
+    cells = http_visit.page.locator("#accuracy-table tbody td").evaluate_all(
+        "(tds) => tds.map((td) => [td.parentElement.dataset.channel, td.dataset.column, td.dataset.value])"
+    )
+    assert {channel for channel, *_ in cells} == set(mart) and len(cells) == len(mart) * len(columns)
+    for channel, column, value in cells:
+        assert Decimal(value) == mart[channel][column], (channel, column)
+
+
 def test_the_page_says_when_its_data_is_older_than_its_freshness_policy(file_visit: Visit, http_visit: Visit) -> None:
     """Opened six hours after the world's last day the data is fresh; opened ten days later it is stale."""
     assert file_visit.page.locator(".page-head .freshness-banner").is_hidden()
@@ -467,14 +495,14 @@ def test_each_support_chart_draws_its_marks(support_visit: Visit, demo_world: Bu
         )
     )
     assert set(declared) == {"ticket-volume", "backlog", "first-response-times", "resolution-times", "csat",
-                             "uncategorized-share"}  # fmt: skip
+                             "categorized-share"}  # fmt: skip
     # Independently of the page's SQL: a bar per month and category with tickets, a marker per month.
     assert (
         declared["ticket-volume"]
         == query(demo_world.settings, "select count(*) from marts.support_monthly where tickets > 0")[0][0]
     )
     months = query(demo_world.settings, "select count(distinct created_month) from marts.support_tickets")[0][0]
-    assert declared["uncategorized-share"] == months
+    assert declared["categorized-share"] == months
     for chart_id, marks in declared.items():
         drawn = support_visit.page.evaluate(DRAWN_MARKS_JS, chart_id)
         assert marks > 0, chart_id

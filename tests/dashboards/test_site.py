@@ -16,6 +16,7 @@ import dagster as dg
 import psycopg
 import pytest
 
+from aias_dagster.acquisition.page import PAGE as CAC_PAGE
 from aias_dagster.dashboards.page import Freshness, PageData
 from aias_dagster.dashboards.registry import registered_pages
 from aias_dagster.dashboards.site import build_page, plotly_bundle, write_assets, write_index
@@ -76,7 +77,8 @@ def test_the_materialization_says_where_the_page_is_and_how_old_its_data_was(
     assert metadata["data_as_of"] == "2026-03-31"
     assert metadata["freshness_at_build"] == "stale"  # the demo world ended months before this test runs
     record = json.loads((tmp_path / "site" / "data" / "cac.json").read_text())
-    assert record["as_of"] == "2026-03-31" and record["marts"] == ["cac_monthly", "metrics_daily"]
+    assert record["as_of"] == "2026-03-31" and record["marts"] == list(CAC_PAGE.marts)
+    assert record["marts"][:2] == ["cac_monthly", "metrics_daily"]
     support = by_path[str(tmp_path / "site" / "support.html")]
     assert support["data_as_of"] == "2026-03-31" and support["freshness_at_build"] == "stale"
 

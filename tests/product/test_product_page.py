@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
 from typing import Any
@@ -9,12 +10,17 @@ from typing import Any
 import plotly.graph_objects as go
 import pytest
 
+from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.render import Assets, render_page
-from aias_dagster.product.dashboard import AdoptionPage
-from aias_dagster.product.page import PAGE, features, last_complete_month, month_rows, page_data
+from aias_dagster.platform.kpi import LoopKpi
+from aias_dagster.product.charts import features
+from aias_dagster.product.page import PAGE, month_rows, page_data
+from aias_dagster.product.queries import AdoptionPage
 
 ASSETS = Assets(css="assets/site.css", script="assets/site.js", plotly="assets/plotly.min.js")
-FEB, MAR = date(2026, 2, 1), date(2026, 3, 1)
+FEB, MAR, APR = date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
+KPI = LoopKpi("product", MAR, "catalogued features with an adoption rate", D(1), D(1), "at_least", "share", "green",
+              "2 of 2 features")  # fmt: skip
 LAUNCH = date(2026, 3, 30)  # "search" is released within the data: the only launch curve
 
 
@@ -42,21 +48,18 @@ def data() -> AdoptionPage:
         month_row(MAR, "alerts", "0.25", 0, 2, 2, 1),
         month_row(MAR, "search", "0.5", 10, 0, 0, 0),
     ]
-    time_to_adopt = [{"feature": "alerts", "bucket": "0-1 days", "accounts": 3},
-                     {"feature": "search", "bucket": "30+ days", "accounts": 2}]  # fmt: skip
+    time_to_adopt = [{"feature": "alerts", "bucket_order": 1, "bucket": "0-1 days", "accounts": 3},
+                     {"feature": "alerts", "bucket_order": 9, "bucket": "30+ days", "accounts": 0},
+                     {"feature": "search", "bucket_order": 1, "bucket": "0-1 days", "accounts": 0},
+                     {"feature": "search", "bucket_order": 9, "bucket": "30+ days", "accounts": 2}]  # fmt: skip
     outside = [
         {"usage_kind": "uncatalogued", "feature": "<b>labs</b>", "events": 12, "account_days": 5,
          "first_day": days[0], "last_day": days[-1]},
         {"usage_kind": "beta", "feature": "search", "events": 4, "account_days": 2,
          "first_day": days[0], "last_day": days[0]},
     ]  # fmt: skip
-    return AdoptionPage(daily, monthly, time_to_adopt, outside, date(2026, 4, 1), date(2026, 4, 2))
-
-
-def test_the_last_complete_month_is_the_one_before_the_month_of_the_day_after_the_newest() -> None:
-    assert last_complete_month(date(2026, 4, 1)) == MAR
-    assert last_complete_month(date(2026, 3, 31)) == MAR  # its last day is in: March is complete
-    assert last_complete_month(None) is None
+    return AdoptionPage(daily, monthly, time_to_adopt, outside, date(2026, 4, 1), date(2026, 4, 2), MAR,
+                        {FEB: True, MAR: True, APR: False}, KPI)  # fmt: skip
 
 
 def test_the_month_table_lists_the_months_features_by_adoption_with_the_marts_values(data: AdoptionPage) -> None:
@@ -79,8 +82,7 @@ def test_uncatalogued_events_get_a_visible_note_and_beta_use_is_apart(data: Adop
     assert 'id="uncatalogued-note" data-events="12"' in html
     assert "&lt;b&gt;labs&lt;/b&gt;" in html and "<b>labs</b>" not in html  # a feature name is data, escaped
     assert 'data-kind="beta" data-feature="search"' in html
-    without = AdoptionPage(data.daily, data.monthly, data.time_to_adopt, data.outside_catalog[1:],
-                           data.newest_activity_day, data.newest_delivery_day)  # fmt: skip
+    without = replace(data, outside_catalog=data.outside_catalog[1:])
     assert 'id="uncatalogued-note"' not in render_page(PAGE, page_data(without), ASSETS)
 
 
@@ -104,3 +106,16 @@ def test_a_warehouse_without_product_data_gets_a_page_that_says_so() -> None:
     shaped = page_data(AdoptionPage())
     assert shaped.as_of is None and shaped.charts == ()
     assert "No complete month of product events yet" in render_page(PAGE, shaped, ASSETS)
+
+
+def test_the_kpi_tile_shows_the_scorecards_value_target_and_status(data: AdoptionPage) -> None:
+    html = render_page(PAGE, page_data(data), ASSETS)
+    assert 'id="tile-kpi"' in html and "100.0%" in html and "target &gt;= 100.0% · on target" in html
+
+
+def test_the_month_in_progress_is_labelled_and_drawn_lighter_on_the_monthly_split(data: AdoptionPage) -> None:
+    april = [{**r, "month_start": APR} for r in data.monthly if r["month_start"] == MAR]
+    states = page_data(replace(data, monthly=[*data.monthly, *april])).chart("monthly-states")
+    assert states.monthly
+    assert states.data[0]["x"][0][-2:] == ["Apr 2026 (in progress)"] * 2
+    assert states.data[0]["marker"]["opacity"] == [1, 1, 1, charts.IN_PROGRESS_OPACITY, charts.IN_PROGRESS_OPACITY]

@@ -47,20 +47,20 @@ def test_error_groups_add_up_and_tickets_link_to_the_error_of_their_request(demo
 def test_the_report_and_the_dashboard_data_read_the_marts(demo_world: BuiltWorld) -> None:
     import psycopg
 
-    from aias_dagster.reliability.dashboard import dashboard_data
+    from aias_dagster.reliability.queries import read_rows
     from aias_dagster.reliability.report import report
 
     with psycopg.connect(demo_world.settings.url) as conn:
         text = report(conn)
-        data = dashboard_data(conn)
+        rows = read_rows(conn)
     assert "Reliability, March 2026: " in text and "(target >= 20.0%, green)" in text  # the world ends 2026-03-31
     (events,) = query(demo_world.settings, "select count(*) from marts.error_events")[0]
-    assert sum(row["errors"] for row in data["daily"]) == events == sum(r["errors"] for r in data["auto_fixed_monthly"])
-    assert len(data["top_groups"]) == 10 and data["auto_fixed_target"] == Decimal("0.20")
+    assert sum(row["errors"] for row in rows.daily) == events == sum(r["errors"] for r in rows.auto_fixed_monthly)
+    assert len(rows.top_groups) == 10 and rows.kpi is not None and rows.kpi.target == Decimal("0.20")
     unresolved = query(demo_world.settings, "select count(*) from marts.error_events where resolved_at is null")[0][0]
-    assert sum(row["errors"] for row in data["unresolved_by_age"]) == unresolved
+    assert sum(row["errors"] for row in rows.unresolved_by_age) == unresolved
     # The fixture ran the remediations as `make demo` does: outcomes beside the errors never worked on.
-    outcomes = {row["outcome"] for row in data["remediation_outcomes"]}
+    outcomes = {row["outcome"] for row in rows.remediation_outcomes}
     assert {"succeeded", "none"} <= outcomes, outcomes
     ((fixed, errors, share),) = query(
         demo_world.settings,
@@ -69,4 +69,4 @@ def test_the_report_and_the_dashboard_data_read_the_marts(demo_world: BuiltWorld
     )
     print(f"demo world: {fixed} of {errors} errors auto-fixed = {share:.2%}")  # the figure the scorecard reads
     assert 0 < fixed < errors
-    assert sum(r["auto_fixed"] for r in data["auto_fixed_monthly"]) == fixed
+    assert sum(r["auto_fixed"] for r in rows.auto_fixed_monthly) == fixed

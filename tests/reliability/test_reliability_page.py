@@ -1,4 +1,4 @@
-"""The reliability page's shaping, on hand-made rows of dashboard_data's sections, before any browser."""
+"""The reliability page's shaping, on hand-made rows of queries.read_rows' sections, before any browser."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -7,18 +7,15 @@ from decimal import Decimal as D
 import plotly.graph_objects as go
 import pytest
 
+from aias_dagster.dashboards import charts
 from aias_dagster.dashboards.render import Assets, render_page
-from aias_dagster.reliability.page import (
-    PAGE,
-    ReliabilityRows,
-    last_complete_month,
-    month_error_rate,
-    page_data,
-    remediations_ran,
-)
+from aias_dagster.platform.kpi import LoopKpi
+from aias_dagster.reliability.page import PAGE, month_error_rate, page_data, remediations_ran
+from aias_dagster.reliability.queries import ReliabilityRows
 
 ASSETS = Assets(css="assets/site.css", script="assets/site.js", plotly="assets/plotly.min.js")
 FEB, MAR, APR = date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
+KPI = LoopKpi("reliability", MAR, "auto-fixed share", D("0"), D("0.20"), "at_least", "share", "red", "0 of 6 errors")
 
 
 def group(fingerprint: str, events: int, share: str) -> dict:
@@ -34,7 +31,8 @@ def group(fingerprint: str, events: int, share: str) -> dict:
 def rows() -> ReliabilityRows:
     return ReliabilityRows(
         as_of=date(2026, 4, 2),
-        target=D("0.20"),
+        kpi=KPI,
+        month=MAR,
         daily=[
             {"date_day": date(2026, 3, 30), "errors": 4, "api_requests": 1000, "errors_per_1000_requests": D("4")},
             {"date_day": date(2026, 3, 31), "errors": 2, "api_requests": 3000, "errors_per_1000_requests": D("0.6667")},
@@ -45,9 +43,15 @@ def rows() -> ReliabilityRows:
             {"date_day": date(2026, 3, 31), "mttr_median_minutes": D("3"), "mttr_mean_minutes": None},
         ],
         auto_fixed_monthly=[
-            {"month_start": FEB, "errors": 10, "auto_fixed": 1, "auto_fixed_share": D("0.1")},
-            {"month_start": MAR, "errors": 6, "auto_fixed": 0, "auto_fixed_share": D("0")},
-            {"month_start": APR, "errors": 0, "auto_fixed": 0, "auto_fixed_share": None},
+            {
+                "month_start": FEB,
+                "is_complete_month": True,
+                "errors": 10,
+                "auto_fixed": 1,
+                "auto_fixed_share": D("0.1"),
+            },
+            {"month_start": MAR, "is_complete_month": True, "errors": 6, "auto_fixed": 0, "auto_fixed_share": D("0")},
+            {"month_start": APR, "is_complete_month": False, "errors": 0, "auto_fixed": 0, "auto_fixed_share": None},
         ],
         top_groups=[group("fp-a", 5, "0.4"), group("fp-b", 1, "0")],
         remediation_outcomes=[
@@ -62,16 +66,9 @@ def rows() -> ReliabilityRows:
     )
 
 
-def test_the_last_complete_month_is_the_one_before_the_day_after_as_of() -> None:
-    assert last_complete_month(date(2026, 3, 31)) == MAR
-    assert last_complete_month(date(2026, 4, 2)) == MAR
-    assert last_complete_month(date(2026, 1, 15)) == date(2025, 12, 1)
-    assert last_complete_month(None) is None
-
-
 def test_the_months_error_rate_sums_errors_and_requests_over_its_days(rows: ReliabilityRows) -> None:
-    assert month_error_rate(rows, MAR) == D("1.50")  # 6 errors over 4,000 requests, not the mean of 4 and 0.67
-    assert month_error_rate(rows, FEB) is None  # no day of February in the daily rows
+    assert month_error_rate(rows) == D("1.50")  # 6 errors over 4,000 requests, not the mean of 4 and 0.67
+    assert month_error_rate(replace(rows, month=FEB)) is None  # no day of February in the daily rows
 
 
 def test_every_chart_counts_its_marks_from_its_rows(rows: ReliabilityRows) -> None:
@@ -96,9 +93,9 @@ def test_every_figure_is_valid_plotly_with_axis_titles(rows: ReliabilityRows) ->
 
 def test_the_rendered_page_shows_the_month_against_the_target_and_the_top_groups(rows: ReliabilityRows) -> None:
     data = page_data(rows)
-    assert data.summary == "Mar 2026: 0.0% of errors auto-fixed (target 20%)"
+    assert data.summary == "Mar 2026: 0.0% of errors auto-fixed (target >= 20.0%)"
     html = render_page(PAGE, data, ASSETS)
-    assert "Auto-fixed, March 2026" in html and "below target" in html
+    assert "Auto-fixed, March 2026" in html and "target &gt;= 20.0% · off target" in html
     assert 'data-column="events" data-value="5"' in html and ">40.0%<" in html
     assert html.index('data-fingerprint="fp-a"') < html.index('data-fingerprint="fp-b"')
     assert ">1.50<" in html  # the month's error rate tile
@@ -115,7 +112,7 @@ def test_an_empty_remediation_ledger_is_said_plainly(rows: ReliabilityRows) -> N
 
 
 def test_a_warehouse_without_errors_gets_a_page_that_says_so() -> None:
-    empty = ReliabilityRows(None, D("0.20"), [], [], [], [], [], [])
+    empty = ReliabilityRows(None, None, None, [], [], [], [], [], [])
     data = page_data(empty)
     assert data.charts == () and data.summary == "No complete month of errors yet."
     assert "No errors in the marts yet" in render_page(PAGE, data, ASSETS)
@@ -126,3 +123,10 @@ def test_nothing_unresolved_and_nothing_auto_fixable_still_renders(rows: Reliabi
     assert {c.id for c in data.charts} == {"error-rate", "mttr", "auto-fixed"}
     html = render_page(PAGE, data, ASSETS)
     assert "Every error is resolved." in html and "No auto-fixable errors" in html
+
+
+def test_the_target_line_is_the_scorecards_and_the_month_in_progress_is_marked(rows: ReliabilityRows) -> None:
+    chart = page_data(replace(rows, kpi=replace(KPI, target=D("0.35")))).chart("auto-fixed")
+    assert [s["y0"] for s in chart.layout["shapes"] if s["type"] == "line"] == [0.35]  # follows the seed's target
+    assert chart.monthly and "Apr 2026 (in progress)" in [a["text"] for a in chart.layout["annotations"]]
+    assert chart.data[0]["marker"]["opacity"] == [1, 1, charts.IN_PROGRESS_OPACITY]

@@ -13,7 +13,8 @@ import pytest
 
 from aias_dagster.platform.kpi import kpi_result, loop_kpi
 from aias_dagster.platform.warehouse import ConnectionSettings
-from aias_dagster.reliability.dashboard import dashboard_data
+from aias_dagster.dashboards.charts import TARGET_COLOUR
+from aias_dagster.reliability.page import PAGE as RELIABILITY_PAGE
 from tests.conftest import REPO_ROOT, BuiltWorld, create_database, drop_database
 from tests.dbt.support import Dbt
 
@@ -67,7 +68,7 @@ def test_a_new_target_in_the_seed_moves_the_scorecard_the_check_and_the_page(
 
     with psycopg.connect(world_copy.url) as conn:
         reliability, acquisition = loop_kpi(conn, "reliability"), loop_kpi(conn, "acquisition")
-        page = dashboard_data(conn)
+        page = RELIABILITY_PAGE.build(conn)
     assert reliability is not None and acquisition is not None
     # The scorecard: the same values, judged against the new targets.
     assert (reliability.value, reliability.target, reliability.status) == (
@@ -83,5 +84,14 @@ def test_a_new_target_in_the_seed_moves_the_scorecard_the_check_and_the_page(
     # The asset checks read the scorecard: the verdicts follow.
     assert not kpi_result(reliability).passed and "(target >= 60.0%)" in (kpi_result(reliability).description or "")
     assert kpi_result(acquisition).passed
-    # The reliability page's target line.
-    assert page["auto_fixed_target"] == Decimal("0.6")
+    # The reliability page's target line (the dashed line of its auto-fixed chart) and its label.
+    lines = [
+        (shape["y0"], note["text"])
+        for chart in page.charts
+        for shape, note in zip(
+            [s for s in chart.layout.get("shapes", []) if s.get("line", {}).get("color") == TARGET_COLOUR],
+            [a for a in chart.layout.get("annotations", []) if str(a.get("text", "")).startswith("Target")],
+            strict=False,
+        )
+    ]
+    assert lines and all(y == 0.6 and ">= 60.0%" in text for y, text in lines), lines

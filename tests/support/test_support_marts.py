@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from aias_dagster.platform.kpi import kpi_result, loop_kpi
-from aias_dagster.support.page import support_page_data
+from aias_dagster.support.queries import support_page_data
 from aias_dagster.support.report import report
 from tests.conftest import BuiltWorld
 from tests.dbt.support import query
@@ -133,7 +133,7 @@ def test_report_check_and_page_show_the_top_5_of_the_last_complete_month(
         page = support_page_data(conn)
         result = kpi_result(loop_kpi(conn, "support"))
     assert "Top 5 ticket categories, March 2026" in text
-    lines = [line for line in text.splitlines()[2:] if not line.strip().startswith("KPI:")]
+    lines = [line for line in text.splitlines()[2:] if not line.strip().startswith("KPI:")]  # the top 5 rows
     assert [line.split()[1] for line in lines] == march.category.tolist()
     assert page.top is not None and [i.category for i in page.top.issues] == march.category.tolist()
     assert page.top.tickets == int(
