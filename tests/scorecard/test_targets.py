@@ -11,9 +11,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from aias_dagster.dashboards.charts import TARGET_COLOUR
 from aias_dagster.platform.kpi import kpi_result, loop_kpi
 from aias_dagster.platform.warehouse import ConnectionSettings
-from aias_dagster.dashboards.charts import TARGET_COLOUR
 from aias_dagster.reliability.page import PAGE as RELIABILITY_PAGE
 from tests.conftest import REPO_ROOT, BuiltWorld, create_database, drop_database
 from tests.dbt.support import Dbt
