@@ -19,7 +19,9 @@ from tests.conftest import REPO_ROOT
 DBT = REPO_ROOT / "dbt_project"
 SCORECARD_SEED = DBT / "seeds" / "scorecard" / "scorecard_targets.csv"
 LOOP_PYTHON = ("definitions.py", "report.py", "page.py", "templates")  # what every loop's folder holds
-LOOP_DBT = ("models/staging", "models/marts", "seeds")  # each with a folder per loop; intermediate/ optional
+# Each with a folder per loop; staging/ and intermediate/ optional (a source two loops read is staged in
+# models/staging/shared/, as support's tickets are).
+LOOP_DBT = ("models/marts", "seeds")
 
 
 def folders_under(path: str) -> set[str]:

@@ -10,7 +10,7 @@ from aias_dagster.transform.source_freshness import dbt_source_freshness
 
 def build_defs(ctx: DefsContext) -> dg.Definitions:
     return dg.Definitions(
-        assets=[build_dbt_assets(ctx.partitions)],
+        assets=[*build_dbt_assets(ctx.partitions)],
         asset_checks=[dbt_source_freshness],
         resources={"dbt": dbt_resource()},
     )

@@ -81,6 +81,6 @@ def test_a_dbt_tests_check_says_what_the_test_holds() -> None:
 
 
 def test_every_dbt_tests_check_has_a_description(dbt_manifest: Path) -> None:
-    checks = list(build_dbt_assets(DAILY).check_specs)
+    checks = [spec for assets in build_dbt_assets(DAILY) for spec in assets.check_specs]
     assert len(checks) > 400
     assert [c.name for c in checks if not c.description] == []
