@@ -13,6 +13,7 @@ from aias_dagster.billing.jobs import BILLING_JOB
 from aias_dagster.billing.pricing import midnight, next_month
 from aias_dagster.billing.settings import grace_days
 from aias_dagster.ingest.landing import delivery_days, first_delivery_day
+from aias_dagster.platform.months import last_complete_month
 
 
 def last_closable_month(now: datetime, grace: int) -> date:
@@ -39,14 +40,6 @@ def run_close(runner: Any, month: date, force: bool, say: Callable[[str], None])
     return runner.run(BILLING_JOB, tags, config)
 
 
-def last_complete_month(last_day: date) -> date:
-    """The newest month whose every day is at or before `last_day` (the world's last delivery day)."""
-    month = last_day.replace(day=1)
-    if next_month(month) - timedelta(days=1) == last_day:
-        return month
-    return (month - timedelta(days=1)).replace(day=1)
-
-
 def last_delivery_day(landing: Path) -> date | None:
     """The newest day any source has a file for: the end of the sample world (partitions may run on)."""
     if not landing.is_dir():
@@ -63,8 +56,8 @@ def close_world_months(runner: Any, landing: Path, say: Callable[[str], None]) -
     first_day, last_day = first_delivery_day(landing), last_delivery_day(landing)
     if first_day is None or last_day is None:
         return None
-    month = last_complete_month(last_day)
-    if month < first_day.replace(day=1):
+    month = last_complete_month(last_day)  # of the landing files, before any mart exists
+    if month is None or month < first_day.replace(day=1):
         say("      no complete month in the world yet: nothing to bill")
         return None
     return run_close(runner, month, force=True, say=say)

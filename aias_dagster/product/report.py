@@ -8,28 +8,22 @@ from decimal import Decimal
 
 import psycopg
 
-# The last complete month: the month before the one holding the day after the newest day of data.
-LAST_COMPLETE_MONTH_SQL = """
-with bounds as (
-    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as month_start
-    from marts.feature_adoption_daily
-)
+from aias_dagster.platform.kpi import last_complete_month
+
+# The month is the loop's last complete month as marts.product_kpi_monthly marks it.
+MONTH_ADOPTION_SQL = """
 select m.month_start, m.feature, m.released_on, m.active_accounts, m.adopters, m.adoption_rate,
        m.new_accounts, m.repeat_accounts, m.returning_accounts, m.churned_accounts,
        m.median_days_to_adopt, m.distinct_users
 from marts.feature_adoption_monthly as m
-inner join bounds on m.month_start = bounds.month_start
+where m.month_start = %(month)s
 order by m.adoption_rate desc nulls last, m.feature
 """
 
-OUTSIDE_CATALOG_SQL = """
-with bounds as (
-    select (date_trunc('month', max(date_day) + 1) - interval '1 month')::date as month_start
-    from marts.feature_adoption_daily
-)
+MONTH_OUTSIDE_CATALOG_SQL = """
 select o.usage_kind, o.feature, sum(o.events)
 from marts.feature_usage_outside_catalog as o
-inner join bounds on o.date_day >= bounds.month_start and o.date_day < bounds.month_start + interval '1 month'
+where o.date_day >= %(month)s and o.date_day < %(month)s + interval '1 month'
 group by o.usage_kind, o.feature
 order by o.usage_kind desc, sum(o.events) desc, o.feature
 """
@@ -51,12 +45,17 @@ class FeatureMonth:
     distinct_users: int
 
 
-def last_complete_month_adoption(conn: psycopg.Connection) -> list[FeatureMonth]:
-    return [FeatureMonth(*row) for row in conn.execute(LAST_COMPLETE_MONTH_SQL).fetchall()]
+def month_adoption(conn: psycopg.Connection, month: date | None) -> list[FeatureMonth]:
+    if month is None:
+        return []
+    return [FeatureMonth(*row) for row in conn.execute(MONTH_ADOPTION_SQL, {"month": month}).fetchall()]
 
 
-def last_complete_month_outside_catalog(conn: psycopg.Connection) -> list[tuple[str, str, int]]:
-    return [(kind, feature, int(events)) for kind, feature, events in conn.execute(OUTSIDE_CATALOG_SQL).fetchall()]
+def month_outside_catalog(conn: psycopg.Connection, month: date | None) -> list[tuple[str, str, int]]:
+    if month is None:
+        return []
+    rows = conn.execute(MONTH_OUTSIDE_CATALOG_SQL, {"month": month}).fetchall()
+    return [(kind, feature, int(events)) for kind, feature, events in rows]
 
 
 def _rate(value: Decimal | None) -> str:
@@ -90,4 +89,5 @@ def format_adoption(rows: list[FeatureMonth], outside: list[tuple[str, str, int]
 
 def report(conn: psycopg.Connection) -> str:
     """The loop's summary for `aias demo` (registered in aias_dagster/platform/loops.py)."""
-    return format_adoption(last_complete_month_adoption(conn), last_complete_month_outside_catalog(conn))
+    month = last_complete_month(conn, "product")
+    return format_adoption(month_adoption(conn, month), month_outside_catalog(conn, month))

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from aias_dagster.billing.cli import close_run, last_closable_month, last_complete_month
+from aias_dagster.billing.cli import close_run, last_closable_month
 from aias_dagster.billing.close import MonthNotClosableError, closable_at
 from aias_dagster.billing.schedules import months_to_close
 from aias_dagster.billing.settings import GRACE_DAYS_ENV, grace_days
 from aias_dagster.cli.main import main
+from aias_dagster.platform.months import last_complete_month
 
 
 def test_a_month_closes_after_its_grace_period() -> None:
