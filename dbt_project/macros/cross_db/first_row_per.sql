@@ -4,9 +4,9 @@
     included). A query, for a CTE's body.
 
     Postgres: `select distinct on (...)`, which sorts once and keeps the first row of each group. The
-    default is the portable row_number() over the same partition and order, which keeps the same rows when
-    `order_by` leaves no ties within a group (end it with a key). Unlike dedupe() (incremental/dedupe.sql),
-    for tables, not for staging views: it returns only the named columns.
+    default selects the columns from dedupe() (incremental/dedupe.sql), the portable row_number() over the same
+    partition and order, which keeps the same rows when `order_by` leaves no ties within a group (end it with a
+    key). For tables, where dedupe() serves staging views: it returns only the named columns.
 
     Example:
         first_events as (
@@ -27,14 +27,5 @@
 {% macro default__first_row_per(relation, partition_by, order_by, columns) -%}
     select
         {{ columns | join(',\n        ') }}
-    from (
-        select
-            _first_row_input.*,
-            row_number() over (
-                partition by {{ partition_by | join(', ') }}
-                order by {{ order_by }}
-            ) as _first_row_rank
-        from {{ relation }} as _first_row_input
-    ) as _first_row_ranked
-    where _first_row_rank = 1
+    from ({{ dedupe(relation, partition_by, order_by) }}) as _first_rows
 {%- endmacro %}
