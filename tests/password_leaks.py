@@ -1,7 +1,7 @@
 """A database login with a password, and every place a command or run could have written that password.
 
 Issue 8's item 7: a password in AIAS_DATABASE_URL must appear nowhere the platform writes. The first runs
-(tests/platform/test_first_runs.py: three first `aias load` at once) and the UI module (tests/test_ui.py: a
+(tests/platform/test_first_runs.py: two first `aias load` at once) and the UI module (tests/test_ui.py: a
 nightly run and a killed build launched by `aias`) connect through such a login and look for the password in
 what they wrote: what the commands printed, the compute logs, the run logs, dbt's logs and run artifacts, and
 every row of Dagster's tables.

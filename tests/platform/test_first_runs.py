@@ -1,7 +1,7 @@
-"""Issue 8, items 7 and 8, through Dagster for real: three first-time `aias load` at once.
+"""Issue 8, items 7 and 8, through Dagster for real: two first-time `aias load` at once.
 
 The database URL carries a password (a login role made for the test), and the commands start on a new
-database with a new DAGSTER_HOME, as three people's first commands would. All three loads succeed
+database with a new DAGSTER_HOME, as two people's first commands would. Both loads succeed
 without a traceback and without a deadlock, and the password appears nowhere the runs wrote: not in
 what the commands print, the Dagster run records and event logs, the compute logs, the run logs, nor
 dbt's logs and target files. Runs on the embedded server and, in CI's second pass, on Postgres 15.
@@ -33,9 +33,10 @@ from aias_dagster.sample_data import generate_world
 from tests.conftest import REPO_ROOT, drop_database
 from tests.password_leaks import Login, dagster_rows_with, database_with_password, files_with, written_files
 
-pytestmark = pytest.mark.long_pole(seconds=150)
+pytestmark = pytest.mark.long_pole(seconds=60)
 
-LOADS = 3
+LOADS = 2  # launched at once: each is a CLI, a `dagster job launch`, a code server and a run worker
+RACERS = 3  # threads racing in-process on the first database and storage
 COMMAND_TIMEOUT = 600
 
 
@@ -81,8 +82,9 @@ def first_runs(
 
 
 @pytest.mark.slow
-def test_three_first_loads_at_once_all_succeed_without_a_traceback(first_runs: FirstRuns) -> None:
-    # Two of three failed with `UniqueViolation ... nspname dagster` creating Dagster's storage.
+def test_two_first_loads_at_once_both_succeed_without_a_traceback(first_runs: FirstRuns) -> None:
+    # Two of three failed with `UniqueViolation ... nspname dagster` creating Dagster's storage (two launches
+    # show the race as well: the thread test below races three on the storage alone).
     for load in first_runs.loads:
         assert load.returncode == 0, load.output[-3000:]
         assert "Traceback" not in load.output, load.output[-3000:]
@@ -139,8 +141,8 @@ def test_first_commands_at_once_on_the_embedded_server_all_find_its_database(pg_
 
     name = f"aias_race_{uuid.uuid4().hex[:8]}"
     try:
-        with ThreadPoolExecutor(LOADS) as pool:
-            found = list(pool.map(lambda _: ensure_database(pg_server, name), range(LOADS)))
+        with ThreadPoolExecutor(RACERS) as pool:
+            found = list(pool.map(lambda _: ensure_database(pg_server, name), range(RACERS)))
         assert {s.dbname for s in found} == {name}
         with psycopg.connect(found[0].url) as conn:
             assert conn.execute("select current_database()").fetchone() == (name,)
