@@ -6,11 +6,13 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: install prepare demo test lint format ui docs dashboards bench fuzz contract clean
 
+# --no-compile: pip would byte-compile every module of every package (41 s of the install instead of 21 s);
+# Python compiles, once, only the modules that are imported.
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "==> creating $(VENV) and installing aias-loops with pinned dependencies"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e ".[dev]"
 	@touch $(INSTALLED)
 
 install: $(INSTALLED)
