@@ -10,9 +10,11 @@ from aias_dagster.platform.warehouse import ConnectionSettings, connect
 from aias_dagster.reliability.endpoint import FaultPlan, start_endpoint
 from aias_dagster.reliability.remediate import REMEDIATION_URL_ENV, ReplayClock, Summary, pending_errors, remediate
 
-# Faults of the stand-in in the demo: some calls rate limited, some unavailable, a few answered too late.
-DEMO_FAULTS = {"rate_429": 0.08, "rate_503": 0.06, "rate_timeout": 0.01, "stall_seconds": 0.4}
-CLIENT_TIMEOUT_SECONDS = 0.25
+# Faults of the stand-in in the demo: some calls rate limited, some unavailable, a few answered too late. The
+# replay waits out every timeout for real (about 70 of its 6,900 calls), so both are short: a local answer takes
+# a few milliseconds, a stalled one is given up after 0.1 s.
+DEMO_FAULTS = {"rate_429": 0.08, "rate_503": 0.06, "rate_timeout": 0.01, "stall_seconds": 0.3}
+CLIENT_TIMEOUT_SECONDS = 0.1
 
 
 def run_demo_remediations(settings: ConnectionSettings, seed: int, say: Callable[[str], None] | None = None) -> Summary:
