@@ -1,4 +1,4 @@
-"""The `aias` command: demo, generate, load, build, run, ui, docs, dashboards, prepare, db.
+"""The `aias` command: demo, generate, load, build, run, ui, collect, docs, dashboards, prepare, db.
 
 A mistake in the command line (a date that is not a date, a range outside the partitions, a negative
 count) is answered with one line naming the option and what it expects, never a traceback.
@@ -283,6 +283,14 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return serve_ui(command, f"http://{args.host}:{args.port}", say)
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    from aias_dagster.collect.server import serve
+
+    settings = _settings()
+    serve(settings.url, aias_home(), project_root(), args.host, args.port, say)
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from aias_dagster.transform.docs import DocsError, docs_server, generate_docs, server_url
 
@@ -415,6 +423,12 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=at_least(1, 65535), default=3000, help="port to listen on (default %(default)s)")
     landing_option(ui)
     ui.set_defaults(func=cmd_ui)
+
+    collect = sub.add_parser("collect", help="HTTP intake for Segment-spec events and Sentry envelopes (SDKs)")
+    collect.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default %(default)s: this machine only)")  # fmt: skip
+    collect.add_argument("--port", type=at_least(1, 65535), default=8070, help="port (default %(default)s)")
+    collect.set_defaults(func=cmd_collect)
 
     docs = sub.add_parser("docs", help="generate dbt docs against the pipeline's database and serve them over HTTP")
     docs.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")

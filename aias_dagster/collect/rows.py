@@ -1,0 +1,82 @@
+"""What the parsers hand the store: rows of the contract's raw tables, and rejects with their reason.
+
+A type of its own so that segment.py, sentry.py and store.py share it without importing each other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProductEvent:
+    """One raw.product_events row (docs/data_contract.md, product_events)."""
+
+    event_id: str
+    customer_id: str
+    user_id: str
+    event_name: str
+    feature: str | None
+    occurred_at: datetime
+    properties: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class UserGroup:
+    """A Segment `group` call: the user's account from now on."""
+
+    user_id: str
+    customer_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AppError:
+    """One raw.app_errors row, and the top application frames of its stack (raw.app_error_frames)."""
+
+    error_id: str
+    occurred_at: datetime
+    service: str
+    customer_id: str | None
+    request_id: str | None
+    error_class: str
+    message: str
+    http_status: int | None
+    frames: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An event that breaks the contract: kept in raw.load_rejects with the reason, like a loader reject."""
+
+    raw: str  # the event as sent (JSON), so the sender can see what was wrong with it
+    reason: str  # every field that failed, as the loader writes it: `field: what (got 'value')`
+
+
+@dataclass
+class Parsed:
+    """A request's content: the rows to store, the rejects, and what is acknowledged without a row."""
+
+    events: list[ProductEvent] = field(default_factory=list)
+    errors: list[AppError] = field(default_factory=list)
+    groups: list[UserGroup] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    ignored: dict[str, int] = field(default_factory=dict)  # item type -> count (sessions, transactions...)
+
+    def ignore(self, kind: str) -> None:
+        self.ignored[kind] = self.ignored.get(kind, 0) + 1
+
+
+def as_raw(value: Any, limit: int = 8192) -> str:
+    """An event as JSON for a reject's raw_line, cut at limit characters."""
+    text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A value as a reject reason quotes it: `(got '...')`."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= limit else text[:limit] + "..."
