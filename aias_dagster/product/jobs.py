@@ -18,3 +18,13 @@ near_real_time_job = dg.define_asset_job(
         "with that day as the incremental window. Launched by the product_events_landing sensor."
     ),
 )
+
+COLLECTED_JOB = "product_collected"
+collected_job = dg.define_asset_job(
+    COLLECTED_JOB,
+    selection=PRODUCT_MODELS,
+    description=(
+        "dbt build of the product loop's models over what was delivered since their last build: the events "
+        "`aias collect` received. Launched by the product_events_collected sensor."
+    ),
+)

@@ -6,6 +6,8 @@ each batch of remediations); this job rebuilds them alone, after the demo's repl
 
 import dagster as dg
 
+from aias_dagster.platform.loops import GROUPS
+
 REMEDIATION_MODELS_KEY = dg.AssetKey(["intermediate", "int_reliability__remediations"])
 RELIABILITY_MARTS_JOB = "reliability_marts"
 AFTER_REMEDIATIONS = dg.AssetSelection.assets(REMEDIATION_MODELS_KEY).downstream()
@@ -14,4 +16,17 @@ reliability_marts_job = dg.define_asset_job(
     RELIABILITY_MARTS_JOB,
     selection=AFTER_REMEDIATIONS,
     description="Rebuild the reliability models downstream of the remediation ledger.",
+)
+
+COLLECTED_JOB = "reliability_collected"
+# The loop's dbt models (its seeds, staging, classification, marts): what an error `aias collect` stored changes.
+RELIABILITY_MODELS = dg.AssetSelection.groups(GROUPS["reliability"].name) & dg.AssetSelection.kind("dbt")
+collected_job = dg.define_asset_job(
+    COLLECTED_JOB,
+    selection=RELIABILITY_MODELS,
+    description=(
+        "dbt build of the reliability loop's models over what was delivered since their last build: the errors "
+        "`aias collect` received, so marts.error_events and the remediation sensor see them. Launched by the "
+        "app_errors_collected sensor."
+    ),
 )

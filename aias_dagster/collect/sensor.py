@@ -1,0 +1,56 @@
+"""A sensor per loop that follows the collector: new collected rows start the loop's model build.
+
+Its cursor is the id of the last raw.collect_requests row it has seen. A tick with new requests reports them
+as an observation of the raw asset (accepted, duplicates, rejected, newest event time: the intake in the
+Dagster UI) and, when any row was accepted, requests one run of the loop's job: an unpartitioned dbt build of
+the loop's models, whose incremental models read what was delivered since their last build (the collected rows
+carry today's UTC day as `_delivery_date`, a day no partition has yet). While any run is queued or in progress
+it waits without moving its cursor, so the rows are taken by the next tick: two builds of the same models at
+once would fight over their tables.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from aias_dagster.collect.intake import intake_since
+from aias_dagster.platform.resources import WarehouseResource
+
+INTERVAL_SECONDS = 30  # a row is modelled within a minute: at most one interval, then the build
+ACTIVE_RUNS = dg.RunsFilter(
+    statuses=[
+        dg.DagsterRunStatus.QUEUED,
+        dg.DagsterRunStatus.NOT_STARTED,
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+    ]
+)
+
+
+def evaluate(cursor: str | None, active_runs: int, warehouse: WarehouseResource, table: str) -> dg.SensorResult:
+    """The tick's result, outside the decorator so a test can call it with a database and no daemon."""
+    if active_runs:
+        return dg.SensorResult(skip_reason=f"{active_runs} run(s) queued or in progress; collected rows wait")
+    after = int(cursor) if cursor else 0
+    with warehouse.connect() as conn:
+        intake = intake_since(conn, table, after)
+    if intake is None:
+        return dg.SensorResult(skip_reason=f"nothing collected into raw.{table} since request {after}")
+    observation = dg.AssetObservation(asset_key=dg.AssetKey(["raw", table]), metadata=intake.metadata())
+    requests = [dg.RunRequest(run_key=f"collected-{table}-{intake.last_id}")] if intake.accepted else []
+    return dg.SensorResult(run_requests=requests, cursor=str(intake.last_id), asset_events=[observation])
+
+
+def collected_rows_sensor(name: str, table: str, job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+    @dg.sensor(
+        name=name,
+        job=job,
+        minimum_interval_seconds=INTERVAL_SECONDS,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Builds the loop's models when `aias collect` stored new rows in raw.{table}; reports the "
+        "intake (accepted, duplicates, rejected, newest event) as an observation of the raw asset.",
+    )
+    def collected_rows(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
+        return evaluate(context.cursor, context.instance.get_runs_count(ACTIVE_RUNS), warehouse, table)
+
+    return collected_rows
