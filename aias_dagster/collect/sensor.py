@@ -2,11 +2,11 @@
 
 Its cursor is the id of the last raw.collect_requests row it has seen. A tick with new requests reports them
 as an observation of the raw asset (accepted, duplicates, rejected, newest event time: the intake in the
-Dagster UI) and, when any row was accepted, requests one run of the loop's job: an unpartitioned dbt build of
-the loop's models, whose incremental models read what was delivered since their last build (the collected rows
-carry today's UTC day as `_delivery_date`, a day no partition has yet). While any run is queued or in progress
-it waits without moving its cursor, so the rows are taken by the next tick: two builds of the same models at
-once would fight over their tables.
+Dagster UI) and, when any row was accepted, requests one run of the loop's job: a dbt build of the loop's models
+over the newest partition with the window's end left open (build_request), so the incremental models read the
+collected rows, which carry today's UTC day as `_delivery_date`, a day no partition has yet. While any run is
+queued or in progress it waits without moving its cursor, so the rows are taken by the next tick: two builds of
+the same models at once would fight over their tables.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import dagster as dg
 
 from aias_dagster.collect.intake import intake_since
+from aias_dagster.platform.partitions import day_key, yesterday_utc
 from aias_dagster.platform.resources import WarehouseResource
 
 INTERVAL_SECONDS = 30  # a row is modelled within a minute: at most one interval, then the build
@@ -27,7 +28,27 @@ ACTIVE_RUNS = dg.RunsFilter(
 )
 
 
-def evaluate(cursor: str | None, active_runs: int, warehouse: WarehouseResource, table: str) -> dg.SensorResult:
+# The dbt multi-asset's op (transform/assets.py: DBT_ASSETS_NAME) and its option to read past the window's end.
+THROUGH_NOW = {"ops": {"dbt_models": {"config": {"through_now": True}}}}
+
+
+def build_request(run_key: str, partitioned: bool) -> dg.RunRequest:
+    """The run of the loop's job that reads the collected rows.
+
+    A loop whose models are all tables and views (reliability) rebuilds them in an unpartitioned run. A loop
+    with incremental models (product) gets a run of the newest partition (yesterday, the last complete UTC
+    day) with the window's end left open: collected rows carry the day they were received, which has no
+    partition until it ends, and an unpartitioned run of partitioned models fails in Dagster (it cannot say
+    which partitions of their inputs it read).
+    """
+    if not partitioned:
+        return dg.RunRequest(run_key=run_key)
+    return dg.RunRequest(run_key=run_key, partition_key=day_key(yesterday_utc()), run_config=THROUGH_NOW)
+
+
+def evaluate(
+    cursor: str | None, active_runs: int, warehouse: WarehouseResource, table: str, partitioned: bool
+) -> dg.SensorResult:
     """The tick's result, outside the decorator so a test can call it with a database and no daemon."""
     if active_runs:
         return dg.SensorResult(skip_reason=f"{active_runs} run(s) queued or in progress; collected rows wait")
@@ -37,11 +58,15 @@ def evaluate(cursor: str | None, active_runs: int, warehouse: WarehouseResource,
     if intake is None:
         return dg.SensorResult(skip_reason=f"nothing collected into raw.{table} since request {after}")
     observation = dg.AssetObservation(asset_key=dg.AssetKey(["raw", table]), metadata=intake.metadata())
-    requests = [dg.RunRequest(run_key=f"collected-{table}-{intake.last_id}")] if intake.accepted else []
+    requests = [build_request(f"collected-{table}-{intake.last_id}", partitioned)] if intake.accepted else []
     return dg.SensorResult(run_requests=requests, cursor=str(intake.last_id), asset_events=[observation])
 
 
-def collected_rows_sensor(name: str, table: str, job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+def collected_rows_sensor(
+    name: str, table: str, job: dg.UnresolvedAssetJobDefinition, partitioned: bool
+) -> dg.SensorDefinition:
+    """partitioned: whether the loop's job holds incremental (daily-partitioned) models (build_request)."""
+
     @dg.sensor(
         name=name,
         job=job,
@@ -51,6 +76,6 @@ def collected_rows_sensor(name: str, table: str, job: dg.UnresolvedAssetJobDefin
         "intake (accepted, duplicates, rejected, newest event) as an observation of the raw asset.",
     )
     def collected_rows(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
-        return evaluate(context.cursor, context.instance.get_runs_count(ACTIVE_RUNS), warehouse, table)
+        return evaluate(context.cursor, context.instance.get_runs_count(ACTIVE_RUNS), warehouse, table, partitioned)
 
     return collected_rows

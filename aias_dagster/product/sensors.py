@@ -106,4 +106,4 @@ def product_events_landing(
 
 
 # Events from Segment SDKs (`aias collect`): the loop's models follow within a minute of their arrival.
-product_events_collected = collected_rows_sensor("product_events_collected", SOURCE, collected_job)
+product_events_collected = collected_rows_sensor("product_events_collected", SOURCE, collected_job, partitioned=True)

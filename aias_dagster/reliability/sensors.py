@@ -43,4 +43,4 @@ def remediation_sensor(context: dg.SensorEvaluationContext, warehouse: Warehouse
 
 # Errors from Sentry SDKs (`aias collect`): classified and in marts.error_events within a minute of their arrival,
 # where the remediation sensor's next tick finds them.
-app_errors_collected = collected_rows_sensor("app_errors_collected", "app_errors", collected_job)
+app_errors_collected = collected_rows_sensor("app_errors_collected", "app_errors", collected_job, partitioned=False)

@@ -1,14 +1,14 @@
 """From an SDK to the marts: what the collector stored is noticed by the loop's sensor and built by its models.
 
-The sensor's tick is evaluated here (no daemon); the build it requests is the loop's dbt models without a
-window, which is what its job runs, so dbt is run directly on the loops' models (tests/architecture: launch only
-where the launch is the point).
+The sensor's tick is evaluated here (no daemon); the build it requests is the loop's dbt models over the newest
+partition with the window's end left open, so dbt is run directly on the loops' models with that window
+(docs/architecture.md, Testing: launch only where the launch is the point).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -16,11 +16,14 @@ import psycopg
 import sentry_sdk
 from segment.analytics import Client
 
+from aias_dagster.collect.sensor import THROUGH_NOW, evaluate
+from aias_dagster.platform.partitions import yesterday_utc
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings
-from aias_dagster.product.sensors import product_events_collected
 from aias_dagster.reliability.ledger import ensure_ledger
 from aias_dagster.reliability.sensors import app_errors_collected
+from aias_dagster.transform.assets import dbt_build
+from aias_dagster.transform.parse_state import window_env
 from tests.collect.support import RunningCollector
 from tests.dbt.support import Dbt, query
 
@@ -63,18 +66,27 @@ def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts(
     finally:
         sentry_sdk.get_client().close()
 
-    product = tick(product_events_collected, collect_db, None)
-    assert [r.run_key for r in product.run_requests] == [f"collected-product_events-{product.cursor}"]
+    # The product sensor's tick, by its function (a partitioned run request needs the whole code location to be
+    # evaluated through the decorator; the reliability sensor below goes through it).
+    product = evaluate(None, 0, WarehouseResource(url=collect_db.url), "product_events", partitioned=True)
+    assert [(r.run_key, r.partition_key, r.run_config) for r in product.run_requests] == [
+        (f"collected-product_events-{product.cursor}", str(yesterday_utc()), THROUGH_NOW)
+    ]
     (observed,) = product.asset_events
     assert observed.asset_key == dg.AssetKey(["raw", "product_events"])
     assert observed.metadata["events_accepted"].value == 3
-    assert tick(product_events_collected, collect_db, product.cursor).run_requests == []  # seen: not launched again
+    seen = evaluate(product.cursor, 0, WarehouseResource(url=collect_db.url), "product_events", partitioned=True)
+    assert seen.run_requests == []  # seen: not launched again
+    waiting = evaluate(None, 1, WarehouseResource(url=collect_db.url), "product_events", partitioned=True)
+    assert waiting.run_requests == [] and waiting.cursor is None  # a run in progress: the rows wait, cursor kept
     errors = tick(app_errors_collected, collect_db, None)
-    assert len(errors.run_requests) == 1 and errors.asset_events[0].metadata["events_accepted"].value == 1
+    assert [(r.partition_key, r.run_config) for r in errors.run_requests] == [(None, {})]  # tables only: no window
+    assert errors.asset_events[0].metadata["events_accepted"].value == 1
 
     with psycopg.connect(collect_db.url) as conn:
         ensure_ledger(conn)  # the remediation ledger the reliability models read, as the UI's first tick creates it
-    built = Dbt(collect_db, tmp_path / "target")("build", *LOOP_MODELS)
+    # What the product job's dbt build reads: the newest partition's first day on, no end (today included).
+    built = Dbt(collect_db, tmp_path / "target")("build", *LOOP_MODELS, window=(yesterday_utc(), None))
     assert built.returncode == 0, built.output[-3000:]
     today = datetime.now(UTC).date()
     adoption = query(
@@ -89,3 +101,10 @@ def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts(
         collect_db, "select service, customer_id, category from marts.error_events where error_id = %s", (error_id,)
     )
     assert found == [("billing-api", account, "connection")]
+
+
+def test_a_build_through_now_keeps_the_windows_first_day_and_drops_its_end() -> None:
+    window = (date(2026, 3, 4), date(2026, 3, 5))
+    assert dbt_build(window, through_now=True).env == window_env((date(2026, 3, 4), None))
+    assert window_env((date(2026, 3, 4), None)) == {"AIAS_WINDOW_MIN_DATE": "2026-03-04", "AIAS_WINDOW_MAX_DATE": ""}
+    assert dbt_build(None, through_now=True) == dbt_build(None)  # no partition: nothing to keep open
