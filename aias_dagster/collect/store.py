@@ -195,15 +195,25 @@ def store_sentry(conn: psycopg.Connection, parsed: Parsed, received_at: datetime
 
 
 def _reject(conn: psycopg.Connection, source: str, file: str, day: object, rejects: list[Reject]) -> None:
+    """The rejects, each once a day: a client's retry of a batch sends its invalid events again too."""
     if rejects:
         conn.execute(
             """
             insert into raw.load_rejects (source, delivery_date, file, line, raw_line, reason)
-            select %s, %s, %s, nextval('raw.collect_lines'), raw_line, reason
-            from unnest(%s::text[], %s::text[]) as t(raw_line, reason)
+            select %(source)s, %(day)s, %(file)s, nextval('raw.collect_lines'), raw_line, reason
+            from (
+                select distinct raw_line, reason
+                from unnest(%(raw)s::text[], %(reasons)s::text[]) as u(raw_line, reason)
+            ) as t
+            where not exists (
+                select 1 from raw.load_rejects as r
+                where r.source = %(source)s and r.delivery_date = %(day)s and r.file = %(file)s
+                    and r.raw_line = t.raw_line
+            )
             """,
-            (source, day, file, [r.raw for r in rejects], [r.reason for r in rejects]),
-        )
+            {"source": source, "day": day, "file": file, "raw": [r.raw for r in rejects],
+             "reasons": [r.reason for r in rejects]},
+        )  # fmt: skip
 
 
 def _count(conn: psycopg.Connection, source: str, received_at: datetime, stored: Stored) -> None:
