@@ -33,7 +33,14 @@ from aias_dagster.collect.bodies import BodyError, BodyTooLarge, decode_body
 from aias_dagster.collect.keys import CollectKeys, matches
 from aias_dagster.collect.metrics import Metrics
 from aias_dagster.collect.rows import Parsed
-from aias_dagster.collect.store import Stored, begin, ensure_collect_schema, known_groups, store_segment, store_sentry
+from aias_dagster.collect.store import (
+    Stored,
+    ensure_collect_schema,
+    known_groups,
+    store_segment,
+    store_sentry,
+    work_as_loader,
+)
 
 log = logging.getLogger("aias.collect")
 
@@ -66,11 +73,11 @@ class ConnectionPool:
         try:
             if conn is None or conn.closed:
                 conn = psycopg.connect(self.url, connect_timeout=5, application_name="aias collect")
-            if not self.schema_ready:
-                ensure_collect_schema(conn)
-                self.schema_ready = True
+                if not self.schema_ready:
+                    ensure_collect_schema(conn)
+                    self.schema_ready = True
+                work_as_loader(conn)
             with conn.transaction():
-                begin(conn)
                 result = work(conn)
         except psycopg.OperationalError as exc:
             if conn is not None:

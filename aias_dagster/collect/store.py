@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
+from psycopg import sql
 
 from aias_dagster.collect.rows import Parsed, Reject
 from aias_dagster.ingest.loader import COLLECTED_FILE_PREFIX
@@ -56,7 +57,7 @@ COLLECT_DDL = (
 )
 
 
-COUNTS = ("accepted", "duplicates", "rejected", "ignored")
+COUNTS = ("accepted", "duplicates", "rejected", "ignored")  # what raw.collect_requests counts per request
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,12 @@ def known_groups(conn: psycopg.Connection, users: Iterable[str]) -> dict[str, st
     return dict(rows)  # type: ignore[arg-type]
 
 
-def begin(conn: psycopg.Connection) -> None:
-    """Work as the loader, as the loader does: the raw tables are its own."""
-    act_as(conn, ROLES.loader)
+def work_as_loader(conn: psycopg.Connection) -> None:
+    """The connection works as the loader from now on, as the loader's transactions do: the raw tables are its
+    own. Once per connection (a session's role), not per request: act_as asks the catalog each time."""
+    with conn.transaction():
+        if act_as(conn, ROLES.loader):
+            conn.execute(sql.SQL("set role {}").format(sql.Identifier(ROLES.loader)))
 
 
 def store_segment(conn: psycopg.Connection, parsed: Parsed, received_at: datetime) -> Stored:
@@ -119,36 +123,37 @@ def store_segment(conn: psycopg.Connection, parsed: Parsed, received_at: datetim
                 (event_id, customer_id, user_id, event_name, feature, occurred_at, properties,
                  _delivery_date, _source_file, _source_line)
             select event_id, customer_id, user_id, event_name, feature, occurred_at, properties::jsonb,
-                   %s, %s, nextval('raw.collect_lines')
-            from unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::timestamptz[], %s::text[])
+                   %(day)s, %(file)s, nextval('raw.collect_lines')
+            from unnest(%(ids)s::text[], %(customers)s::text[], %(users)s::text[], %(names)s::text[],
+                        %(features)s::text[], %(times)s::timestamptz[], %(properties)s::text[])
                 as t(event_id, customer_id, user_id, event_name, feature, occurred_at, properties)
             on conflict (event_id) do nothing
             returning occurred_at
         )
-        select count(*), max(occurred_at) from inserted
-        """,
-        (
-            day,
-            SEGMENT_FILE,
-            [x.event_id for x in e],
-            [x.customer_id for x in e],
-            [x.user_id for x in e],
-            [x.event_name for x in e],
-            [x.feature for x in e],
-            [x.occurred_at for x in e],
-            [None if x.properties is None else json.dumps(x.properties, default=str) for x in e],
-        ),
+        """
+        + COUNTED,
+        {
+            **_counts("segment", received_at, parsed, len(e)),
+            "day": day,
+            "file": SEGMENT_FILE,
+            "ids": [x.event_id for x in e],
+            "customers": [x.customer_id for x in e],
+            "users": [x.user_id for x in e],
+            "names": [x.event_name for x in e],
+            "features": [x.feature for x in e],
+            "times": [x.occurred_at for x in e],
+            "properties": [None if x.properties is None else json.dumps(x.properties, default=str) for x in e],
+        },
     ).fetchone()  # type: ignore[misc]
     _reject(conn, "product_events", SEGMENT_FILE, day, parsed.rejects)
-    stored = Stored(accepted, len(e) - accepted, len(parsed.rejects), sum(parsed.ignored.values()), newest)
-    _count(conn, "segment", received_at, stored)
-    return stored
+    return Stored(accepted, len(e) - accepted, len(parsed.rejects), sum(parsed.ignored.values()), newest)
 
 
 def store_sentry(conn: psycopg.Connection, parsed: Parsed, received_at: datetime) -> Stored:
     """A Sentry request's errors (and their frames) and rejects; the caller commits."""
     day = received_at.date()
     e = parsed.errors
+    framed = [x for x in e if x.frames]
     accepted, newest = conn.execute(
         """
         with inserted as (
@@ -156,42 +161,65 @@ def store_sentry(conn: psycopg.Connection, parsed: Parsed, received_at: datetime
                 (error_id, occurred_at, service, customer_id, request_id, error_class, message, http_status,
                  _delivery_date, _source_file, _source_line)
             select error_id, occurred_at, service, customer_id, request_id, error_class, message, http_status,
-                   %s, %s, nextval('raw.collect_lines')
-            from unnest(%s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                        %s::bigint[])
+                   %(day)s, %(file)s, nextval('raw.collect_lines')
+            from unnest(%(ids)s::text[], %(times)s::timestamptz[], %(services)s::text[], %(customers)s::text[],
+                        %(requests)s::text[], %(classes)s::text[], %(messages)s::text[], %(statuses)s::bigint[])
                 as t(error_id, occurred_at, service, customer_id, request_id, error_class, message, http_status)
             on conflict (error_id) do nothing
-            returning occurred_at
-        )
-        select count(*), max(occurred_at) from inserted
-        """,
-        (
-            day,
-            SENTRY_FILE,
-            [x.error_id for x in e],
-            [x.occurred_at for x in e],
-            [x.service for x in e],
-            [x.customer_id for x in e],
-            [x.request_id for x in e],
-            [x.error_class for x in e],
-            [x.message for x in e],
-            [x.http_status for x in e],
+            returning error_id, occurred_at
         ),
-    ).fetchone()  # type: ignore[misc]
-    framed = {x.error_id: x.frames for x in e if x.frames}
-    if framed:
-        conn.execute(
-            """
+        framed as (
             insert into raw.app_error_frames (error_id, frames)
-            select error_id, string_to_array(frames, chr(10)) from unnest(%s::text[], %s::text[]) as t(error_id, frames)
+            select f.error_id, string_to_array(f.frames, chr(10))
+            from unnest(%(framed_ids)s::text[], %(frames)s::text[]) as f(error_id, frames)
+            where f.error_id in (select i.error_id from inserted as i)
             on conflict (error_id) do nothing
-            """,
-            (list(framed), ["\n".join(f) for f in framed.values()]),
         )
+        """
+        + COUNTED,
+        {
+            **_counts("sentry", received_at, parsed, len(e)),
+            "day": day,
+            "file": SENTRY_FILE,
+            "ids": [x.error_id for x in e],
+            "times": [x.occurred_at for x in e],
+            "services": [x.service for x in e],
+            "customers": [x.customer_id for x in e],
+            "requests": [x.request_id for x in e],
+            "classes": [x.error_class for x in e],
+            "messages": [x.message for x in e],
+            "statuses": [x.http_status for x in e],
+            "framed_ids": [x.error_id for x in framed],
+            "frames": ["\n".join(x.frames) for x in framed],
+        },
+    ).fetchone()  # type: ignore[misc]
     _reject(conn, "app_errors", SENTRY_FILE, day, parsed.rejects)
-    stored = Stored(accepted, len(e) - accepted, len(parsed.rejects), sum(parsed.ignored.values()), newest)
-    _count(conn, "sentry", received_at, stored)
-    return stored
+    return Stored(accepted, len(e) - accepted, len(parsed.rejects), sum(parsed.ignored.values()), newest)
+
+
+# The end of both requests' statement: their row of raw.collect_requests, counted from what `inserted` wrote, in the
+# same statement (one round trip a request).
+COUNTED = """,
+        counted as (
+            insert into raw.collect_requests
+                (source, received_at, accepted, duplicates, rejected, ignored, newest_event_at)
+            select %(source)s, %(received_at)s, count(*), %(sent)s - count(*), %(rejected)s, %(ignored)s,
+                   max(occurred_at)
+            from inserted
+            returning accepted, newest_event_at
+        )
+        select accepted, newest_event_at from counted
+"""
+
+
+def _counts(source: str, received_at: datetime, parsed: Parsed, sent: int) -> dict[str, object]:
+    return {
+        "source": source,
+        "received_at": received_at,
+        "sent": sent,
+        "rejected": len(parsed.rejects),
+        "ignored": sum(parsed.ignored.values()),
+    }
 
 
 def _reject(conn: psycopg.Connection, source: str, file: str, day: object, rejects: list[Reject]) -> None:
@@ -214,21 +242,3 @@ def _reject(conn: psycopg.Connection, source: str, file: str, day: object, rejec
             {"source": source, "day": day, "file": file, "raw": [r.raw for r in rejects],
              "reasons": [r.reason for r in rejects]},
         )  # fmt: skip
-
-
-def _count(conn: psycopg.Connection, source: str, received_at: datetime, stored: Stored) -> None:
-    conn.execute(
-        """
-        insert into raw.collect_requests (source, received_at, accepted, duplicates, rejected, ignored, newest_event_at)
-        values (%s, %s, %s, %s, %s, %s, %s)
-        """,
-        (
-            source,
-            received_at,
-            stored.accepted,
-            stored.duplicates,
-            stored.rejected,
-            stored.ignored,
-            stored.newest_event_at,
-        ),
-    )

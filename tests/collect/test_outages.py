@@ -55,7 +55,9 @@ def test_after_a_kill_9_mid_load_every_event_is_stored_exactly_once(
                              context={"groupId": f"acct-{n % 5}"})  # fmt: skip
 
         send(range(EVENTS // 2))
+        deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
         while event_count(database, prefix)[0] == 0:  # the load is under way: some batches are committed
+            assert time.monotonic() < deadline and not dropped, f"nothing stored; dropped: {dropped[:1]}"
             time.sleep(0.01)
         first.kill()
         send(range(EVENTS // 2, EVENTS))  # the application keeps sending while the collector is gone
@@ -110,7 +112,9 @@ def test_while_postgres_is_unreachable_the_answer_is_503_and_the_sdks_retry_deli
         client = Client(keys.write_key, host=url, upload_interval=0.01, max_retries=30)
         message_id = f"later-{uuid.uuid4().hex}"
         client.track(user_id="u1", event="Alerts Created", message_id=message_id, context={"groupId": "acct-1"})
+        deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
         while refused(url) < 2:
+            assert time.monotonic() < deadline, "the SDK never sent its batch"
             time.sleep(0.02)  # the SDK's first attempt was refused too: the batch waits in its queue
         with psycopg.connect(pg_server.url, autocommit=True) as conn:
             conn.execute(f'create database "{later}"')  # Postgres is back
