@@ -5,8 +5,9 @@ as an observation of the raw asset (accepted, duplicates, rejected, newest event
 Dagster UI) and, when any row was accepted, requests one run of the loop's job: a dbt build of the loop's models
 over the newest partition with the window's end left open (build_request), so the incremental models read the
 collected rows, which carry today's UTC day as `_delivery_date`, a day no partition has yet. While any run is
-queued or in progress it waits without moving its cursor, so the rows are taken by the next tick: two builds of
-the same models at once would fight over their tables.
+queued or in progress that may build the same models (anything but the other loop's collected run) it waits
+without moving its cursor, so the rows are taken by the next tick: two builds of the same models at once would
+fight over their tables.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from aias_dagster.collect.intake import intake_since
 from aias_dagster.platform.partitions import day_key, yesterday_utc
 from aias_dagster.platform.resources import WarehouseResource
 
-INTERVAL_SECONDS = 30  # a row is modelled within a minute: at most one interval, then the build
+INTERVAL_SECONDS = 15  # a row is modelled within a minute: at most one interval, a run's start and the build
+# Each loop's job for collected rows: the loops' dbt models are disjoint, so one loop's run never makes the
+# other's wait (a nightly, a backfill or the loop's own run does). Named here, below both loops.
+COLLECTED_JOBS = {"product_events": "product_collected", "app_errors": "reliability_collected"}
 ACTIVE_RUNS = dg.RunsFilter(
     statuses=[
         dg.DagsterRunStatus.QUEUED,
@@ -44,6 +48,12 @@ def build_request(run_key: str, partitioned: bool) -> dg.RunRequest:
     if not partitioned:
         return dg.RunRequest(run_key=run_key)
     return dg.RunRequest(run_key=run_key, partition_key=day_key(yesterday_utc()), run_config=THROUGH_NOW)
+
+
+def blocking_runs(instance: dg.DagsterInstance, table: str) -> int:
+    """Runs queued or in progress that may build the loop's models: any but the other loops' collected runs."""
+    others = {job for source, job in COLLECTED_JOBS.items() if source != table}
+    return sum(1 for run in instance.get_runs(ACTIVE_RUNS, limit=100) if run.job_name not in others)
 
 
 def evaluate(
@@ -76,6 +86,6 @@ def collected_rows_sensor(
         "intake (accepted, duplicates, rejected, newest event) as an observation of the raw asset.",
     )
     def collected_rows(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
-        return evaluate(context.cursor, context.instance.get_runs_count(ACTIVE_RUNS), warehouse, table, partitioned)
+        return evaluate(context.cursor, blocking_runs(context.instance, table), warehouse, table, partitioned)
 
     return collected_rows

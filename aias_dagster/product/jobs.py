@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from aias_dagster.collect.sensor import COLLECTED_JOBS
 from aias_dagster.platform.loops import GROUPS
 
 PRODUCT_EVENTS = dg.AssetKey(["raw", "product_events"])
@@ -19,7 +20,7 @@ near_real_time_job = dg.define_asset_job(
     ),
 )
 
-COLLECTED_JOB = "product_collected"
+COLLECTED_JOB = COLLECTED_JOBS["product_events"]
 collected_job = dg.define_asset_job(
     COLLECTED_JOB,
     selection=PRODUCT_MODELS,

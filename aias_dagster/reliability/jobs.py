@@ -6,6 +6,7 @@ each batch of remediations); this job rebuilds them alone, after the demo's repl
 
 import dagster as dg
 
+from aias_dagster.collect.sensor import COLLECTED_JOBS
 from aias_dagster.platform.loops import GROUPS
 
 REMEDIATION_MODELS_KEY = dg.AssetKey(["intermediate", "int_reliability__remediations"])
@@ -18,7 +19,7 @@ reliability_marts_job = dg.define_asset_job(
     description="Rebuild the reliability models downstream of the remediation ledger.",
 )
 
-COLLECTED_JOB = "reliability_collected"
+COLLECTED_JOB = COLLECTED_JOBS["app_errors"]
 # The loop's dbt models (its seeds, staging, classification, marts): what an error `aias collect` stored changes.
 RELIABILITY_MODELS = dg.AssetSelection.groups(GROUPS["reliability"].name) & dg.AssetSelection.kind("dbt")
 collected_job = dg.define_asset_job(

@@ -16,7 +16,7 @@ import psycopg
 import sentry_sdk
 from segment.analytics import Client
 
-from aias_dagster.collect.sensor import THROUGH_NOW, evaluate
+from aias_dagster.collect.sensor import THROUGH_NOW, blocking_runs, evaluate
 from aias_dagster.platform.partitions import yesterday_utc
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings
@@ -108,3 +108,15 @@ def test_a_build_through_now_keeps_the_windows_first_day_and_drops_its_end() -> 
     assert dbt_build(window, through_now=True).env == window_env((date(2026, 3, 4), None))
     assert window_env((date(2026, 3, 4), None)) == {"AIAS_WINDOW_MIN_DATE": "2026-03-04", "AIAS_WINDOW_MAX_DATE": ""}
     assert dbt_build(None, through_now=True) == dbt_build(None)  # no partition: nothing to keep open
+
+
+def test_a_loops_collected_run_waits_for_runs_of_its_models_not_for_the_other_loops() -> None:
+    from dagster._core.storage.dagster_run import DagsterRun  # no public way to plant a run in a given state
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        started = dg.DagsterRunStatus.STARTED
+        instance.add_run(DagsterRun(job_name="reliability_collected", run_id="a" * 36, status=started))
+        assert blocking_runs(instance, "product_events") == 0
+        assert blocking_runs(instance, "app_errors") == 1
+        instance.add_run(DagsterRun(job_name="nightly", run_id="b" * 36, status=started))
+        assert blocking_runs(instance, "product_events") == 1
