@@ -2,7 +2,8 @@
 
 `track`, `page` and `screen` calls are product events; `group` ties a user to an account (`customer_id`)
 for the user's later events; `identify` is acknowledged and, when it names an account in `context.groupId`,
-does the same. The account of an event is its `context.groupId`, else the user's last `group` call.
+does the same; `alias` is acknowledged and counted. The account of an event is its `context.groupId`, else the
+user's last `group` call.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from aias_dagster.collect.rows import Parsed, ProductEvent, Reject, UserGroup, a
 
 CALL_LIMIT = 32 * 1024  # the spec's limit of one call (and of one event inside a batch)
 BATCH_LIMIT = 500 * 1024  # the spec's limit of one batch request
-CALLS = ("track", "identify", "group", "page", "screen")
+CALLS = ("track", "identify", "group", "page", "screen", "alias")
 EVENT_CALLS = ("track", "page", "screen")
 # How far a client's clock may be wrong before it is not believed: the spec's correction assumes the client's
 # clock runs at the right rate; a timestamp days in the future after correction is a bug, not skew.
@@ -154,6 +155,8 @@ def parse_message(
     if len(raw.encode()) > CALL_LIMIT:
         return Reject(raw[:8192], f"message: larger than {CALL_LIMIT // 1024} KB")
     call = message.get("type")
+    if call == "alias":  # merges two user ids in Segment's destinations; nothing here keys on an anonymous id
+        return "alias"
     if call not in CALLS:
         return Reject(raw, f"type: must be one of {', '.join(CALLS)} (got {shown(call)!r})")
     reasons = []

@@ -6,6 +6,7 @@ uvicorn's access log is off: it writes each request's query string, and a Sentry
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -101,7 +102,12 @@ def collector_beside(
     """A collector in a thread for the block (`aias ui` runs one beside Dagster); its URL, or None when it could
     not listen (the port taken: the UI starts all the same, and says so)."""
     server, lines = make_server(database_url, home, root, host, port)
-    thread = threading.Thread(target=server.run, name="aias-collect", daemon=True)
+
+    def run() -> None:
+        with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot bind; said below, the UI goes on
+            server.run()
+
+    thread = threading.Thread(target=run, name="aias-collect", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and thread.is_alive() and time.monotonic() < deadline:

@@ -53,6 +53,7 @@ def test_a_group_call_earlier_in_the_batch_gives_the_later_events_their_account(
         {"type": "group", "messageId": "g1", "userId": "u1", "groupId": "acct-1"},
         {"type": "track", "messageId": "m1", "userId": "u1", "event": "Alerts Created"},
         {"type": "page", "messageId": "m2", "anonymousId": "anon-9", "name": "Pricing"},
+        {"type": "alias", "messageId": "a1", "userId": "u1", "previousId": "anon-9"},
     ]
     parsed = segment.parse_messages(messages, None, NOW, CATALOG, {"anon-9": "acct-2"})
     assert [(e.event_id, e.customer_id, e.event_name) for e in parsed.events] == [
@@ -62,6 +63,7 @@ def test_a_group_call_earlier_in_the_batch_gives_the_later_events_their_account(
     assert [r.reason for r in parsed.rejects] == [
         "customer_id: no context.groupId and no earlier group call for user 'u1'"
     ]
+    assert parsed.ignored == {"alias": 1}  # acknowledged and counted, no row
 
 
 def test_a_reject_names_every_field_that_failed() -> None:
