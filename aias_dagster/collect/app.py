@@ -83,6 +83,10 @@ class ConnectionPool:
             if conn is not None:
                 conn.close()
             raise Unavailable(type(exc).__name__) from None
+        except BaseException:  # a bug, not an outage (a 500): the connection goes, its state unknown
+            if conn is not None:
+                conn.close()
+            raise
         with contextlib.suppress(queue.Full):
             self.idle.put_nowait(conn)
         return result

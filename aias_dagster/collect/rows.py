@@ -76,6 +76,21 @@ def as_raw(value: Any, limit: int = 8192) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+NUL_REASON = "contains a NUL character (\\u0000), which Postgres cannot store"
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a NUL character is in any string of an event (keys too): Postgres stores none, so its insert would
+    fail the whole request, and the SDK would send the batch again for ever."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(v) for v in value)
+    return False
+
+
 def shown(value: Any, limit: int = 80) -> str:
     """A value as a reject reason quotes it: `(got '...')`."""
     text = value if isinstance(value, str) else json.dumps(value, default=str)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from aias_dagster.collect.rows import AppError, Parsed, Reject, as_raw, shown
+from aias_dagster.collect.rows import NUL_REASON, AppError, Parsed, Reject, as_raw, holds_nul, shown
 
 ENVELOPE_LIMIT = 20 * 1024 * 1024  # Sentry's own limit of an envelope, decompressed
 EVENT_LIMIT = 1024 * 1024  # and of one event
@@ -173,6 +173,8 @@ def error_row(event: Mapping[str, Any], received_at: datetime) -> AppError | Rej
     raw = as_raw(event)
     if len(raw.encode()) > EVENT_LIMIT:
         return Reject(raw[:8192], f"event: larger than {EVENT_LIMIT // 1024} KB")
+    if holds_nul(event):
+        return Reject(raw, f"event: {NUL_REASON}")
     tags = tags_of(event)
     reasons = []
     event_id = event.get("event_id")

@@ -15,7 +15,7 @@ import pytest
 from aias_dagster.collect import segment, sentry
 from aias_dagster.collect.bodies import BodyError, BodyTooLarge, decode_body
 from aias_dagster.collect.keys import WRITE_KEY_ENV, load_keys, matches
-from aias_dagster.collect.rows import Reject
+from aias_dagster.collect.rows import ProductEvent, Reject
 from aias_dagster.collect.server import is_loopback, startup_lines
 from aias_dagster.collect.store import ensure_collect_schema, store_segment
 from aias_dagster.ingest.contract import get_source
@@ -165,3 +165,15 @@ def test_a_redelivered_landing_file_leaves_the_collected_rows_of_its_day(
     load_file(conn, source, write_landing(tmp_path, "product_events", day, [row("product_events", 2)]))
     kept = conn.execute("select event_id, _source_file from raw.product_events order by event_id").fetchall()
     assert [k for k, _ in kept] == sorted(["sdk-1", row("product_events", 2)["event_id"]])
+
+
+def test_an_event_holding_a_nul_character_is_rejected_not_left_to_fail_its_whole_batch() -> None:
+    # Postgres stores no NUL: the insert of the batch failed, a 500, and the SDK sent the batch again for ever.
+    call = {"type": "track", "messageId": "m", "userId": "u", "event": "x", "properties": {"note": "a\x00b"}}
+    assert segment.parse_message(call, None, NOW, CATALOG, {"u": "a"}).reason == (  # type: ignore[union-attr]
+        "message: contains a NUL character (\\u0000), which Postgres cannot store"
+    )
+    event = {"event_id": "e", "server_name": "s", "message": "bad\x00"}
+    assert isinstance(sentry.error_row(event, NOW), Reject)
+    assert isinstance(segment.parse_message({**call, "properties": {"note": "a\\u0000b"}}, None, NOW, CATALOG,
+                                            {"u": "a"}), ProductEvent)  # the six characters, not a NUL  # fmt: skip
