@@ -70,18 +70,26 @@ class Parsed:
         self.ignored[kind] = self.ignored.get(kind, 0) + 1
 
 
-def as_raw(value: Any, limit: int = 8192) -> str:
-    """An event as JSON for a reject's raw_line, cut at limit characters."""
-    text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
-    return text if len(text) <= limit else text[:limit] + "..."
+def as_raw(value: Any, limit: int | None = 8192) -> str:
+    """An event as JSON for a reject's raw_line, cut at limit characters (None: whole, to measure it)."""
+    return clip(json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":")), limit)
+
+
+def clip(text: str, limit: int | None = 8192) -> str:
+    return text if limit is None or len(text) <= limit else text[:limit] + "..."
 
 
 NUL_REASON = "contains a NUL character (\\u0000), which Postgres cannot store"
 
 
-def holds_nul(value: Any) -> bool:
+def holds_nul(value: Any, raw: str | None = None) -> bool:
     """Whether a NUL character is in any string of an event (keys too): Postgres stores none, so its insert would
-    fail the whole request, and the SDK would send the batch again for ever."""
+    fail the whole request, and the SDK would send the batch again for ever.
+
+    With the event's as_raw text, only an event whose JSON has the escape `\\u0000` at all is walked (a search
+    in C instead of a walk in Python for every event: a third of the parse's time before)."""
+    if raw is not None and "\\u0000" not in raw:
+        return False
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):

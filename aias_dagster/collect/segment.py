@@ -16,7 +16,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aias_dagster.collect.rows import NUL_REASON, Parsed, ProductEvent, Reject, UserGroup, as_raw, holds_nul, shown
+from aias_dagster.collect.rows import (
+    NUL_REASON,
+    Parsed,
+    ProductEvent,
+    Reject,
+    UserGroup,
+    as_raw,
+    clip,
+    holds_nul,
+    shown,
+)
 
 CALL_LIMIT = 32 * 1024  # the spec's limit of one call (and of one event inside a batch)
 BATCH_LIMIT = 500 * 1024  # the spec's limit of one batch request
@@ -151,10 +161,11 @@ def parse_message(
 ) -> ProductEvent | UserGroup | Reject | str:
     """One message: a product event, a group call, a reject naming every failed field, or the kind of a
     message acknowledged without a row (an identify without an account)."""
-    raw = as_raw(message)
-    if len(raw.encode()) > CALL_LIMIT:
-        return Reject(raw[:8192], f"message: larger than {CALL_LIMIT // 1024} KB")
-    if holds_nul(message):
+    whole = as_raw(message, limit=None)
+    raw = clip(whole)
+    if len(whole.encode()) > CALL_LIMIT:
+        return Reject(raw, f"message: larger than {CALL_LIMIT // 1024} KB")
+    if holds_nul(message, whole):
         return Reject(raw, f"message: {NUL_REASON}")
     call = message.get("type")
     if call == "alias":  # merges two user ids in Segment's destinations; nothing here keys on an anonymous id

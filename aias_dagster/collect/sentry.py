@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from aias_dagster.collect.rows import NUL_REASON, AppError, Parsed, Reject, as_raw, holds_nul, shown
+from aias_dagster.collect.rows import NUL_REASON, AppError, Parsed, Reject, as_raw, clip, holds_nul, shown
 
 ENVELOPE_LIMIT = 20 * 1024 * 1024  # Sentry's own limit of an envelope, decompressed
 EVENT_LIMIT = 1024 * 1024  # and of one event
@@ -170,10 +170,11 @@ def http_status_of(event: Mapping[str, Any], tags: Mapping[str, str]) -> Any:
 
 def error_row(event: Mapping[str, Any], received_at: datetime) -> AppError | Reject:
     """An event as an app_errors row, or a reject naming every field that failed."""
-    raw = as_raw(event)
-    if len(raw.encode()) > EVENT_LIMIT:
-        return Reject(raw[:8192], f"event: larger than {EVENT_LIMIT // 1024} KB")
-    if holds_nul(event):
+    whole = as_raw(event, limit=None)
+    raw = clip(whole)
+    if len(whole.encode()) > EVENT_LIMIT:
+        return Reject(raw, f"event: larger than {EVENT_LIMIT // 1024} KB")
+    if holds_nul(event, whole):
         return Reject(raw, f"event: {NUL_REASON}")
     tags = tags_of(event)
     reasons = []

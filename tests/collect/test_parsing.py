@@ -177,3 +177,13 @@ def test_an_event_holding_a_nul_character_is_rejected_not_left_to_fail_its_whole
     assert isinstance(sentry.error_row(event, NOW), Reject)
     assert isinstance(segment.parse_message({**call, "properties": {"note": "a\\u0000b"}}, None, NOW, CATALOG,
                                             {"u": "a"}), ProductEvent)  # the six characters, not a NUL  # fmt: skip
+
+
+def test_an_event_over_32_kb_inside_a_batch_is_rejected_and_its_neighbours_kept() -> None:
+    # The size was measured on the reject's text, cut at 8 KB: no event of a batch was ever too large.
+    big = {"type": "track", "messageId": "big", "userId": "u", "event": "x", "properties": {"blob": "x" * 40_000}}
+    small = {"type": "track", "messageId": "small", "userId": "u", "event": "x"}
+    parsed = segment.parse_messages([big, small], None, NOW, CATALOG, {"u": "a"})
+    assert [e.event_id for e in parsed.events] == ["small"]
+    assert [r.reason for r in parsed.rejects] == ["message: larger than 32 KB"]
+    assert len(parsed.rejects[0].raw) < 8200
