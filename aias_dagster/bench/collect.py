@@ -187,11 +187,15 @@ def copy_floor(settings: ConnectionSettings, events: list[dict[str, object]]) ->
         ):  # fmt: skip
             table = ddl.split()[2]
             conn.execute(ddl)  # type: ignore[arg-type]
-            started = time.perf_counter()
-            with conn.transaction(), conn.cursor().copy(f"copy {table} from stdin") as copy:  # type: ignore[arg-type]
-                for row in rows:
-                    copy.write_row(row)
-            loads.append(Load(label, len(rows), time.perf_counter() - started, []))
+            times = []
+            for _ in range(3):  # a tenth of a second is noisy on a shared machine: the median of three
+                conn.execute(f"truncate {table}")  # type: ignore[arg-type]
+                started = time.perf_counter()
+                with conn.transaction(), conn.cursor().copy(f"copy {table} from stdin") as copy:  # type: ignore[arg-type]
+                    for row in rows:
+                        copy.write_row(row)
+                times.append(time.perf_counter() - started)
+            loads.append(Load(label, len(rows), sorted(times)[1], []))
     return loads[0], loads[1]
 
 
