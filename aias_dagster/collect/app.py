@@ -8,6 +8,7 @@ inside a readable body is a reject (raw.load_rejects) and its neighbours are sto
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import contextlib
@@ -33,6 +34,7 @@ from aias_dagster.collect.bodies import BodyError, BodyTooLarge, decode_body
 from aias_dagster.collect.keys import CollectKeys, matches
 from aias_dagster.collect.metrics import Metrics
 from aias_dagster.collect.rows import Parsed
+from aias_dagster.collect.spool import Spool
 from aias_dagster.collect.store import (
     Stored,
     ensure_collect_schema,
@@ -108,6 +110,8 @@ class Collector:
     catalog: frozenset[str] = frozenset()
     metrics: Metrics = field(default_factory=Metrics)
     retry_after_seconds: int = RETRY_AFTER_SECONDS  # what a 503 asks an SDK to wait before sending again
+    spool: Spool | None = None  # where Sentry requests wait while Postgres is unreachable (None: they get a 503)
+    replay_seconds: float = 2.0  # how often the spool is tried again
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -173,11 +177,24 @@ def build_app(collector: Collector) -> Starlette:
         except Unavailable:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         events = {f"{s}_{o}": n for (s, o), n in sorted(collector.metrics.events.items())}
+        if collector.spool is not None:
+            events["sentry_spooled"] = collector.spool.count()
         newest = {f"{s}_newest_event_at": t.isoformat() for s, t in collector.metrics.newest.items()}
         return JSONResponse({"status": "ok", "database": "reachable", **events, **newest})
 
     async def metrics(request: Request) -> Response:
         return PlainTextResponse(collector.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    async def replay() -> None:
+        """The spooled Sentry requests into Postgres, oldest first, whenever it answers."""
+        while True:
+            await asyncio.sleep(collector.replay_seconds)
+            try:
+                await run_in_threadpool(replay_spool, collector)
+            except Unavailable:
+                continue
+            except Exception:  # a bug: said, and tried again later rather than ending the replays
+                log.exception("aias collect: storing the spooled Sentry requests failed")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -185,7 +202,10 @@ def build_app(collector: Collector) -> Starlette:
             await run_in_threadpool(collector.pool.run, lambda conn: None)
         except Unavailable:
             log.warning("aias collect: the warehouse is unreachable; requests get 503 until it is back")
+        replaying = asyncio.create_task(replay()) if collector.spool is not None else None
         yield
+        if replaying is not None:
+            replaying.cancel()
         collector.pool.close()
 
     routes = [
@@ -263,7 +283,12 @@ async def _sentry(request: Request, collector: Collector, endpoint: str) -> Resp
     try:
         stored = await run_in_threadpool(collector.pool.run, lambda conn: store_sentry(conn, parsed, received_at))
     except Unavailable:
-        return unavailable("sentry", collector.retry_after_seconds)
+        if collector.spool is None:
+            return unavailable("sentry", collector.retry_after_seconds)
+        # Sentry's SDKs drop what a 503 refused: kept on disk instead, and acknowledged once it is there.
+        await run_in_threadpool(collector.spool.put, endpoint, received_at, body)
+        first = parsed.errors[0].error_id if parsed.errors else None
+        return JSONResponse({"id": first} if first else {})
     collector.metrics.stored("sentry", stored)
     first = parsed.errors[0].error_id if parsed.errors else None
     return JSONResponse({"id": first} if first else {})
@@ -277,3 +302,17 @@ def load_catalog(root: Path) -> frozenset[str]:
     """The feature catalog seed of the checkout; empty (every name kept as it is) when there is none."""
     path = catalog_path(root)
     return segment.read_catalog(path) if path.exists() else frozenset()
+
+
+def replay_spool(collector: Collector) -> int:
+    """Store every spooled Sentry request, each in its own transaction, removing its file after the commit."""
+    assert collector.spool is not None
+    done = 0
+    for kept in collector.spool.pending():
+        parse = sentry.parse_envelope if kept.endpoint == "envelope" else sentry.parse_store
+        parsed = parse(kept.body, kept.received_at)
+        stored = collector.pool.run(lambda conn, parsed=parsed, at=kept.received_at: store_sentry(conn, parsed, at))
+        collector.metrics.stored("sentry", stored)
+        kept.path.unlink()
+        done += 1
+    return done

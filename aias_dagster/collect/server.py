@@ -21,6 +21,7 @@ import uvicorn
 
 from aias_dagster.collect.app import Collector, ConnectionPool, build_app, load_catalog
 from aias_dagster.collect.keys import WRITE_KEY_ENV, CollectKeys, load_keys
+from aias_dagster.collect.spool import Spool
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8070
@@ -70,7 +71,8 @@ def make_collector(database_url: str, home: Path, root: Path) -> tuple[Collector
     """The collector and where its keys came from (the environment, or the file under home)."""
     keys = load_keys(home)
     keys_from = f"from {WRITE_KEY_ENV}" if os.environ.get(WRITE_KEY_ENV, "").strip() else f"kept in {home / 'collect'}"
-    return Collector(keys=keys, pool=ConnectionPool(database_url), catalog=load_catalog(root)), keys_from
+    spool = Spool(home / "collect" / "spool")
+    return Collector(keys=keys, pool=ConnectionPool(database_url), catalog=load_catalog(root), spool=spool), keys_from
 
 
 def make_server(database_url: str, home: Path, root: Path, host: str, port: int) -> tuple[uvicorn.Server, list[str]]:

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import psycopg
 import requests
+import sentry_sdk
 import uvicorn
 from segment.analytics import Client
 
 from aias_dagster.collect.app import Collector, ConnectionPool, build_app
 from aias_dagster.collect.keys import CollectKeys
+from aias_dagster.collect.spool import Spool
 from aias_dagster.platform.warehouse import ConnectionSettings
 from tests.collect.support import free_port, start_collector
 from tests.conftest import create_database, drop_database
@@ -81,10 +83,13 @@ def refused(url: str) -> int:
 
 
 @contextmanager
-def collector_thread(database_url: str, keys: CollectKeys) -> Iterator[str]:
+def collector_thread(database_url: str, keys: CollectKeys, spool: Spool | None = None) -> Iterator[str]:
     """The collector's app on uvicorn in a thread of this process: for a database URL the test controls."""
     port = free_port()
-    app = build_app(Collector(keys=keys, pool=ConnectionPool(database_url), retry_after_seconds=1))
+    collector = Collector(
+        keys=keys, pool=ConnectionPool(database_url), retry_after_seconds=1, spool=spool, replay_seconds=0.2
+    )
+    app = build_app(collector)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -123,5 +128,39 @@ def test_while_postgres_is_unreachable_the_answer_is_503_and_the_sdks_retry_deli
             client.shutdown()
             settings = pg_server.with_database(later)
             assert event_count(settings, message_id) == (1, 1)
+        finally:
+            drop_database(pg_server, pg_server.with_database(later))
+
+
+def test_while_postgres_is_unreachable_sentry_events_are_kept_on_disk_and_stored_once_it_is_back(
+    pg_server: ConnectionSettings, tmp_path: Path
+) -> None:
+    # Sentry's SDK drops an envelope answered 503 (it retries nothing): the collector keeps it instead.
+    later = f"aias_collect_later_{uuid.uuid4().hex[:8]}"
+    keys = CollectKeys(write_key=uuid.uuid4().hex, sentry_key=uuid.uuid4().hex)
+    spool = Spool(tmp_path / "spool")
+    with collector_thread(pg_server.with_database(later).url, keys, spool) as url:
+        sentry_sdk.init(dsn=url.replace("://", f"://{keys.sentry_key}@", 1) + "/1", default_integrations=False)
+        try:
+            sentry_sdk.set_tag("service", "billing")
+            try:
+                raise KeyError("plan")
+            except KeyError:
+                event_id = sentry_sdk.capture_exception()
+            sentry_sdk.flush(timeout=10)
+        finally:
+            sentry_sdk.get_client().close()
+        kept = list((tmp_path / "spool").glob("*.json"))
+        assert len(kept) == 1 and keys.sentry_key not in kept[0].read_text()  # the envelope's DSN is not kept
+        with psycopg.connect(pg_server.url, autocommit=True) as conn:
+            conn.execute(f'create database "{later}"')  # Postgres is back
+        try:
+            deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
+            while spool.count():
+                assert time.monotonic() < deadline, "the spool was never stored"
+                time.sleep(0.05)
+            with psycopg.connect(pg_server.with_database(later).url) as conn:
+                found = conn.execute("select service, error_class from raw.app_errors where error_id = %s", (event_id,))
+                assert found.fetchall() == [("billing", "KeyError")]
         finally:
             drop_database(pg_server, pg_server.with_database(later))
