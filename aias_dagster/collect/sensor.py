@@ -15,7 +15,6 @@ from __future__ import annotations
 import dagster as dg
 
 from aias_dagster.collect.intake import intake_since
-from aias_dagster.platform.partitions import day_key, yesterday_utc
 from aias_dagster.platform.resources import WarehouseResource
 
 INTERVAL_SECONDS = 15  # a row is modelled within a minute: at most one interval, a run's start and the build
@@ -36,18 +35,18 @@ ACTIVE_RUNS = dg.RunsFilter(
 THROUGH_NOW = {"ops": {"dbt_models": {"config": {"through_now": True}}}}
 
 
-def build_request(run_key: str, partitioned: bool) -> dg.RunRequest:
+def build_request(run_key: str, partitioned: bool, newest_partition: str | None) -> dg.RunRequest:
     """The run of the loop's job that reads the collected rows.
 
     A loop whose models are all tables and views (reliability) rebuilds them in an unpartitioned run. A loop
-    with incremental models (product) gets a run of the newest partition (yesterday, the last complete UTC
+    with incremental models (product) gets a run of its newest partition (yesterday, the last complete UTC
     day) with the window's end left open: collected rows carry the day they were received, which has no
     partition until it ends, and an unpartitioned run of partitioned models fails in Dagster (it cannot say
     which partitions of their inputs it read).
     """
     if not partitioned:
         return dg.RunRequest(run_key=run_key)
-    return dg.RunRequest(run_key=run_key, partition_key=day_key(yesterday_utc()), run_config=THROUGH_NOW)
+    return dg.RunRequest(run_key=run_key, partition_key=newest_partition, run_config=THROUGH_NOW)
 
 
 def blocking_runs(instance: dg.DagsterInstance, table: str) -> int:
@@ -57,18 +56,30 @@ def blocking_runs(instance: dg.DagsterInstance, table: str) -> int:
 
 
 def evaluate(
-    cursor: str | None, active_runs: int, warehouse: WarehouseResource, table: str, partitioned: bool
+    cursor: str | None,
+    active_runs: int,
+    warehouse: WarehouseResource,
+    table: str,
+    partitioned: bool,
+    newest_partition: str | None = None,
 ) -> dg.SensorResult:
-    """The tick's result, outside the decorator so a test can call it with a database and no daemon."""
+    """The tick's result, outside the decorator so a test can call it with a database and no daemon.
+
+    newest_partition: the last partition of a partitioned job (None before its first day has ended: a landing
+    folder whose first delivery is today); the rows then wait, the cursor unmoved.
+    """
     if active_runs:
         return dg.SensorResult(skip_reason=f"{active_runs} run(s) queued or in progress; collected rows wait")
+    if partitioned and newest_partition is None:
+        return dg.SensorResult(skip_reason="the loop's partitions have no day yet; collected rows wait for the first")
     after = int(cursor) if cursor else 0
     with warehouse.connect() as conn:
         intake = intake_since(conn, table, after)
     if intake is None:
         return dg.SensorResult(skip_reason=f"nothing collected into raw.{table} since request {after}")
     observation = dg.AssetObservation(asset_key=dg.AssetKey(["raw", table]), metadata=intake.metadata())
-    requests = [build_request(f"collected-{table}-{intake.last_id}", partitioned)] if intake.accepted else []
+    run_key = f"collected-{table}-{intake.last_id}"
+    requests = [build_request(run_key, partitioned, newest_partition)] if intake.accepted else []
     return dg.SensorResult(run_requests=requests, cursor=str(intake.last_id), asset_events=[observation])
 
 
@@ -86,6 +97,10 @@ def collected_rows_sensor(
         "intake (accepted, duplicates, rejected, newest event) as an observation of the raw asset.",
     )
     def collected_rows(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
-        return evaluate(context.cursor, blocking_runs(context.instance, table), warehouse, table, partitioned)
+        newest = None
+        if partitioned:
+            partitions = context.repository_def.get_job(job.name).partitions_def  # type: ignore[union-attr]
+            newest = partitions.get_last_partition_key() if partitions else None
+        return evaluate(context.cursor, blocking_runs(context.instance, table), warehouse, table, partitioned, newest)
 
     return collected_rows

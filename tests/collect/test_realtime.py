@@ -68,17 +68,20 @@ def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts(
 
     # The product sensor's tick, by its function (a partitioned run request needs the whole code location to be
     # evaluated through the decorator; the reliability sensor below goes through it).
-    product = evaluate(None, 0, WarehouseResource(url=collect_db.url), "product_events", partitioned=True)
+    warehouse, newest = WarehouseResource(url=collect_db.url), str(yesterday_utc())
+    product = evaluate(None, 0, warehouse, "product_events", partitioned=True, newest_partition=newest)
     assert [(r.run_key, r.partition_key, r.run_config) for r in product.run_requests] == [
         (f"collected-product_events-{product.cursor}", str(yesterday_utc()), THROUGH_NOW)
     ]
     (observed,) = product.asset_events
     assert observed.asset_key == dg.AssetKey(["raw", "product_events"])
     assert observed.metadata["events_accepted"].value == 3
-    seen = evaluate(product.cursor, 0, WarehouseResource(url=collect_db.url), "product_events", partitioned=True)
+    seen = evaluate(product.cursor, 0, warehouse, "product_events", partitioned=True, newest_partition=newest)
     assert seen.run_requests == []  # seen: not launched again
-    waiting = evaluate(None, 1, WarehouseResource(url=collect_db.url), "product_events", partitioned=True)
+    waiting = evaluate(None, 1, warehouse, "product_events", partitioned=True, newest_partition=newest)
     assert waiting.run_requests == [] and waiting.cursor is None  # a run in progress: the rows wait, cursor kept
+    no_day = evaluate(None, 0, warehouse, "product_events", partitioned=True, newest_partition=None)
+    assert no_day.run_requests == [] and no_day.cursor is None  # no partition has ended yet: the rows wait
     errors = tick(app_errors_collected, collect_db, None)
     assert [(r.partition_key, r.run_config) for r in errors.run_requests] == [(None, {})]  # tables only: no window
     assert errors.asset_events[0].metadata["events_accepted"].value == 1
