@@ -7,11 +7,12 @@ SIDEWAYS allows:
     definitions                      aias_dagster/definitions.py: the code location
     <the loops>  scorecard  dashboards
     orchestration                    jobs, schedules, sensors, run tags, launching runs
-    ingest  transform                the loader; the dbt project as assets
+    ingest  transform  collect       the loader; the dbt project as assets; the SDKs' HTTP intake
     platform                         warehouse, instance, partitions, freshness, registry
 
 Sideways on one floor: transform may import ingest (dbt's sources are the contract's), ingest never
-imports transform; the loops and the scorecard may import dashboards (the page machinery: Page,
+imports transform; collect may import ingest (it writes the loader's raw tables), neither ingest nor transform
+imports collect; the loops and the scorecard may import dashboards (the page machinery: Page,
 charts, formatting, the index's scorecard), dashboards imports none of them and finds the pages through
 the registry by convention; no loop imports another loop; cli and bench import sample_data, and not
 each other.
@@ -27,7 +28,7 @@ PAGE_USERS = (*LOOPS, "scorecard")
 LAYERS = Layers(
     floors=(
         ("platform",),
-        ("ingest", "transform"),
+        ("ingest", "transform", "collect"),
         ("orchestration",),
         (*LOOPS, "scorecard", "dashboards"),  # the registry's loops, so a new loop is placed by its registry line
         ("definitions",),
@@ -36,6 +37,7 @@ LAYERS = Layers(
     sideways=frozenset(
         {
             ("transform", "ingest"),
+            ("collect", "ingest"),
             *((user, "dashboards") for user in PAGE_USERS),
             ("cli", "sample_data"),
             ("bench", "sample_data"),

@@ -1,4 +1,4 @@
-"""`make bench`: the loader beside plain COPY, and a nightly run beside a full refresh, on one world.
+"""`make bench`: the loader beside plain COPY, a nightly run beside a full refresh, `aias collect` under load.
 
 The world is generated once (20,000 customers, 90 days by default) under `.aias/bench/landing`; each
 benchmark gets a fresh database. The figures go into docs/benchmarks.md by hand.
@@ -82,11 +82,20 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
         "--only",
-        choices=["loader", "nightly", "product"],
+        choices=["loader", "nightly", "product", "collect"],
         help="run one benchmark (nightly includes the product loop's; product runs that one alone)",
     )
+    parser.add_argument("--collect-events", type=int, default=100_000, help="Segment events of the collect bench")
+    parser.add_argument("--collect-errors", type=int, default=20_000, help="Sentry events of the collect bench")
+    parser.add_argument("--collect-senders", type=int, default=4, help="connections the collect bench sends on")
     args = parser.parse_args()
 
+    if args.only == "collect":  # its own events: no world needed
+        from aias_dagster.bench.collect import collect_benchmark
+
+        collect_benchmark(args.collect_events, args.collect_errors, args.collect_senders)
+        print("record these in docs/benchmarks.md")
+        return 0
     landing = aias_home() / "bench" / "landing"
     ensure_bench_world(landing, args.customers, args.days, args.seed)
     if args.only in (None, "loader"):
@@ -96,5 +105,10 @@ def main() -> int:
         nightly_benchmark(landing)
     if args.only == "product":
         product_benchmark(landing)
+    if args.only is None:
+        from aias_dagster.bench.collect import collect_benchmark
+
+        print()
+        collect_benchmark(args.collect_events, args.collect_errors, args.collect_senders)
     print("record these in docs/benchmarks.md")
     return 0

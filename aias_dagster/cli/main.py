@@ -1,4 +1,4 @@
-"""The `aias` command: demo, generate, load, build, run, ui, docs, dashboards, prepare, db.
+"""The `aias` command: demo, generate, load, build, run, ui, collect, docs, dashboards, prepare, db.
 
 A mistake in the command line (a date that is not a date, a range outside the partitions, a negative
 count) is answered with one line naming the option and what it expects, never a traceback.
@@ -280,7 +280,21 @@ def cmd_ui(args: argparse.Namespace) -> int:
     # Alerts link to this UI unless AIAS_UI_URL names another (a proxy, a public host name).
     os.environ.setdefault("AIAS_UI_URL", f"http://{args.host}:{args.port}")
     command = dagster_dev_command(sys.executable, str(project_root() / "workspace.yaml"), args.host, args.port)
-    return serve_ui(command, f"http://{args.host}:{args.port}", say)
+    if not args.collect_port:
+        return serve_ui(command, f"http://{args.host}:{args.port}", say)
+    from aias_dagster.collect.server import collector_beside
+
+    # The SDKs' intake beside Dagster, so events sent now reach the marts by the loops' sensors.
+    with collector_beside(settings.url, aias_home(), project_root(), args.host, args.collect_port, say):
+        return serve_ui(command, f"http://{args.host}:{args.port}", say)
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from aias_dagster.collect.server import serve
+
+    settings = _settings()
+    serve(settings.url, aias_home(), project_root(), args.host, args.port, say)
+    return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -413,8 +427,16 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="Dagster webserver and daemon over workspace.yaml")
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s: this machine only)")
     ui.add_argument("--port", type=at_least(1, 65535), default=3000, help="port to listen on (default %(default)s)")
+    ui.add_argument("--collect-port", type=at_least(0, 65535), default=8070,
+                    help="port of `aias collect`, beside Dagster on --host (default %(default)s; 0: none)")  # fmt: skip
     landing_option(ui)
     ui.set_defaults(func=cmd_ui)
+
+    collect = sub.add_parser("collect", help="HTTP intake for Segment-spec events and Sentry envelopes (SDKs)")
+    collect.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default %(default)s: this machine only)")  # fmt: skip
+    collect.add_argument("--port", type=at_least(1, 65535), default=8070, help="port (default %(default)s)")
+    collect.set_defaults(func=cmd_collect)
 
     docs = sub.add_parser("docs", help="generate dbt docs against the pipeline's database and serve them over HTTP")
     docs.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")

@@ -33,6 +33,10 @@ COPY_CHUNK_BYTES = 1 << 20
 STAGE = "_aias_stage"
 LOAD_LOCK_TIMEOUT_ENV = "AIAS_LOAD_LOCK_TIMEOUT"
 LOAD_LOCK_TIMEOUT_SECONDS = 120
+# The `_source_file` of rows that `aias collect` received from an SDK instead of a landing file
+# (aias_dagster/collect/store.py). A redelivery of a day replaces that day's file, never what was collected.
+COLLECTED_FILE_PREFIX = "collect:"
+NOT_COLLECTED = f"_source_file not like '{COLLECTED_FILE_PREFIX}%%'"
 
 
 class LoadLockTimeout(RuntimeError):
@@ -259,12 +263,16 @@ def _forget_delivery(conn: psycopg.Connection, source: Source, delivery: date) -
     names = ", ".join(source.column_names)
     join = " and ".join(f"h.{k} = gone.{k}" for k in source.key)
     same = " and ".join(f"h.{k} = best.{k}" for k in (*source.key, "_delivery_date"))
-    conn.execute(f"delete from {source.history_table} where _delivery_date = %s", (delivery,))  # type: ignore[arg-type]
+    conn.execute(
+        f"delete from {source.history_table} where _delivery_date = %s and {NOT_COLLECTED}",  # type: ignore[arg-type]
+        (delivery,),
+    )
     conn.execute(
         f"""
         with gone as (
             delete from {source.table}
-            where (_delivery_date = %(day)s and _version_delivery_date is null) or _version_delivery_date = %(day)s
+            where ((_delivery_date = %(day)s and _version_delivery_date is null) or _version_delivery_date = %(day)s)
+                and {NOT_COLLECTED}
             returning {key}
         ),
         best as (
@@ -281,7 +289,10 @@ def _forget_delivery(conn: psycopg.Connection, source: Source, delivery: date) -
         """,  # type: ignore[arg-type]
         {"day": delivery},
     )
-    conn.execute("delete from raw.load_rejects where source = %s and delivery_date = %s", (source.name, delivery))
+    conn.execute(
+        "delete from raw.load_rejects where source = %s and delivery_date = %s and file not like %s",
+        (source.name, delivery, f"{COLLECTED_FILE_PREFIX}%"),
+    )
 
 
 def _newest_first(source: Source) -> str:

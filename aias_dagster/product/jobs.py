@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from aias_dagster.collect.sensor import COLLECTED_JOBS
+from aias_dagster.dashboards.assets import DASHBOARDS_PREFIX
 from aias_dagster.platform.loops import GROUPS
 
 PRODUCT_EVENTS = dg.AssetKey(["raw", "product_events"])
@@ -16,5 +18,17 @@ near_real_time_job = dg.define_asset_job(
     description=(
         "One delivery day of product events: load its landing file, then dbt build of the product loop's models "
         "with that day as the incremental window. Launched by the product_events_landing sensor."
+    ),
+)
+
+COLLECTED_JOB = COLLECTED_JOBS["product_events"]
+# The loop's dashboard page, rebuilt by the same run from the marts it just built (it reads the scorecard as is).
+PAGE_KEY = dg.AssetKey([DASHBOARDS_PREFIX, "product"])
+collected_job = dg.define_asset_job(
+    COLLECTED_JOB,
+    selection=PRODUCT_MODELS | dg.AssetSelection.assets(PAGE_KEY),
+    description=(
+        "dbt build of the product loop's models over what was delivered since their last build: the events "
+        "`aias collect` received. Then the loop's page. Launched by the product_events_collected sensor."
     ),
 )

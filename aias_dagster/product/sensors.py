@@ -18,11 +18,12 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
+from aias_dagster.collect.sensor import collected_rows_sensor
 from aias_dagster.ingest.landing import delivery_days, landing_file
 from aias_dagster.orchestration.runs import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.platform.partitions import day_key
 from aias_dagster.platform.resources import LandingResource, WarehouseResource
-from aias_dagster.product.jobs import near_real_time_job
+from aias_dagster.product.jobs import collected_job, near_real_time_job
 
 SOURCE = "product_events"
 INTERVAL_SECONDS = 30  # a tick every 30 s: a file is noticed within a minute, however the ticks fall
@@ -102,3 +103,7 @@ def product_events_landing(
     partitions = context.repository_def.get_job(near_real_time_job.name).partitions_def  # type: ignore[union-attr]
     requests = run_requests(days, current, partitions) if partitions else []
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(current, sort_keys=True))
+
+
+# Events from Segment SDKs (`aias collect`): the loop's models follow within a minute of their arrival.
+product_events_collected = collected_rows_sensor("product_events_collected", SOURCE, collected_job, partitioned=True)

@@ -5,10 +5,11 @@ import os
 
 import dagster as dg
 
+from aias_dagster.collect.sensor import collected_rows_sensor
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.reliability.assets import REMEDIATIONS_KEY
 from aias_dagster.reliability.backoff import load_playbooks
-from aias_dagster.reliability.jobs import AFTER_REMEDIATIONS
+from aias_dagster.reliability.jobs import AFTER_REMEDIATIONS, collected_job
 from aias_dagster.reliability.ledger import key_states
 from aias_dagster.reliability.remediate import REMEDIATION_URL_ENV, SENSOR_INTERVAL, idempotency_key, pending_errors
 
@@ -38,3 +39,8 @@ def remediation_sensor(context: dg.SensorEvaluationContext, warehouse: Warehouse
         return dg.SensorResult(skip_reason="no open auto-fixable error")
     # One run per set of open work: a tick that finds the same errors (a run still going) starts nothing.
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=f"remediate-{work[-1]}-{len(work)}")])
+
+
+# Errors from Sentry SDKs (`aias collect`): classified and in marts.error_events within a minute of their arrival,
+# where the remediation sensor's next tick finds them.
+app_errors_collected = collected_rows_sensor("app_errors_collected", "app_errors", collected_job, partitioned=False)

@@ -26,6 +26,9 @@ class DbtBuildConfig(dg.Config):
     """Launchpad options of a dbt build."""
 
     full_refresh: bool = False  # rebuild incremental models from all of raw, ignoring the run's window
+    # Read every delivery from the window's first day on, its end left open: the rows `aias collect` stored
+    # today, a day no partition has yet (collect/sensor.py runs the newest partition with this set).
+    through_now: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,19 @@ class DbtBuild:
     env: dict[str, str]
 
 
-def dbt_build(window: tuple[date, date] | None, full_refresh: bool = False) -> DbtBuild:
+def dbt_build(window: tuple[date, date] | None, full_refresh: bool = False, through_now: bool = False) -> DbtBuild:
     """`dbt build` for a run: incremental models read only the delivery days of its partition window.
 
     Without a window (a run of unpartitioned models only) they process what arrived since their last build;
-    a full refresh reads everything, whatever the window.
+    a full refresh reads everything, whatever the window; through_now keeps the window's first day and drops
+    its end, so the build also reads what was delivered after the newest partition (today's collected rows).
     """
     # dbt unit tests check SQL logic, not data: they run in `make test`, not in every production build.
     args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         return DbtBuild([*args, "--full-refresh"], window_env(None))
+    if through_now and window is not None:
+        return DbtBuild(args, window_env((window[0], None)))
     return DbtBuild(args, window_env(window))
 
 
@@ -100,7 +106,7 @@ def dbt_multi_asset(
         context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         dbt_env = apply_dbt_environment(warehouse.settings())
-        build = dbt_build(partition_window(context), full_refresh=config.full_refresh)
+        build = dbt_build(partition_window(context), full_refresh=config.full_refresh, through_now=config.through_now)
         window = " ".join(f"{variable}={value}" for variable, value in build.env.items() if value)
         context.log.info(f"dbt {' '.join(build.args)}{f' with {window}' if window else ''}")
         target = invocation_target_path(f"{name}-{context.run.run_id[:8]}")

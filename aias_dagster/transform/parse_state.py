@@ -36,8 +36,9 @@ WINDOW_ENV = {"min_date": "AIAS_WINDOW_MIN_DATE", "max_date": "AIAS_WINDOW_MAX_D
 CONNECTION_KEYS = ("AIAS_PG_HOST", "AIAS_PG_PORT", "AIAS_PG_DBNAME", "AIAS_PG_USER", "AIAS_PG_ROLE")
 
 
-def window_env(window: tuple[date, date] | None) -> dict[str, str]:
-    """The window [first, end) of delivery days as dbt reads it; empty values for a build without one."""
+def window_env(window: tuple[date, date | None] | None) -> dict[str, str]:
+    """The window [first, end) of delivery days as dbt reads it (no end: every day from first on); empty values
+    for a build without one."""
     first, end = window or (None, None)
     return {
         WINDOW_ENV["min_date"]: first.isoformat() if first else "",
