@@ -17,6 +17,9 @@ import sentry_sdk
 from segment.analytics import Client
 
 from aias_dagster.collect.sensor import THROUGH_NOW, blocking_runs, evaluate
+from aias_dagster.dashboards.assets import DASHBOARDS_PREFIX, site_assets
+from aias_dagster.dashboards.registry import registered_pages
+from aias_dagster.dashboards.resources import SiteResource
 from aias_dagster.platform.partitions import yesterday_utc
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings
@@ -27,12 +30,16 @@ from aias_dagster.transform.parse_state import window_env
 from tests.collect.support import RunningCollector
 from tests.dbt.support import Dbt, query
 
+# The two loops' marts and what they read: the marts the collected runs rebuild, and their pages read.
 LOOP_MODELS = (
     "--select",
-    "+feature_adoption_daily +feature_usage_outside_catalog +error_events",
-    "--indirect-selection",
-    "cautious",
+    "+path:dbt_project/models/marts/product +path:dbt_project/models/marts/reliability",
+    "--exclude-resource-type",
+    "test",
+    "--exclude-resource-type",
+    "unit_test",
 )
+PAGES = ("product", "reliability")
 
 
 def tick(sensor: dg.SensorDefinition, settings: ConnectionSettings, cursor: str | None) -> dg.SensorResult:
@@ -45,7 +52,7 @@ def tick(sensor: dg.SensorDefinition, settings: ConnectionSettings, cursor: str 
         return sensor.evaluate_tick(context)
 
 
-def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts(
+def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts_and_pages(
     collector: RunningCollector, collect_db: ConnectionSettings, tmp_path: Path
 ) -> None:
     account, user = f"acct-{uuid.uuid4().hex[:8]}", f"u-{uuid.uuid4().hex[:8]}"
@@ -104,6 +111,24 @@ def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts(
         collect_db, "select service, customer_id, category from marts.error_events where error_id = %s", (error_id,)
     )
     assert found == [("billing-api", account, "connection")]
+
+    # The collected runs then rebuild the loop's page from those marts: the event and the error are on them.
+    site = tmp_path / "site"
+    pages = [page for page in registered_pages() if page.name in PAGES]
+    built_pages = dg.materialize(
+        site_assets(pages),
+        resources={"warehouse": WarehouseResource(url=collect_db.url), "site": SiteResource(path=str(site))},
+        instance=dg.DagsterInstance.ephemeral(),
+        selection=dg.AssetSelection.assets(*(dg.AssetKey([DASHBOARDS_PREFIX, name]) for name in PAGES)),
+    )
+    assert built_pages.success
+    product_page = (site / "product.html").read_text(encoding="utf-8")
+    # A new platform has no complete month: its page shows the days so far (the collected features in the daily
+    # chart's data) and the unmapped name among the usage outside the catalog.
+    assert '"alerts"' in product_page and '"exports"' in product_page
+    assert 'data-feature="theme_switched"' in product_page
+    reliability_page = (site / "reliability.html").read_text(encoding="utf-8")
+    assert "ledger" in reliability_page and "billing-api" in reliability_page  # the error's group, its service
 
 
 def test_a_build_through_now_keeps_the_windows_first_day_and_drops_its_end() -> None:
