@@ -6,7 +6,9 @@ of memory before the size check sees it (a zip bomb is a 413 like any other over
 
 from __future__ import annotations
 
+import json
 import zlib
+from typing import Any
 
 try:
     import brotli
@@ -66,3 +68,14 @@ def _unbrotli(raw: bytes, limit: int) -> bytes:
     except brotli.error as exc:
         raise BodyError(f"the br body cannot be decompressed ({exc})") from None
     return data
+
+
+def json_object(data: bytes, error: type[ValueError], what: str) -> dict[str, Any]:
+    """data as a JSON object; error(message) naming `what` when it is not JSON or not an object."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"{what} is not JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise error(f"{what} must be a JSON object")
+    return document

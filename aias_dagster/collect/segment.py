@@ -9,13 +9,13 @@ user's last `group` call.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from aias_dagster.collect.bodies import json_object
 from aias_dagster.collect.rows import (
     NUL_REASON,
     Parsed,
@@ -49,12 +49,7 @@ def read_catalog(path: Path) -> frozenset[str]:
 
 def messages_of(body: bytes, call: str) -> tuple[list[Any], Any]:
     """The messages of a request to /v1/<call>, and the batch's `sentAt`; a SegmentBodyError names the fault."""
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SegmentBodyError(f"body is not JSON: {exc}") from None
-    if not isinstance(document, dict):
-        raise SegmentBodyError("body must be a JSON object")
+    document = json_object(body, SegmentBodyError, "body")
     if call != "batch":  # the call is the message; its key is the request's, never part of a stored event
         message = {k: v for k, v in document.items() if k not in ("writeKey", "sentAt")}
         return [{**message, "type": call}], document.get("sentAt")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from aias_dagster.collect.bodies import json_object
 from aias_dagster.collect.rows import NUL_REASON, AppError, Parsed, Reject, as_raw, clip, holds_nul, shown
 
 ENVELOPE_LIMIT = 20 * 1024 * 1024  # Sentry's own limit of an envelope, decompressed
@@ -39,12 +40,7 @@ def public_key(auth_header: str | None, query: str) -> str | None:
 def envelope_items(body: bytes) -> list[tuple[dict[str, Any], bytes]]:
     """(item header, payload) of each item; SentryBodyError names the item and what is wrong with it."""
     header_line, _, rest = body.partition(b"\n")
-    try:
-        header = json.loads(header_line or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SentryBodyError(f"envelope header is not JSON: {exc}") from None
-    if not isinstance(header, dict):
-        raise SentryBodyError("envelope header must be a JSON object")
+    json_object(header_line or b"{}", SentryBodyError, "envelope header")  # checked; its fields are not needed
     items = []
     while rest.strip():
         line, _, rest = rest.partition(b"\n")
@@ -81,12 +77,7 @@ def parse_envelope(body: bytes, received_at: datetime) -> Parsed:
 
 def parse_store(body: bytes, received_at: datetime) -> Parsed:
     """The older /store/ endpoint: the body is one event."""
-    try:
-        event = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SentryBodyError(f"body is not a JSON event: {exc}") from None
-    if not isinstance(event, dict):
-        raise SentryBodyError("body must be a JSON object (an event)")
+    event = json_object(body, SentryBodyError, "body (an event)")
     parsed = Parsed()
     result = error_row(event, received_at)
     (parsed.rejects if isinstance(result, Reject) else parsed.errors).append(result)  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from aias_dagster.platform.loops import DASHBOARDS
+from aias_dagster.dashboards.assets import DASHBOARDS_PREFIX
+from aias_dagster.platform.loops import DASHBOARDS, GROUPS
 
 DASHBOARDS_JOB = "dashboards"
 SITE_PAGES = dg.AssetSelection.groups(DASHBOARDS.name)
@@ -12,3 +13,11 @@ dashboards_job = dg.define_asset_job(
     selection=SITE_PAGES,
     description="Rebuild every dashboard page (and the index) from the marts as they are now.",
 )
+
+
+def models_then_page_job(name: str, loop: str, description: str):  # Dagster exports no type for it
+    """A job of one loop's dbt models and then its page, rebuilt from the marts the run just built (the page reads
+    the scorecard as it is): what a loop's collected rows change, so an SDK's event reaches the dashboard."""
+    models = dg.AssetSelection.groups(GROUPS[loop].name) & dg.AssetSelection.kind("dbt")
+    page = dg.AssetSelection.assets(dg.AssetKey([DASHBOARDS_PREFIX, loop]))
+    return dg.define_asset_job(name, selection=models | page, description=description)

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from aias_dagster.collect.sensor import COLLECTED_JOBS
-from aias_dagster.dashboards.assets import DASHBOARDS_PREFIX
+from aias_dagster.dashboards.jobs import models_then_page_job
 from aias_dagster.platform.loops import GROUPS
 
 PRODUCT_EVENTS = dg.AssetKey(["raw", "product_events"])
@@ -21,14 +21,9 @@ near_real_time_job = dg.define_asset_job(
     ),
 )
 
-COLLECTED_JOB = COLLECTED_JOBS["product_events"]
-# The loop's dashboard page, rebuilt by the same run from the marts it just built (it reads the scorecard as is).
-PAGE_KEY = dg.AssetKey([DASHBOARDS_PREFIX, "product"])
-collected_job = dg.define_asset_job(
-    COLLECTED_JOB,
-    selection=PRODUCT_MODELS | dg.AssetSelection.assets(PAGE_KEY),
-    description=(
-        "dbt build of the product loop's models over what was delivered since their last build: the events "
-        "`aias collect` received. Then the loop's page. Launched by the product_events_collected sensor."
-    ),
+collected_job = models_then_page_job(
+    COLLECTED_JOBS["product_events"],
+    "product",
+    "dbt build of the product loop's models over what was delivered since their last build: the events "
+    "`aias collect` received. Then the loop's page. Launched by the product_events_collected sensor.",
 )

@@ -18,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
-from aias_dagster.collect.sensor import collected_rows_sensor
+from aias_dagster.collect.sensor import ACTIVE_RUNS, collected_rows_sensor
 from aias_dagster.ingest.landing import delivery_days, landing_file
 from aias_dagster.orchestration.runs import RANGE_END_TAG, RANGE_START_TAG
 from aias_dagster.platform.partitions import day_key
@@ -28,14 +28,6 @@ from aias_dagster.product.jobs import collected_job, near_real_time_job
 SOURCE = "product_events"
 INTERVAL_SECONDS = 30  # a tick every 30 s: a file is noticed within a minute, however the ticks fall
 SENSOR_NAME = "product_events_landing"
-ACTIVE_RUNS = dg.RunsFilter(
-    statuses=[
-        dg.DagsterRunStatus.QUEUED,
-        dg.DagsterRunStatus.NOT_STARTED,
-        dg.DagsterRunStatus.STARTING,
-        dg.DagsterRunStatus.STARTED,
-    ]
-)
 
 
 def landing_state(landing: Path) -> dict[str, str]:

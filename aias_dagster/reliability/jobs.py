@@ -7,8 +7,7 @@ each batch of remediations); this job rebuilds them alone, after the demo's repl
 import dagster as dg
 
 from aias_dagster.collect.sensor import COLLECTED_JOBS
-from aias_dagster.dashboards.assets import DASHBOARDS_PREFIX
-from aias_dagster.platform.loops import GROUPS
+from aias_dagster.dashboards.jobs import models_then_page_job
 
 REMEDIATION_MODELS_KEY = dg.AssetKey(["intermediate", "int_reliability__remediations"])
 RELIABILITY_MARTS_JOB = "reliability_marts"
@@ -20,17 +19,10 @@ reliability_marts_job = dg.define_asset_job(
     description="Rebuild the reliability models downstream of the remediation ledger.",
 )
 
-COLLECTED_JOB = COLLECTED_JOBS["app_errors"]
-# The loop's dashboard page, rebuilt by the same run from the marts it just built (it reads the scorecard as is).
-PAGE_KEY = dg.AssetKey([DASHBOARDS_PREFIX, "reliability"])
-# The loop's dbt models (its seeds, staging, classification, marts): what an error `aias collect` stored changes.
-RELIABILITY_MODELS = dg.AssetSelection.groups(GROUPS["reliability"].name) & dg.AssetSelection.kind("dbt")
-collected_job = dg.define_asset_job(
-    COLLECTED_JOB,
-    selection=RELIABILITY_MODELS | dg.AssetSelection.assets(PAGE_KEY),
-    description=(
-        "dbt build of the reliability loop's models over what was delivered since their last build: the errors "
-        "`aias collect` received, so marts.error_events and the remediation sensor see them; then the loop's page. "
-        "Launched by the app_errors_collected sensor."
-    ),
+collected_job = models_then_page_job(
+    COLLECTED_JOBS["app_errors"],
+    "reliability",
+    "dbt build of the reliability loop's models over what was delivered since their last build: the errors "
+    "`aias collect` received, so marts.error_events and the remediation sensor see them; then the loop's page. "
+    "Launched by the app_errors_collected sensor.",
 )

@@ -93,3 +93,23 @@ def start_collector(
         time.sleep(0.1)
     running.kill()
     raise RuntimeError(f"aias collect did not answer within {STARTUP_SECONDS} s:\n{running.output()}")
+
+
+def capture_error(dsn: str, error: Exception, tags: dict[str, str]) -> str:
+    """Send error, raised and caught, through the real Sentry SDK at dsn with tags; its event id. The SDK is
+    closed afterwards, so no later test reports to this DSN."""
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=dsn, default_integrations=False)
+    try:
+        for name, value in tags.items():
+            sentry_sdk.set_tag(name, value)
+        try:
+            raise error
+        except type(error):
+            event_id = sentry_sdk.capture_exception()
+        sentry_sdk.flush(timeout=10)
+    finally:
+        sentry_sdk.get_client().close()
+    assert event_id is not None
+    return event_id

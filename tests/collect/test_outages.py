@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psycopg
 import requests
-import sentry_sdk
 import uvicorn
 from segment.analytics import Client
 
@@ -24,7 +23,7 @@ from aias_dagster.collect.app import Collector, ConnectionPool, build_app
 from aias_dagster.collect.keys import CollectKeys
 from aias_dagster.collect.spool import Spool
 from aias_dagster.platform.warehouse import ConnectionSettings
-from tests.collect.support import free_port, start_collector
+from tests.collect.support import capture_error, free_port, start_collector
 from tests.conftest import create_database, drop_database
 
 EVENTS = 3000
@@ -140,16 +139,8 @@ def test_while_postgres_is_unreachable_sentry_events_are_kept_on_disk_and_stored
     keys = CollectKeys(write_key=uuid.uuid4().hex, sentry_key=uuid.uuid4().hex)
     spool = Spool(tmp_path / "spool")
     with collector_thread(pg_server.with_database(later).url, keys, spool) as url:
-        sentry_sdk.init(dsn=url.replace("://", f"://{keys.sentry_key}@", 1) + "/1", default_integrations=False)
-        try:
-            sentry_sdk.set_tag("service", "billing")
-            try:
-                raise KeyError("plan")
-            except KeyError:
-                event_id = sentry_sdk.capture_exception()
-            sentry_sdk.flush(timeout=10)
-        finally:
-            sentry_sdk.get_client().close()
+        dsn = url.replace("://", f"://{keys.sentry_key}@", 1) + "/1"
+        event_id = capture_error(dsn, KeyError("plan"), {"service": "billing"})
         kept = list((tmp_path / "spool").glob("*.json"))
         assert len(kept) == 1 and keys.sentry_key not in kept[0].read_text()  # the envelope's DSN is not kept
         with psycopg.connect(pg_server.url, autocommit=True) as conn:

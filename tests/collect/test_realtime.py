@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dagster as dg
 import psycopg
-import sentry_sdk
 from segment.analytics import Client
 
 from aias_dagster.collect.sensor import THROUGH_NOW, blocking_runs, evaluate
@@ -27,7 +26,7 @@ from aias_dagster.reliability.ledger import ensure_ledger
 from aias_dagster.reliability.sensors import app_errors_collected
 from aias_dagster.transform.assets import dbt_build
 from aias_dagster.transform.parse_state import window_env
-from tests.collect.support import RunningCollector
+from tests.collect.support import RunningCollector, capture_error
 from tests.dbt.support import Dbt, query
 
 # The two loops' marts and what they read: the marts the collected runs rebuild, and their pages read.
@@ -61,17 +60,11 @@ def test_an_event_and_an_error_from_the_sdks_reach_the_loops_marts_and_pages(
     segment.track(user_id=user, event="Alerts Created")
     segment.track(user_id=user, event="Exports Downloaded")
     segment.track(user_id=user, event="Theme Switched")  # a name the catalog does not map
-    sentry_sdk.init(dsn=collector.dsn, default_integrations=False)
-    try:
-        sentry_sdk.set_tag("service", "billing-api")
-        sentry_sdk.set_tag("customer_id", account)
-        try:
-            raise ConnectionError("connection reset by peer while calling ledger")
-        except ConnectionError:
-            error_id = sentry_sdk.capture_exception()
-        sentry_sdk.flush(timeout=10)
-    finally:
-        sentry_sdk.get_client().close()
+    error_id = capture_error(
+        collector.dsn,
+        ConnectionError("connection reset by peer while calling ledger"),
+        {"service": "billing-api", "customer_id": account},
+    )
 
     # The product sensor's tick, by its function (a partitioned run request needs the whole code location to be
     # evaluated through the decorator; the reliability sensor below goes through it).
