@@ -233,9 +233,19 @@ def write_demo_intervals(world: BuiltWorld) -> None:
     assert written.success
 
 
+def write_demo_predictions(world: BuiltWorld) -> None:
+    """The ticket model's predictions, by the asset's own functions without its cross-validation (ten more
+    trainings that a fixture does not need; tests/support/test_ticket_model.py runs the asset itself)."""
+    from aias_dagster.support.predictions import run_night, write_predictions
+
+    with psycopg.connect(world.settings.url) as conn:
+        write_predictions(conn, run_night(conn, folds=0).rows)
+
+
 def build_demo_world(server: ConnectionSettings, folder: Path) -> BuiltWorld:
     """The demo's world (2,000 customers, 90 days, seed 7) as `make demo` leaves it: loaded, built by dbt, its
-    remediations replayed, its complete months closed and its calibrated CAC's intervals written."""
+    remediations replayed, its complete months closed, its calibrated CAC's intervals and its ticket predictions
+    written."""
     from aias_dagster.reliability.demo import run_demo_remediations
     from aias_dagster.reliability.jobs import REMEDIATION_MODELS_KEY
     from aias_dagster.sample_data import generate_world
@@ -257,6 +267,7 @@ def build_demo_world(server: ConnectionSettings, folder: Path) -> BuiltWorld:
     world = BuiltWorld(settings, summary, dbt.target_path)
     close_demo_months(world)
     write_demo_intervals(world)
+    write_demo_predictions(world)
     after = (f"{REMEDIATION_MODELS_KEY.path[-1]}+", "api_revenue_monthly+", AFTER_PYTHON_ASSETS)
     rebuilt = dbt("build", "--select", *after)
     assert rebuilt.returncode == 0, rebuilt.output[-4000:]

@@ -96,10 +96,21 @@ def test_jobs_select_by_purpose(definitions: dg.Definitions) -> None:
     # calibrated CAC's intervals, which acquisition's KPI mart reads), so `aias build` and the demo write it too.
     assert keys(TRANSFORM_JOB) == keys(NIGHTLY_JOB) - keys(INGEST_JOB)
     assert {"marts/cac_monthly", "marts/cac_monthly_intervals", "marts/acquisition_kpi_monthly"} <= keys(TRANSFORM_JOB)
+    assert {"support_python/ticket_predictions", "intermediate/int_support__categorized_tickets"} <= keys(TRANSFORM_JOB)
     # billing: the close, and what reads the invoices (the revenue mart, the scorecard, the billing and index pages)
     assert {"billing/invoices", "marts/api_revenue_monthly", "marts/loop_scorecard", "dashboards/billing",
             "dashboards/index"} <= keys(BILLING_JOB)  # fmt: skip
     assert "marts/cac_monthly" not in keys(BILLING_JOB)
+
+
+def test_the_ticket_model_runs_between_the_texts_and_the_categorized_tickets(definitions: dg.Definitions) -> None:
+    """The nightly trains on the texts dbt just built, and the categorized tickets read its predictions: the
+    categorized tickets are in the second dbt multi-asset (AFTER_PYTHON_ASSETS), the texts in the first."""
+    graph = definitions.resolve_asset_graph()
+    predictions = dg.AssetKey(["support_python", "ticket_predictions"])
+    assert dg.AssetKey(["intermediate", "int_support__ticket_texts"]) in graph.get(predictions).parent_keys
+    assert predictions in graph.get(dg.AssetKey(["intermediate", "int_support__categorized_tickets"])).parent_keys
+    assert dg.AssetCheckKey(predictions, "cv_accuracy_meets_target") in graph.asset_check_keys
 
 
 def test_every_loops_kpi_is_an_asset_check_on_its_kpi_mart(definitions: dg.Definitions) -> None:

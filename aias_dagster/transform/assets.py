@@ -73,7 +73,9 @@ def materialized_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetK
 # both is then two dbt invocations in order. With one multi-asset, Dagster split it by "colour" around the Python
 # asset (four dbt steps a night, the seeds apart from their models, and dbt's eager test selection then ran a
 # relationships test of a model not yet built), docs/architecture.md "Dagster".
-AFTER_PYTHON_ASSETS = "cac_accuracy_monthly+"
+# The ticket model's predictions (support) are the second such asset: the categorized tickets and all that reads
+# them come after it.
+AFTER_PYTHON_ASSETS = "cac_accuracy_monthly+ int_support__categorized_tickets+"
 DBT_AFTER_PYTHON_NAME = "dbt_models_after_python"
 
 

@@ -9,6 +9,10 @@ from aias_dagster.platform.loops import group
 
 SUPPORT_NODES = (
     ["seeds", "ticket_rules"],
+    ["seeds", "ticket_examples"],
+    ["intermediate", "int_support__ticket_texts"],
+    ["intermediate", "int_support__ticket_examples"],
+    ["support_python", "ticket_predictions"],
     ["intermediate", "int_support__categorized_tickets"],
     ["marts", "support_tickets"],
     ["marts", "support_monthly"],
@@ -36,6 +40,7 @@ def test_support_models_form_the_support_group_downstream_of_the_tickets_loader(
     assert upstream == {
         dg.AssetKey(["staging", "stg_platform__support_tickets"]),
         dg.AssetKey(["seeds", "ticket_rules"]),
+        dg.AssetKey(["support_python", "ticket_predictions"]),  # the ticket model, after the texts (assets.py)
     }
     staging = graph.get(dg.AssetKey(["staging", "stg_platform__support_tickets"])).parent_keys
     assert dg.AssetKey(["raw", "support_tickets"]) in staging

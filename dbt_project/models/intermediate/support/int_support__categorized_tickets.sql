@@ -13,9 +13,11 @@
 }}
 
 {#- Regular expressions are the cost of this model: a night categorizes only the tickets delivered in its
-    window, and a new rule version re-categorizes every stored ticket. -#}
-{%- set read_window = is_incremental_with(['_processed_at', 'rules_version'])
-    and not ticket_rules_are_outdated(this, ref('ticket_rules')) -%}
+    window, and a new rule version or a new model version (another night's training data) re-categorizes
+    every stored ticket. -#}
+{%- set read_window = is_incremental_with(['_processed_at', 'rules_version', 'model_version'])
+    and not ticket_rules_are_outdated(this, ref('ticket_rules'))
+    and not ticket_model_is_outdated(this) -%}
 
 with
 
@@ -109,6 +111,14 @@ rule_matches as (
 
 ),
 
+-- The ticket model's answer (support_python.ticket_predictions, written by the Python asset after
+-- int_support__ticket_texts); empty until it has run.
+predictions as (
+
+    {{ ticket_predictions() }}
+
+),
+
 first_matching_rules as {{ materialized_cte() }} (
 
     select
@@ -136,10 +146,20 @@ final as (
         tickets.subject,
         tickets.body,
         texts.rule_text,
-        coalesce(tickets.agent_category, first_matching_rules.category, 'uncategorized') as category,
+        -- agent label > rules > a confident enough model > uncategorized (docs/support_categorization.md)
+        coalesce(
+            tickets.agent_category,
+            first_matching_rules.category,
+            case
+                when predictions.confidence >= {{ var('support_model_min_confidence') }}
+                    then predictions.predicted_category
+            end,
+            'uncategorized'
+        ) as category,
         case
             when tickets.agent_category is not null then 'agent'
             when first_matching_rules.category is not null then 'rule'
+            when predictions.confidence >= {{ var('support_model_min_confidence') }} then 'model'
             else 'uncategorized'
         end as decided_by,
         tickets.agent_category,
@@ -148,6 +168,10 @@ final as (
         first_matching_rules.version as rule_version,
         first_matching_rules.priority as rule_priority,
         (select max(newest_rules.version) from newest_rules) as rules_version,
+        predictions.predicted_category as model_category,
+        predictions.confidence as model_confidence,
+        (select max(all_predictions.model_version) from predictions as all_predictions) as model_version,
+        predictions.language,
         tickets.first_response_at,
         tickets.solved_at,
         tickets.reopened_count,
@@ -161,6 +185,8 @@ final as (
         on tickets.ticket_id = texts.ticket_id
     left join first_matching_rules
         on tickets.ticket_id = first_matching_rules.ticket_id
+    left join predictions
+        on tickets.ticket_id = predictions.ticket_id
 
 )
 
