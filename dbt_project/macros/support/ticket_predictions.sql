@@ -9,7 +9,7 @@
         database=target.database, schema='support_python', identifier='ticket_predictions'
     ) if execute else none -%}
     {#- A unit test gives the source as a fixture, whether or not the table exists in the database. -#}
-    {%- if predictions is not none or model.resource_type == 'unit_test' %}
+    {%- if predictions is not none or (model is defined and model.resource_type == 'unit_test') %}
     select
         ticket_id,
         predicted_category,
