@@ -235,7 +235,7 @@ def write_demo_intervals(world: BuiltWorld) -> None:
 
 def write_demo_predictions(world: BuiltWorld) -> None:
     """The ticket model's predictions, by the asset's own functions without its cross-validation (ten more
-    trainings that a fixture does not need; tests/support/test_ticket_model.py runs the asset itself)."""
+    trainings that a fixture does not need; tests/support/test_categorization.py runs the asset itself)."""
     from aias_dagster.support.predictions import run_night, write_predictions
 
     with psycopg.connect(world.settings.url) as conn:

@@ -6,8 +6,8 @@ agent label), and the ticket model's own answer for every ticket (`model alone`)
 
 The tickets are loaded by the real loader; the model is trained as the nightly asset trains it (on the seed
 examples; there are no agent labels here) and predicts them, and the real dbt models categorize them (as the
-fixture of tests/support/test_ticket_model.py does), in a database of their own on the server that
-AIAS_DATABASE_URL names (default: postgresql://postgres@127.0.0.1:5432), dropped at the end. The held-out
+`handwritten_world` fixture of tests/support/test_categorization.py does), in a database of their own on the
+server that AIAS_DATABASE_URL names (default: postgresql://postgres@127.0.0.1:5432), dropped at the end. The held-out
 tickets are only predicted, never trained on.
 """
 
