@@ -26,7 +26,8 @@ ingest_job = dg.define_asset_job(
 )
 
 # Everything of the night after the loaders: the dbt models, the Python assets between them (the calibrated CAC's
-# intervals, which the KPI marts read) and the pages. Dagster splits the one dbt multi-asset around a Python
+# intervals, which the KPI marts read; the ticket model's predictions, which the categorized tickets read) and the
+# pages. Dagster splits the one dbt multi-asset around a Python
 # asset that sits between its models, so a run is two dbt invocations with the intervals between them.
 TRANSFORMS = DAILY_ASSETS - LOADERS
 
@@ -36,7 +37,7 @@ transform_job = dg.define_asset_job(
     description=(
         "dbt build of the daily models (staging, intermediate and marts) with their tests, the selected "
         "delivery days as the incremental window, with the Python assets between them (the calibrated CAC's "
-        "intervals); then the dashboard pages built from those marts."
+        "intervals, the ticket model's predictions); then the dashboard pages built from those marts."
     ),
 )
 
