@@ -111,13 +111,8 @@ def handwritten_world(
 
 def test_rules_categorize_the_hand_written_tickets(handwritten_world: HandwrittenWorld) -> None:
     # The rules' own answer (the category also holds the model's answers where no rule matched).
-    decided = dict(
-        query(
-            handwritten_world.settings,
-            "select ticket_id, coalesce(rule_category, 'uncategorized') "
-            "from intermediate.int_support__categorized_tickets",
-        )
-    )
+    rules_answer = "select ticket_id, coalesce(rule_category, 'uncategorized') from intermediate."
+    decided = dict(query(handwritten_world.settings, rules_answer + "int_support__categorized_tickets"))
     tickets = handwritten_tickets()
     truth = [t["c"] for t in tickets]
     got = [decided[f"HW{n:03d}"] for n in range(1, len(tickets) + 1)]

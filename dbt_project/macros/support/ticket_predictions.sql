@@ -1,32 +1,12 @@
 {#-
     The ticket model's predictions (support_python.ticket_predictions, written by the Python asset of that name
-    after int_support__ticket_texts), or an empty relation of the same shape while the asset has never run: a
-    `dbt build` on its own still succeeds (the rules and the agents decide), and the run that writes the
-    predictions rebuilds what reads them (Dagster orders the two).
+    after int_support__ticket_texts), or an empty relation of the same shape while the asset has never run (the
+    rules and the agents decide then).
 -#}
 {% macro ticket_predictions() -%}
-    {%- set predictions = adapter.get_relation(
-        database=target.database, schema='support_python', identifier='ticket_predictions'
-    ) if execute else none -%}
-    {#- A unit test gives the source as a fixture, whether or not the table exists in the database. -#}
-    {%- if predictions is not none or (model is defined and model.resource_type == 'unit_test') %}
-    select
-        ticket_id,
-        predicted_category,
-        confidence,
-        model_version,
-        language
-    from {{ source('support_python', 'ticket_predictions') }}
-    {%- else %}
-    -- depends_on: {{ source('support_python', 'ticket_predictions') }}
-    select
-        cast(null as text) as ticket_id,
-        cast(null as text) as predicted_category,
-        cast(null as numeric(5, 4)) as confidence,
-        cast(null as text) as model_version,
-        cast(null as text) as language
-    where false
-    {%- endif %}
+    {{ python_table_or_empty('support_python', 'ticket_predictions', [
+        'ticket_id text', 'predicted_category text', 'confidence numeric(5, 4)', 'model_version text',
+        'language text']) }}
 {%- endmacro %}
 
 
