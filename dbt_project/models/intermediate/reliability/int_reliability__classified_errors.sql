@@ -1,8 +1,8 @@
 {#-
     Every error with its fingerprint and category. A table, rebuilt whole: a new rule or normaliser
     version re-reads every error (as a new ticket rule version re-categorizes every stored ticket), and a
-    signature is classified once however many errors share it. Each error also carries its fingerprint
-    under the normaliser version before the current one, so a new version is recorded
+    signature is classified once however many errors share it. Each error's fingerprint under the
+    version before is int_reliability__previous_fingerprints, so a new version is recorded
     (error_fingerprint_versions), never a silent re-key.
 -#}
 with
@@ -43,9 +43,7 @@ normalised as (
 
     select
         errors.*,
-        {{ normalise_error_message('errors.message') }} as normalised_message,
-        {{ previous_error_fingerprint('errors.service', 'errors.error_class', 'errors.message') }}
-            as previous_fingerprint
+        {{ normalise_error_message('errors.message') }} as normalised_message
     from errors
 
 ),
@@ -83,8 +81,6 @@ final as (
         {{ error_fingerprint('normalised.service', 'normalised.error_class', 'normalised.normalised_message') }}
             as fingerprint,
         {{ error_normaliser_version() }} as normaliser_version,
-        normalised.previous_fingerprint,
-        {{ previous_error_normaliser_version() }} as previous_normaliser_version,
         categorised.category,
         categorised.rule_priority,
         (select max(rules.version) from rules) as rules_version,

@@ -6,17 +6,39 @@
 -#}
 with
 
-errors as (
+classified as (
 
     select
         error_id,
         occurred_at,
-        previous_normaliser_version,
-        previous_fingerprint,
         normaliser_version,
         fingerprint
     from {{ ref('int_reliability__classified_errors') }}
+
+),
+
+previous as (
+
+    select
+        error_id,
+        previous_normaliser_version,
+        previous_fingerprint
+    from {{ ref('int_reliability__previous_fingerprints') }}
     where previous_fingerprint is not null
+
+),
+
+errors as (
+
+    select
+        classified.error_id,
+        classified.occurred_at,
+        previous.previous_normaliser_version,
+        previous.previous_fingerprint,
+        classified.normaliser_version,
+        classified.fingerprint
+    from classified
+    inner join previous on classified.error_id = previous.error_id
 
 ),
 
