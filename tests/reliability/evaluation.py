@@ -20,6 +20,7 @@ from tests.dbt.support import REPO_ROOT, Dbt
 
 RULES_CSV = REPO_ROOT / "dbt_project" / "seeds" / "reliability" / "error_category_rules.csv"
 REAL_WORLD_CSV = Path(__file__).resolve().parent / "real_world_errors.csv"
+VARIATION_CSV = Path(__file__).resolve().parent / "variation_errors.csv"
 
 CLASSIFY = """
 with
@@ -37,6 +38,19 @@ join lateral (select {{ normalise_error_message('e.message') }} as normalised_me
 join categorised as c
     on c.error_class = e.error_class and c.normalised_message = n.normalised_message
     and c.http_status is not distinct from e.http_status
+"""
+
+
+# Every normaliser version's steps (as text, so a digest pins them) and each version's output on eval_messages.
+VERSIONS = """
+select {{ error_normaliser_version() }} as current_version,
+    md5($steps${{ error_normaliser_steps(1) | tojson }}$steps$) as v1_steps,
+    md5($steps${{ error_normaliser_steps(2) | tojson }}$steps$) as v2_steps,
+    m.message,
+    {{ normalise_error_message('m.message', 1) }} as v1,
+    {{ normalise_error_message('m.message', 2) }} as v2
+from eval_messages as m
+order by m.id
 """
 
 
@@ -68,15 +82,49 @@ def read_labelled(path: Path = REAL_WORLD_CSV) -> list[Labelled]:
         ]  # fmt: skip
 
 
-def compiled_classifier(settings: ConnectionSettings, target: Path) -> str:
+def compiled_classifier(settings: ConnectionSettings, target: Path, inline: str = CLASSIFY) -> str:
     """The classifying SQL, compiled by dbt from the project's macros (a warm partial parse if there is one)."""
     target.mkdir(parents=True, exist_ok=True)
     warm = REPO_ROOT / "target" / "partial_parse.msgpack"
     if warm.exists():
         shutil.copy(warm, target / "partial_parse.msgpack")
-    done = Dbt(settings, target, role="")("compile", "--quiet", "--inline", CLASSIFY)
+    done = Dbt(settings, target, role="")("compile", "--quiet", "--inline", inline)
     assert done.returncode == 0, done.output[-3000:]
     return done.output.strip()
+
+
+@dataclass(frozen=True)
+class Normalisers:
+    """The compiled normaliser of every version, to pin each version's steps and compare their outputs."""
+
+    sql: str
+
+    def run(
+        self, settings: ConnectionSettings, messages: list[str]
+    ) -> tuple[int, dict[int, str], list[tuple[str, str]]]:
+        """The current version, each version's step digest, and (version 1, version 2) of each message."""
+        with psycopg.connect(settings.url) as conn:
+            try:
+                conn.execute("create temporary table eval_messages (id int, message text)")
+                with conn.cursor().copy("copy eval_messages from stdin") as copy:
+                    for row in enumerate(messages):
+                        copy.write_row(row)
+                rows = conn.execute(self.sql).fetchall()
+            finally:
+                conn.rollback()
+        current, v1_steps, v2_steps = rows[0][:3]
+        return current, {1: v1_steps, 2: v2_steps}, [(v1, v2) for *_, v1, v2 in rows]
+
+
+NORMALISERS_MARK = "\n-- the normalisers of every version --\n"
+
+
+def compiled_classifier_and_normalisers(settings: ConnectionSettings, target: Path) -> tuple[str, Normalisers]:
+    """Both in one dbt compile (a compile is seconds on a busy machine; the suite's budget is tight)."""
+    sql, versions = compiled_classifier(settings, target, CLASSIFY + NORMALISERS_MARK + VERSIONS).split(
+        NORMALISERS_MARK.strip()
+    )
+    return sql.strip(), Normalisers(versions.strip())
 
 
 def classify(settings: ConnectionSettings, items: list[Labelled], sql: str, schema: str) -> list[Scored]:

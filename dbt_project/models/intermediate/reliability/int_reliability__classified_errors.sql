@@ -1,6 +1,9 @@
 {#-
     Every error with its fingerprint and category. A table, rebuilt whole: a new rule or normaliser
-    version re-reads every error, and a signature is classified once however many errors share it.
+    version re-reads every error (as a new ticket rule version re-categorizes every stored ticket), and a
+    signature is classified once however many errors share it. Each error's fingerprint under the
+    version before is int_reliability__previous_fingerprints, so a new version is recorded
+    (error_fingerprint_versions), never a silent re-key.
 -#}
 with
 
