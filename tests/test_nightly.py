@@ -6,7 +6,8 @@ Both sides start from the same history: the twelve days before, loaded by the re
 and the three Dagster runs it pays for (two nights, one backfill of both days) are the ones it compares. Two
 nights are the fewest that show both properties: a backfill of a range equals one run per day, and a later
 night reuses the first night's dbt parse. The job is nightly's selection without the pages and what reads the
-calibrated CAC's intervals (acquisition's KPI, the scorecard): whole rebuilds from the marts, built and checked on
+calibrated CAC's intervals (acquisition's KPI, the scorecard) or the ticket model's predictions (its training
+and what reads it, tests/support): whole rebuilds from the marts, built and checked on
 the demo world (tests/scorecard, tests/dashboards), and three times here they were a third of this test's minutes.
 The dbt tests' 578 checks stay out as well (numbers are compared here; the demo world's build and the UI module's
 launched nightly run check them): with them the test took twice as long.
@@ -28,6 +29,7 @@ from aias_dagster.orchestration.runs import InProcessRunner, run_days
 from aias_dagster.platform.loops import DASHBOARDS
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 from aias_dagster.sample_data import generate_world
+from aias_dagster.support.assets import PREDICTIONS
 from aias_dagster.transform.source_freshness import CHECK_NAME, source_key
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt
@@ -40,7 +42,9 @@ DAYS = 14
 FIRST = END - timedelta(days=DAYS - 1)
 LAST_NIGHTS = [END - timedelta(days=1), END]
 COMPARED = ("marts.metrics_daily", "marts.cac_monthly")
-AFTER_THE_MODELS = dg.AssetSelection.assets(INTERVALS).downstream() | dg.AssetSelection.groups(DASHBOARDS.name)
+AFTER_THE_MODELS = dg.AssetSelection.assets(INTERVALS, PREDICTIONS).downstream() | dg.AssetSelection.groups(
+    DASHBOARDS.name
+)
 # The dbt tests' checks stay out (the demo world and the UI module's launched nightly run check them), the
 # source-freshness check stays in: it is the night's second dbt invocation, whose parse this test asserts.
 FRESHNESS = dg.AssetSelection.checks(*(dg.AssetCheckKey(source_key(s), CHECK_NAME) for s in SOURCE_NAMES))
