@@ -99,6 +99,18 @@ def holds_nul(value: Any, raw: str | None = None) -> bool:
     return False
 
 
+def screened(item: Any, what: str, limit: int) -> tuple[str, Reject | None]:
+    """An item's raw text for a reject, and the reject when it cannot be stored at all: larger than limit bytes
+    of JSON (the spec's limit per call or event), or holding a NUL character. Both parsers screen with it."""
+    whole = as_raw(item, limit=None)
+    raw = clip(whole)
+    if len(whole.encode()) > limit:
+        return raw, Reject(raw, f"{what}: larger than {limit // 1024} KB")
+    if holds_nul(item, whole):
+        return raw, Reject(raw, f"{what}: {NUL_REASON}")
+    return raw, None
+
+
 def shown(value: Any, limit: int = 80) -> str:
     """A value as a reject reason quotes it: `(got '...')`."""
     text = value if isinstance(value, str) else json.dumps(value, default=str)

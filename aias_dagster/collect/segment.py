@@ -17,14 +17,12 @@ from typing import Any
 
 from aias_dagster.collect.bodies import json_object
 from aias_dagster.collect.rows import (
-    NUL_REASON,
     Parsed,
     ProductEvent,
     Reject,
     UserGroup,
     as_raw,
-    clip,
-    holds_nul,
+    screened,
     shown,
 )
 
@@ -156,12 +154,9 @@ def parse_message(
 ) -> ProductEvent | UserGroup | Reject | str:
     """One message: a product event, a group call, a reject naming every failed field, or the kind of a
     message acknowledged without a row (an identify without an account)."""
-    whole = as_raw(message, limit=None)
-    raw = clip(whole)
-    if len(whole.encode()) > CALL_LIMIT:
-        return Reject(raw, f"message: larger than {CALL_LIMIT // 1024} KB")
-    if holds_nul(message, whole):
-        return Reject(raw, f"message: {NUL_REASON}")
+    raw, rejected = screened(message, "message", CALL_LIMIT)
+    if rejected is not None:
+        return rejected
     call = message.get("type")
     if call == "alias":  # merges two user ids in Segment's destinations; nothing here keys on an anonymous id
         return "alias"

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aias_dagster.collect.bodies import json_object
-from aias_dagster.collect.rows import NUL_REASON, AppError, Parsed, Reject, as_raw, clip, holds_nul, shown
+from aias_dagster.collect.rows import AppError, Parsed, Reject, as_raw, screened, shown
 
 ENVELOPE_LIMIT = 20 * 1024 * 1024  # Sentry's own limit of an envelope, decompressed
 EVENT_LIMIT = 1024 * 1024  # and of one event
@@ -161,12 +161,9 @@ def http_status_of(event: Mapping[str, Any], tags: Mapping[str, str]) -> Any:
 
 def error_row(event: Mapping[str, Any], received_at: datetime) -> AppError | Reject:
     """An event as an app_errors row, or a reject naming every field that failed."""
-    whole = as_raw(event, limit=None)
-    raw = clip(whole)
-    if len(whole.encode()) > EVENT_LIMIT:
-        return Reject(raw, f"event: larger than {EVENT_LIMIT // 1024} KB")
-    if holds_nul(event, whole):
-        return Reject(raw, f"event: {NUL_REASON}")
+    raw, rejected = screened(event, "event", EVENT_LIMIT)
+    if rejected is not None:
+        return rejected
     tags = tags_of(event)
     reasons = []
     event_id = event.get("event_id")
