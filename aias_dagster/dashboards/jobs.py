@@ -3,7 +3,8 @@
 import dagster as dg
 
 from aias_dagster.dashboards.assets import DASHBOARDS_PREFIX
-from aias_dagster.platform.loops import DASHBOARDS, GROUPS
+from aias_dagster.orchestration.jobs import loop_models
+from aias_dagster.platform.loops import DASHBOARDS
 
 DASHBOARDS_JOB = "dashboards"
 SITE_PAGES = dg.AssetSelection.groups(DASHBOARDS.name)
@@ -18,6 +19,5 @@ dashboards_job = dg.define_asset_job(
 def models_then_page_job(name: str, loop: str, description: str):  # Dagster exports no type for it
     """A job of one loop's dbt models and then its page, rebuilt from the marts the run just built (the page reads
     the scorecard as it is): what a loop's collected rows change, so an SDK's event reaches the dashboard."""
-    models = dg.AssetSelection.groups(GROUPS[loop].name) & dg.AssetSelection.kind("dbt")
     page = dg.AssetSelection.assets(dg.AssetKey([DASHBOARDS_PREFIX, loop]))
-    return dg.define_asset_job(name, selection=models | page, description=description)
+    return dg.define_asset_job(name, selection=loop_models(loop) | page, description=description)

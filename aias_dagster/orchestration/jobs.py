@@ -7,7 +7,7 @@ the monthly ones, and adding either leaves the other as it is.
 import dagster as dg
 
 from aias_dagster.platform.cadence import DAILY, assets_of_cadence
-from aias_dagster.platform.loops import DASHBOARDS, INGEST_GROUP
+from aias_dagster.platform.loops import DASHBOARDS, GROUPS, INGEST_GROUP
 
 INGEST_JOB = "ingest"
 TRANSFORM_JOB = "transform"
@@ -18,6 +18,12 @@ DAILY_ASSETS = assets_of_cadence(DAILY)
 DAILY_MODELS = DAILY_ASSETS & dg.AssetSelection.kind("dbt")
 # The dashboard pages, built from the marts in the same run, so the site is never a build behind them.
 DAILY_PAGES = DAILY_ASSETS & dg.AssetSelection.groups(DASHBOARDS.name)
+
+
+def loop_models(loop: str) -> dg.AssetSelection:
+    """One loop's dbt models (its seeds, staging, intermediate models and marts): what its own jobs rebuild."""
+    return dg.AssetSelection.groups(GROUPS[loop].name) & dg.AssetSelection.kind("dbt")
+
 
 ingest_job = dg.define_asset_job(
     INGEST_JOB,

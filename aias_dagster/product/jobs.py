@@ -4,13 +4,13 @@ import dagster as dg
 
 from aias_dagster.collect.sensor import COLLECTED_JOBS
 from aias_dagster.dashboards.jobs import models_then_page_job
-from aias_dagster.platform.loops import GROUPS
+from aias_dagster.orchestration.jobs import loop_models
 
 PRODUCT_EVENTS = dg.AssetKey(["raw", "product_events"])
 NEAR_REAL_TIME_JOB = "product_near_real_time"
 
 # The loader of product events and the loop's dbt models (its seed, staging view, activity table, marts).
-PRODUCT_MODELS = dg.AssetSelection.groups(GROUPS["product"].name) & dg.AssetSelection.kind("dbt")
+PRODUCT_MODELS = loop_models("product")
 
 near_real_time_job = dg.define_asset_job(
     NEAR_REAL_TIME_JOB,
