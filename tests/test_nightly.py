@@ -22,7 +22,7 @@ import pytest
 
 from aias_dagster.acquisition.assets import INTERVALS
 from aias_dagster.definitions import build_definitions
-from aias_dagster.ingest.contract import SOURCE_NAMES, SOURCES
+from aias_dagster.ingest.contract import SOURCES
 from aias_dagster.ingest.window import load_days
 from aias_dagster.orchestration.jobs import DAILY_ASSETS
 from aias_dagster.orchestration.runs import InProcessRunner, run_days
@@ -30,7 +30,7 @@ from aias_dagster.platform.loops import DASHBOARDS
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 from aias_dagster.sample_data import generate_world
 from aias_dagster.support.assets import PREDICTIONS
-from aias_dagster.transform.source_freshness import CHECK_NAME, source_key
+from aias_dagster.transform.source_freshness import dbt_source_freshness
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt
 from tests.templates import drop_template, keep_as_template
@@ -47,7 +47,7 @@ AFTER_THE_MODELS = dg.AssetSelection.assets(INTERVALS, PREDICTIONS).downstream()
 )
 # The dbt tests' checks stay out (the demo world and the UI module's launched nightly run check them), the
 # source-freshness check stays in: it is the night's second dbt invocation, whose parse this test asserts.
-FRESHNESS = dg.AssetSelection.checks(*(dg.AssetCheckKey(source_key(s), CHECK_NAME) for s in SOURCE_NAMES))
+FRESHNESS = dg.AssetSelection.checks(dbt_source_freshness)
 NIGHT_OF_MODELS = dg.define_asset_job(
     "nightly_models", selection=(DAILY_ASSETS - AFTER_THE_MODELS).without_checks() | FRESHNESS
 )
