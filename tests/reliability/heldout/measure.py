@@ -1,7 +1,10 @@
 """The current normaliser, rules and fingerprints on the held-out errors of issue 25, as docs/reliability.md
 reports them.
 
-    .venv/bin/python -m tests.reliability.heldout.measure
+    .venv/bin/python -m tests.reliability.heldout.measure [--first | --second] [--misses]
+
+`--second` (the default) is the set written on 2026-12-07; `--misses` prints the misses, split groups and merged
+fingerprints, which a judge's rows must not be read for while rules are written.
 
 The project's macros compiled by dbt and run on Postgres (tests/reliability/evaluation.py, as
 test_fingerprints_and_categories.py runs them), in a database of their own on the server that
@@ -11,6 +14,7 @@ AIAS_DATABASE_URL names (default: postgresql://postgres@127.0.0.1:5432), dropped
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -19,14 +23,19 @@ from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings
 from tests.conftest import create_database, drop_database
 from tests.reliability.evaluation import classify, compiled_classifier, read_labelled, score
 
-HELDOUT_CSV = Path(__file__).resolve().parent / "errors_real_world_shapes.csv"
+HERE = Path(__file__).resolve().parent
+# The first set (2026-12-06) was read three times while the normaliser v2 was written; the second (2026-12-07),
+# by another writer, judges what came after it.
+SETS = {"first": HERE / "errors_real_world_shapes.csv", "second": HERE / "errors_second_writer.csv"}
 SHORT = {"upstream_unavailable": "upstream", "auth_expired": "auth", "uncategorized": "uncat."}
 
 
 def main() -> None:
     server = ConnectionSettings(os.environ.get(DATABASE_URL_ENV) or "postgresql://postgres@127.0.0.1:5432")
     server = server.with_database("postgres")
-    items = read_labelled(HELDOUT_CSV)
+    chosen = next((name for name in SETS if f"--{name}" in sys.argv), "second")
+    items = read_labelled(SETS[chosen])
+    print(f"held-out set: {chosen} ({SETS[chosen].name})")
     settings = create_database(server, prefix="aias_heldout_errors")
     try:
         with tempfile.TemporaryDirectory(prefix="aias_heldout_") as target:
@@ -49,6 +58,8 @@ def main() -> None:
         ok, total = scores.per_category[t]
         cells = [str(counts[(t, d)]) if counts[(t, d)] else "" for d in columns]
         print(f"| {t} | " + " | ".join(cells) + f" | {ok}/{total} ({ok / total:.0%}) |")
+    if "--misses" not in sys.argv:  # the rows stay unread: a miss read is a rule half-written
+        return
     print("\nmisses:")
     for r in results:
         if r.category != r.item.category:
