@@ -2,7 +2,7 @@
 
 with
 
--- Only the newest version trains the model, as only the newest rules are in force.
+-- Every version trains the model: a version is the batch of writers that added its examples.
 final as (
 
     select
@@ -12,7 +12,6 @@ final as (
         language,
         version
     from {{ ref('ticket_examples') }}
-    where version = (select max(examples.version) from {{ ref('ticket_examples') }} as examples)
 
 )
 
