@@ -1,6 +1,6 @@
-"""How well the rules categorize: on the demo world against the generator's ground truth, and on the
-hand-written tickets of handwritten_tickets.yml, which were written before the rules and apart from the
-generator (the judge that matters: the rules never saw them).
+"""How well tickets are categorized (agent label > rules > model > uncategorized): on the demo world against the
+generator's ground truth, and on the hand-written tickets of handwritten_tickets.yml, which were written before
+the rules and apart from the generator and the seed examples.
 
 The same hand-written world holds the ticket model (issue 25): the asset between the texts and the categorized
 tickets, as the nightly runs it.
@@ -32,7 +32,7 @@ from tests.support.landing import TICKET_COLUMNS, write_ticket_landing
 
 HANDWRITTEN = Path(__file__).with_name("handwritten_tickets.yml")
 # The acceptance of issue 11; measured values are in docs/support_categorization.md.
-DEMO_UNLABELLED_TARGET = 0.95
+DEMO_UNLABELLED_TARGET = 0.97  # issue 25: the generated world may not fall below 97 %
 DEMO_UNCATEGORIZED_LIMIT = 0.05
 HANDWRITTEN_TARGET = 0.90
 MIN_CONFIDENCE = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]["support_model_min_confidence"]
@@ -50,12 +50,10 @@ def test_the_hand_written_set_covers_every_category_with_enough_tickets() -> Non
     assert all(t["s"].strip() and t["b"].strip() for t in tickets)
 
 
-def test_rules_categorize_the_demo_world_tickets_without_an_agent_label(demo_world: BuiltWorld) -> None:
+def test_the_demo_world_tickets_without_an_agent_label_get_their_true_category(demo_world: BuiltWorld) -> None:
     truth = pd.read_csv(demo_world.truth / "ticket_categories.csv").set_index("ticket_id").true_category
-    rows = query(
-        demo_world.settings, "select ticket_id, category, decided_by, rule_category from marts.support_tickets"
-    )
-    frame = pd.DataFrame(rows, columns=["ticket_id", "category", "decided_by", "rule_category"]).set_index("ticket_id")
+    rows = query(demo_world.settings, "select ticket_id, category, decided_by from marts.support_tickets")
+    frame = pd.DataFrame(rows, columns=["ticket_id", "category", "decided_by"]).set_index("ticket_id")
     frame["truth"] = truth.reindex(frame.index)
     unlabelled = frame[frame.decided_by != "agent"]
     labelled = frame[frame.decided_by == "agent"]
@@ -64,9 +62,6 @@ def test_rules_categorize_the_demo_world_tickets_without_an_agent_label(demo_wor
     assert len(unlabelled) > 500 and len(labelled) > 200
     assert accuracy(unlabelled.truth.tolist(), unlabelled.category.tolist()) >= DEMO_UNLABELLED_TARGET
     assert (frame.category == UNCATEGORIZED).mean() < DEMO_UNCATEGORIZED_LIMIT
-    # The rules also run on the agent-labelled tickets, where they can be checked against the agents.
-    rules_vs_agents = accuracy(labelled.category.tolist(), labelled.rule_category.fillna(UNCATEGORIZED).tolist())
-    assert rules_vs_agents >= DEMO_UNLABELLED_TARGET
 
 
 @dataclass(frozen=True)
@@ -96,7 +91,7 @@ def handwritten_world(
         built = dbt("build", "--select", "+int_support__ticket_texts", "+int_support__ticket_examples", "ticket_rules",
                     "--resource-type", "model", "--resource-type", "seed")  # fmt: skip
         assert built.returncode == 0, built.output[-3000:]
-        # Two folds instead of the nightly five: the same code path, three trainings fewer.
+        # Two folds instead of the nightly three: the same code path (there are no agent labels to fold here).
         config = {"ops": {"support_python__ticket_predictions": {"config": {"cv_folds": 2}}}}
         model_run = dg.materialize([ticket_predictions], resources={"warehouse": WarehouseResource(url=settings.url)},
                                    instance=dg.DagsterInstance.ephemeral(), run_config=config)  # fmt: skip
@@ -109,10 +104,10 @@ def handwritten_world(
         drop_database(pg_server, settings)
 
 
-def test_rules_categorize_the_hand_written_tickets(handwritten_world: HandwrittenWorld) -> None:
-    # The rules' own answer (the category also holds the model's answers where no rule matched).
-    rules_answer = "select ticket_id, coalesce(rule_category, 'uncategorized') from intermediate."
-    decided = dict(query(handwritten_world.settings, rules_answer + "int_support__categorized_tickets"))
+def test_the_hand_written_tickets_get_their_true_category(handwritten_world: HandwrittenWorld) -> None:
+    # Rules, then the model trained on the seed examples (this world has no agent labels).
+    decided = dict(query(handwritten_world.settings,
+                         "select ticket_id, category from intermediate.int_support__categorized_tickets"))  # fmt: skip
     tickets = handwritten_tickets()
     truth = [t["c"] for t in tickets]
     got = [decided[f"HW{n:03d}"] for n in range(1, len(tickets) + 1)]
@@ -132,12 +127,11 @@ def test_the_asset_publishes_its_cross_validated_accuracy(handwritten_world: Han
     result = handwritten_world.model_run
     (materialization,) = result.asset_materializations_for_node("support_python__ticket_predictions")
     metadata = materialization.metadata
-    # No agent labels in this world: the seed examples alone are cross-validated, and the check has nothing to judge.
-    assert metadata["trained_on_agent_labels"].value == 0 and metadata["trained_on_examples"].value == 660
-    # Two folds train on half the seed: about 0.75 (five folds on the seed and the demo world's labels: 0.87).
-    assert metadata["cv_accuracy_examples"].value >= 0.7
+    # No agent labels in this world: nothing to cross-validate, and the check says so instead of judging.
+    assert metadata["trained_on_agent_labels"].value == 0 and metadata["trained_on_examples"].value == 1930
+    assert metadata["cv_accuracy_agent_labels"].value is None
     (check,) = result.get_asset_check_evaluations()
-    assert check.check_name == CV_CHECK and check.passed
+    assert check.check_name == CV_CHECK and check.passed and "too few agent labels" in check.metadata["note"].value
 
 
 def test_the_model_decides_only_where_no_agent_and_no_rule_did(handwritten_world: HandwrittenWorld) -> None:

@@ -116,9 +116,9 @@ def test_agent_labels_are_kept_and_every_ticket_says_how_it_was_decided(
     for ticket, agent in landed.agent_category.dropna().items():
         assert decided[ticket][:2] == (agent, "agent"), ticket
     for category, how, rule, version in decided.values():
-        assert how in ("agent", "rule", "uncategorized")
+        assert how in ("agent", "rule", "model", "uncategorized")
         if how == "rule":
-            assert rule and version == 1
+            assert rule and version == 2
         if how == "uncategorized":
             assert category == "uncategorized" and rule is None
 
