@@ -128,7 +128,7 @@ def test_the_asset_publishes_its_cross_validated_accuracy(handwritten_world: Han
     (materialization,) = result.asset_materializations_for_node("support_python__ticket_predictions")
     metadata = materialization.metadata
     # No agent labels in this world: nothing to cross-validate, and the check says so instead of judging.
-    assert metadata["trained_on_agent_labels"].value == 0 and metadata["trained_on_examples"].value == 1930
+    assert metadata["trained_on_agent_labels"].value == 0 and metadata["trained_on_examples"].value == 2530
     assert metadata["cv_accuracy_agent_labels"].value is None
     (check,) = result.get_asset_check_evaluations()
     assert check.check_name == CV_CHECK and check.passed and "too few agent labels" in check.metadata["note"].value

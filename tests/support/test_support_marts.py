@@ -118,7 +118,7 @@ def test_agent_labels_are_kept_and_every_ticket_says_how_it_was_decided(
     for category, how, rule, version in decided.values():
         assert how in ("agent", "rule", "model", "uncategorized")
         if how == "rule":
-            assert rule and version == 2
+            assert rule and version == 3
         if how == "uncategorized":
             assert category == "uncategorized" and rule is None
 
