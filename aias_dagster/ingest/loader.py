@@ -549,13 +549,25 @@ def _upsert(
     """
     # Cheapest first, since most files are new keys, each once: a plain insert. A key loaded
     # before makes it an upsert; a key repeated within the file makes it sort for the newest line.
+    # Each attempt gives the same result as the ones before it wherever they succeed, so a source whose
+    # last file needed a later one (the entity sources, whose files update keys every day) starts there.
     plain = f"{insert} select {casts}, {delivery_literal}, {file_literal}, {line} from {STAGE} where _reason is null"
-    for attempt in (None, typed, newest_by_key):
+    attempts = (None, typed, newest_by_key)
+    first = _FIRST_ATTEMPT.get(source.name, 0)
+    for index in range(first, len(attempts)):
+        attempt = attempts[index]
         try:
             with conn.transaction():
                 if attempt is None:
-                    return conn.execute(plain).rowcount  # type: ignore[arg-type]
-                return int(conn.execute(versioned.replace("{newest}", attempt)).fetchone()[0])  # type: ignore[arg-type,index]
+                    changed = conn.execute(plain).rowcount  # type: ignore[arg-type]
+                else:
+                    changed = int(conn.execute(versioned.replace("{newest}", attempt)).fetchone()[0])  # type: ignore[arg-type,index]
         except (psycopg.errors.UniqueViolation, psycopg.errors.CardinalityViolation):
             continue
+        _FIRST_ATTEMPT[source.name] = index
+        return changed
     raise AssertionError("the newest version of each key cannot conflict")
+
+
+# Per source, the attempt of _upsert that succeeded on its last file in this process.
+_FIRST_ATTEMPT: dict[str, int] = {}
