@@ -1,7 +1,8 @@
 """`make bench`: the loader beside plain COPY, a nightly run beside a full refresh, `aias collect` under load.
 
 The world is generated once (20,000 customers, 90 days by default) under `.aias/bench/landing`; each
-benchmark gets a fresh database. The figures go into docs/benchmarks.md by hand.
+benchmark gets a fresh database. The figures go into docs/benchmarks.md by hand; the last line of the
+output is one line for scripts with the headline figure of every part that ran (bench/summary.py).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from aias_dagster.bench.loader import BENCH_NIGHTLY_DATABASE, fresh_bench_database, loader_benchmark
+from aias_dagster.bench.summary import Summary, summary_line
 from aias_dagster.platform.warehouse import aias_home, warehouse_settings
 
 
@@ -34,13 +37,16 @@ def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> N
     replace_world(landing, spec, write)
 
 
-def nightly_benchmark(landing: Path) -> None:
+def nightly_benchmark(landing: Path) -> dict[str, float]:
+    """Prints the nightly, product and site figures; returns the summary line's (fields of Summary)."""
     from aias_dagster.bench.nightly import measure_nightly
     from aias_dagster.bench.product import measure_product, report_lines
+    from aias_dagster.bench.site import measure_site
 
     settings = fresh_bench_database(warehouse_settings(), BENCH_NIGHTLY_DATABASE)
     timings = measure_nightly(settings, landing)
     product = measure_product(settings, landing)
+    site_s = measure_site(settings)
     print()
     print("make bench: nightly runs (load the day + dbt build of its window) beside a full refresh")
     print(f"  {'run':<36}{'wall':>8}{'dbt':>8}{'model SQL':>11}{'rows in window':>16}{'rows read':>13}")
@@ -59,9 +65,18 @@ def nightly_benchmark(landing: Path) -> None:
     )
     print()
     print("\n".join(report_lines(product)))
+    print(f"make bench: the dashboard site over the bench world, every page and the index: {site_s:.1f}s")
+    return {
+        "night_s": late.wall_s,
+        "floor_s": floor.wall_s,
+        "full_refresh_s": full.wall_s,
+        "product_night_s": product.night.wall_s,
+        "product_rebuild_s": product.full_refresh.wall_s,
+        "site_s": site_s,
+    }
 
 
-def product_benchmark(landing: Path) -> None:
+def product_benchmark(landing: Path) -> dict[str, float]:
     """The product loop's night beside its full refresh alone: every day loaded and built once (untimed) but
     the last day's product events, which the night loads, so the loop's figures cost one history build
     instead of the nightly benchmark's four timed runs."""
@@ -73,6 +88,7 @@ def product_benchmark(landing: Path) -> None:
     product = measure_product(settings, landing)
     print()
     print("\n".join(report_lines(product)))
+    return {"product_night_s": product.night.wall_s, "product_rebuild_s": product.full_refresh.wall_s}
 
 
 def main() -> int:
@@ -90,25 +106,34 @@ def main() -> int:
     parser.add_argument("--collect-senders", type=int, default=4, help="connections the collect bench sends on")
     args = parser.parse_args()
 
+    summary = Summary()
     if args.only == "collect":  # its own events: no world needed
         from aias_dagster.bench.collect import collect_benchmark
 
         collect_benchmark(args.collect_events, args.collect_errors, args.collect_senders)
         print("record these in docs/benchmarks.md")
+        print(summary_line(summary))
         return 0
     landing = aias_home() / "bench" / "landing"
     ensure_bench_world(landing, args.customers, args.days, args.seed)
     if args.only in (None, "loader"):
-        loader_benchmark(landing)
+        loader = loader_benchmark(landing)
+        summary = replace(
+            summary,
+            loader_typed_ratio=loader.typed_ratio,
+            loader_plain_ratio=loader.plain_ratio,
+            loader_peak_rss_mib=loader.peak_rss_mib,
+        )
         print()
     if args.only in (None, "nightly"):
-        nightly_benchmark(landing)
+        summary = replace(summary, **nightly_benchmark(landing))
     if args.only == "product":
-        product_benchmark(landing)
+        summary = replace(summary, **product_benchmark(landing))
     if args.only is None:
         from aias_dagster.bench.collect import collect_benchmark
 
         print()
         collect_benchmark(args.collect_events, args.collect_errors, args.collect_senders)
     print("record these in docs/benchmarks.md")
+    print(summary_line(summary))
     return 0

@@ -24,6 +24,7 @@ from aias_dagster.ingest.validation import (
     csv_field_expression,
     reason_expression,
     sql_literal,
+    valid_expression,
 )
 from aias_dagster.platform.roles import ROLES, act_as
 
@@ -64,8 +65,11 @@ def take_load_lock(conn: psycopg.Connection, source: Source) -> None:
     killed can leave its session holding the lock until Postgres notices; past the timeout the wait
     ends in one line naming that session, instead of waiting behind it for as long as it lasts.
     """
-    timeout = load_lock_timeout()
     key = f"aias.load.{source.name}"
+    # Free most of the time: taken in one round trip, without the savepoint and lock_timeout of the wait below.
+    if conn.execute("select pg_try_advisory_xact_lock(hashtext(%s))", (key,)).fetchone()[0]:  # type: ignore[index]
+        return
+    timeout = load_lock_timeout()
     try:
         with conn.transaction():
             (previous,) = conn.execute(
@@ -212,8 +216,10 @@ def load_file(
         fields = [f"f{i}" for i in range(len(header))]
         _create_stage(conn, fields)
         physical_lines, strict = _copy_into_stage(conn, source, path, header, fields)
+        # COPY's reading is kept only at one record per line: the lines after the header are its records.
+        staged = None if strict else physical_lines - 1
         lines, loaded, rejected, changed = _validate_and_upsert(
-            conn, source, header, fields, file_name, delivery, strict
+            conn, source, header, fields, file_name, delivery, staged
         )
         conn.execute(
             """
@@ -228,10 +234,15 @@ def load_file(
             """,
             (source.name, delivery, file_name, checksum, lines, loaded, rejected, list(extra), physical_lines),
         )
-        samples = conn.execute(
-            "select line, reason from raw.load_rejects where source = %s and delivery_date = %s order by line limit 5",
-            (source.name, delivery),
-        ).fetchall()
+        samples = (
+            conn.execute(
+                "select line, reason from raw.load_rejects where source = %s and delivery_date = %s "
+                "order by line limit 5",
+                (source.name, delivery),
+            ).fetchall()
+            if rejected
+            else []
+        )
     return LoadResult(
         source=source.name,
         file=file_name,
@@ -303,11 +314,13 @@ def _newest_first(source: Source) -> str:
 
 def _create_stage(conn: psycopg.Connection, fields: list[str]) -> None:
     columns = ", ".join(f"{f} text" for f in fields)
-    # Dropped on commit; dropped here too in case the caller's transaction holds an earlier one.
-    conn.execute(f"drop table if exists {STAGE}")  # type: ignore[arg-type]
+    # Dropped on commit; dropped here too in case the caller's transaction holds an earlier one. One round trip,
+    # with the load's work_mem: a file's load pays for a few statements, and a day brings hundreds of small files.
     conn.execute(
-        f"create temp table {STAGE} (_ordinal bigint generated always as identity, "  # type: ignore[arg-type]
-        f"_line bigint, _raw text, _structural text, {columns}) on commit drop"
+        f"drop table if exists {STAGE}; "  # type: ignore[arg-type]
+        f"create temp table {STAGE} (_ordinal bigint generated always as identity, "
+        f"_line bigint, _raw text, _structural text, _reason text, {columns}) on commit drop; "
+        "set local work_mem = '64MB'"
     )
 
 
@@ -456,19 +469,57 @@ def _validate_and_upsert(
     fields: list[str],
     file_name: str,
     delivery: date,
-    strict: bool,
+    staged: int | None,
 ) -> tuple[int, int, int, int]:
-    """One statement: validate every staged row, keep rejects, upsert the newest version of each key."""
+    """Validate every staged row, keep the rejects, upsert the newest version of each key.
+
+    `staged` is the stage's row count when COPY staged the file, None when the strict reader did.
+
+    Optimistic: one pass tests every row with cheap booleans (validation.valid_expression) and writes a
+    reason only on the rows that fail, so a clean file pays for its tests and its insert, nothing more.
+    """
+    strict = staged is None
     modern = server_version(conn) >= 160000
     field_of = dict(zip(header, fields, strict=True))
     for column in source.columns:  # a column the header may lack is empty on every row of a file without it
         field_of.setdefault(column.name, "cast(null as text)")
     reasons = ", ".join(reason_expression(c, field_of[c.name], modern) for c in source.columns)
+    valid = " and ".join(f"({valid_expression(c, field_of[c.name], modern)})" for c in source.columns)
     raw_line = "_raw" if strict else " || ',' || ".join(csv_field_expression(f) for f in fields)
     line = "_line" if strict else "_ordinal + 1"  # COPY's reading is kept only at one record per line
     reason = f"nullif(concat_ws('; ', {reasons}), '')"
+    invalid = f"not ({valid})"
     if strict:
-        reason = f"coalesce(_structural, {reason})"
+        reason, invalid = f"coalesce(_structural, {reason})", f"_structural is not null or {invalid}"
+    lines = staged if staged is not None else int(conn.execute(f"select count(*) from {STAGE}").fetchone()[0])  # type: ignore[arg-type,index]
+    # The reasons, on the failing rows only: the stage is a temporary table, so marking them costs no WAL.
+    rejected = conn.execute(f"update {STAGE} set _reason = {reason} where {invalid}").rowcount  # type: ignore[arg-type]
+    file_literal = sql_literal(file_name)
+    delivery_literal = f"date {sql_literal(delivery.isoformat())}"
+    if rejected:
+        conn.execute(
+            f"""
+            insert into raw.load_rejects (source, delivery_date, file, line, raw_line, reason)
+            select {sql_literal(source.name)}, {delivery_literal}, {file_literal}, {line}, {raw_line}, _reason
+            from {STAGE} where _reason is not null
+            """  # type: ignore[arg-type]
+        )
+    changed = _upsert(conn, source, field_of, line, file_literal, delivery_literal)
+    return lines, lines - rejected, rejected, changed
+
+
+def _upsert(
+    conn: psycopg.Connection,
+    source: Source,
+    field_of: dict[str, str],
+    line: str,
+    file_literal: str,
+    delivery_literal: str,
+) -> int:
+    """Insert the stage's valid rows into the source's table, upserting by key where keys were loaded before.
+
+    Returns the rows inserted or updated.
+    """
     names = [c.name for c in source.columns]
     casts = ", ".join(f"{cast_expression(c, field_of[c.name])} as {c.name}" for c in source.columns)
     key = ", ".join(source.key)
@@ -480,51 +531,43 @@ def _validate_and_upsert(
         newer = f"excluded.{v} > t.{v} or (excluded.{v} = t.{v} and excluded._delivery_date >= {VERSION_DAY})"
     else:
         newer = f"excluded._delivery_date >= {VERSION_DAY}"
-    file_literal = sql_literal(file_name)
-    delivery_literal = f"date {sql_literal(delivery.isoformat())}"
-    statement = f"""
-        with checked as materialized (
-            select *, {line} as _physical_line, {reason} as _reason
-            from {STAGE}
-        ),
-        rejected as (
-            insert into raw.load_rejects (source, delivery_date, file, line, raw_line, reason)
-            select {sql_literal(source.name)}, {delivery_literal}, {file_literal}, _physical_line,
-                   {raw_line}, _reason
-            from checked where _reason is not null
-            returning 1
-        ),
-        newest as ({{newest}}),
-        {{history}}
-        upserted as (
-            insert into {source.table} as t ({", ".join(names)}, _delivery_date, _source_file, _source_line)
-            select {", ".join(names)}, {delivery_literal}, {file_literal}, _physical_line from newest
-            {{on_conflict}}
-            returning 1
-        )
-        select (select count(*) from checked),
-               (select count(*) from checked where _reason is null),
-               (select count(*) from rejected),
-               (select count(*) from upserted)
-    """
-    typed = f"select {casts}, _physical_line from checked where _reason is null"
+    insert = f"insert into {source.table} as t ({', '.join(names)}, _delivery_date, _source_file, _source_line)"
+    typed = f"select {casts}, {line} as _physical_line from {STAGE} where _reason is null"
     newest_by_key = f"select distinct on ({key}) * from ({typed}) as typed order by {key}, {version}_physical_line desc"
     upsert = f"on conflict ({key}) do update set {updates}, _loaded_at = now() where {newer}"
     history = _history_ctes(source, delivery_literal, file_literal)
+    versioned = f"""
+        with newest as ({{newest}}),
+        {history}
+        upserted as (
+            {insert}
+            select {", ".join(names)}, {delivery_literal}, {file_literal}, _physical_line from newest
+            {upsert}
+            returning 1
+        )
+        select count(*) from upserted
+    """
     # Cheapest first, since most files are new keys, each once: a plain insert. A key loaded
     # before makes it an upsert; a key repeated within the file makes it sort for the newest line.
-    attempts = [("", typed, ""), (upsert, typed, history), (upsert, newest_by_key, history)]
-    conn.execute("set local work_mem = '64MB'")
-    row = None
-    for on_conflict, newest, kept in attempts:
+    # Each attempt gives the same result as the ones before it wherever they succeed, so a source whose
+    # last file needed a later one (the entity sources, whose files update keys every day) starts there.
+    plain = f"{insert} select {casts}, {delivery_literal}, {file_literal}, {line} from {STAGE} where _reason is null"
+    attempts = (None, typed, newest_by_key)
+    first = _FIRST_ATTEMPT.get(source.name, 0)
+    for index in range(first, len(attempts)):
+        attempt = attempts[index]
         try:
             with conn.transaction():
-                query = statement.replace("{newest}", newest).replace("{on_conflict}", on_conflict)
-                query = query.replace("{history}", kept)
-                row = conn.execute(query).fetchone()  # type: ignore[arg-type]
-            break
+                if attempt is None:
+                    changed = conn.execute(plain).rowcount  # type: ignore[arg-type]
+                else:
+                    changed = int(conn.execute(versioned.replace("{newest}", attempt)).fetchone()[0])  # type: ignore[arg-type,index]
         except (psycopg.errors.UniqueViolation, psycopg.errors.CardinalityViolation):
             continue
-    assert row is not None
-    lines, loaded, rejected, changed = (int(v) for v in row)
-    return lines, loaded, rejected, changed
+        _FIRST_ATTEMPT[source.name] = index
+        return changed
+    raise AssertionError("the newest version of each key cannot conflict")
+
+
+# Per source, the attempt of _upsert that succeeded on its last file in this process.
+_FIRST_ATTEMPT: dict[str, int] = {}

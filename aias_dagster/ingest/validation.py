@@ -118,28 +118,50 @@ def value_expression(column: Column, field: str) -> str:
     return value
 
 
-def reason_expression(column: Column, field: str, modern: bool) -> str:
-    """SQL text: NULL when the field is valid, else '<column>: <problem> (got <value>)'."""
-    value = value_expression(column, field)
+def _rules(column: Column, value: str, modern: bool) -> list[tuple[str, str]]:
+    """(condition, reason) of each rule a non-empty value must pass, in the order they are tested.
+
+    A condition may assume the ones before it were false (a range is tested only on a well-formed number),
+    so every expression built from them tests them in order, in a CASE.
+    """
     got = f"' (got ' || quote_literal(left({value}, 60)) || ')'"
-    whens: list[str] = []
-    if column.required:
-        whens.append(f"when {value} is null then {sql_literal(f'{column.name}: {MISSING}')}")
-    else:
-        whens.append(f"when {value} is null then null")
+    rules: list[tuple[str, str]] = []
     failure = _format_failure(value, column.kind, modern)
     if failure:
-        whens.append(f"when {failure} then {sql_literal(f'{column.name}: {PROBLEMS[column.kind]}')} || {got}")
+        rules.append((failure, f"{sql_literal(f'{column.name}: {PROBLEMS[column.kind]}')} || {got}"))
     if column.kind is Kind.CHOICE:
         allowed = ", ".join(sql_literal(c) for c in column.choices)
         problem = f"{column.name}: not one of {', '.join(column.choices)}"
         compared = f"lower(btrim({value}))" if column.fold_case else value
-        whens.append(f"when {compared} not in ({allowed}) then {sql_literal(problem)} || {got}")
+        rules.append((f"{compared} not in ({allowed})", f"{sql_literal(problem)} || {got}"))
     for condition, problem in _range_rules(column, value):
-        whens.append(f"when {condition} then {sql_literal(f'{column.name}: {problem}')} || {got}")
-    if len(whens) == 1 and not column.required:
+        rules.append((condition, f"{sql_literal(f'{column.name}: {problem}')} || {got}"))
+    return rules
+
+
+def reason_expression(column: Column, field: str, modern: bool) -> str:
+    """SQL text: NULL when the field is valid, else '<column>: <problem> (got <value>)'."""
+    value = value_expression(column, field)
+    rules = _rules(column, value, modern)
+    if not rules and not column.required:
         return "null"
+    missing = sql_literal(f"{column.name}: {MISSING}") if column.required else "null"
+    whens = [f"when {value} is null then {missing}", *(f"when {c} then {reason}" for c, reason in rules)]
     return "case " + " ".join(whens) + " end"
+
+
+def valid_expression(column: Column, field: str, modern: bool) -> str:
+    """SQL boolean: true exactly when reason_expression is NULL, without building the reason's text.
+
+    The loader tests every row with it and builds reasons only for the rows it finds invalid.
+    """
+    value = value_expression(column, field)
+    rules = _rules(column, value, modern)
+    if not rules:
+        return f"{value} is not null" if column.required else "true"
+    whens = [f"when {value} is null then {'false' if column.required else 'true'}"]
+    whens += [f"when {condition} then false" for condition, _ in rules]
+    return "case " + " ".join(whens) + " else true end"
 
 
 def cast_expression(column: Column, field: str) -> str:
