@@ -21,6 +21,7 @@ from tests.dbt.support import REPO_ROOT, Dbt
 RULES_CSV = REPO_ROOT / "dbt_project" / "seeds" / "reliability" / "error_category_rules.csv"
 REAL_WORLD_CSV = Path(__file__).resolve().parent / "real_world_errors.csv"
 VARIATION_CSV = Path(__file__).resolve().parent / "variation_errors.csv"
+DEV_WRITER_A_CSV = Path(__file__).resolve().parent / "dev_errors_writer_a.csv"
 
 CLASSIFY = """
 with
