@@ -2,9 +2,11 @@
 reports them: counts, category accuracy, pairwise precision and recall, the confusion matrix, every miss,
 every split group and every merged fingerprint.
 
-    .venv/bin/python -m tests.reliability.measure [file.csv]
+    .venv/bin/python -m tests.reliability.measure [--frames] [file.csv]
 
-(default: the development set tests/reliability/dev_errors_writer_a.csv). The project's macros compiled by
+(default: the development set tests/reliability/dev_errors_writer_a.csv). With --frames it also reports what
+merging the fingerprints whose events share a stack trace's in-app frames would do (docs/reliability.md, Stack
+traces: measured, not built). The project's macros compiled by
 dbt and run on Postgres (tests/reliability/evaluation.py, as test_fingerprints_and_categories.py runs them),
 in a database of their own on the server that AIAS_DATABASE_URL names (default:
 postgresql://postgres@127.0.0.1:5432), dropped at the end.
@@ -16,7 +18,10 @@ import os
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
+
+import psycopg
 
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings
 from tests.conftest import create_database, drop_database
@@ -25,7 +30,11 @@ from tests.reliability.evaluation import DEV_WRITER_A_CSV, Scored, classify, com
 SHORT = {"upstream_unavailable": "upstream", "auth_expired": "auth", "uncategorized": "uncat."}
 
 
-def measure(path: Path) -> list[Scored]:
+FRAMES = "select m.id, {{ error_trace_frames('m.message', %d) }} from eval_messages as m"
+
+
+def measure(path: Path, frames: int = 0) -> tuple[list[Scored], dict[int, str | None]]:
+    """Each event scored, and (frames > 0) the innermost in-app frames of its stack trace, if it carries one."""
     server = ConnectionSettings(os.environ.get(DATABASE_URL_ENV) or "postgresql://postgres@127.0.0.1:5432")
     server = server.with_database("postgres")
     items = read_labelled(path)
@@ -33,10 +42,38 @@ def measure(path: Path) -> list[Scored]:
     try:
         with tempfile.TemporaryDirectory(prefix="aias_measure_") as target:
             results = classify(settings, items, compiled_classifier(settings, Path(target)), "eval_measure")
+            traces = {}
+            if frames:
+                sql = compiled_classifier(settings, Path(target), FRAMES % frames)
+                with psycopg.connect(settings.url) as conn:
+                    conn.execute("create temporary table eval_messages (id int, message text)")
+                    with conn.cursor().copy("copy eval_messages from stdin") as copy:
+                        for x in items:
+                            copy.write_row((x.id, x.message))
+                    traces = dict(conn.execute(sql).fetchall())
     finally:
         drop_database(server, settings)
     assert len(results) == len(items)
-    return results
+    return results, traces
+
+
+def merged_by_frames(results: list[Scored], traces: dict[int, str | None]) -> list[Scored]:
+    """The fingerprints whose events share service, class and in-app frames made one (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(fingerprint: str) -> str:
+        while parent.get(fingerprint, fingerprint) != fingerprint:
+            fingerprint = parent[fingerprint]
+        return fingerprint
+
+    first: dict[tuple[str, str, str], str] = {}
+    for r in results:
+        if frames := traces.get(r.item.id):
+            key = (r.item.service, r.item.error_class, frames)
+            a, b = root(first.setdefault(key, r.fingerprint)), root(r.fingerprint)
+            if a != b:
+                parent[b] = a
+    return [replace(r, fingerprint=root(r.fingerprint)) for r in results]
 
 
 def report(results: list[Scored]) -> str:
@@ -77,7 +114,19 @@ def report(results: list[Scored]) -> str:
 
 
 def main() -> None:
-    print(report(measure(Path(sys.argv[1]) if len(sys.argv) > 1 else DEV_WRITER_A_CSV)))
+    args = [a for a in sys.argv[1:] if a != "--frames"]
+    path = Path(args[0]) if args else DEV_WRITER_A_CSV
+    if "--frames" not in sys.argv:
+        print(report(measure(path)[0]))
+        return
+    for frames in (1, 2, 3):
+        results, traces = measure(path, frames)
+        merged = score(merged_by_frames(results, traces))
+        print(
+            f"{sum(bool(t) for t in traces.values())} events with in-app frames; merged by their {frames} innermost: "
+            f"precision {merged.pairwise_precision:.1%}, recall {merged.pairwise_recall:.1%}"
+        )
+        print(report(merged_by_frames(results, traces)).split("\n\nmisses:")[1].split("\n\n")[1])
 
 
 if __name__ == "__main__":

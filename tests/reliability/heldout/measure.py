@@ -19,7 +19,7 @@ HELDOUT_CSV = Path(__file__).resolve().parent / "errors_real_world_shapes.csv"
 
 
 def main() -> None:
-    print(report(measure(HELDOUT_CSV)))
+    print(report(measure(HELDOUT_CSV)[0]))
 
 
 if __name__ == "__main__":
