@@ -8,8 +8,9 @@ errors of several categories. Messages carry the variable parts a fingerprint mu
 (ids, numbers, hex, addresses, emails, URLs, quoted values), so one fault appears as many strings.
 
 A TRUE group is one fault: the template raised by one service, together with the values of the
-slots named in `group_by`: the unquoted names (an upstream, a handler, a table in a plain sentence)
-that make another fault when they change. Slots that vary from one occurrence of the same fault to
+slots named in `group_by`: the unquoted names (an upstream, a handler, a table in a plain sentence) and
+the relation Postgres names (`relation "orders"`, code, not data: normaliser version 3 keeps it) that
+make another fault when they change. Slots that vary from one occurrence of the same fault to
 the next (ids, counts, timings, addresses, quoted user values) are not part of the group.
 """
 
@@ -170,9 +171,9 @@ ERROR_KINDS: dict[str, ErrorKind] = {
             T("psycopg.errors.SerializationFailure", "could not serialize access due to concurrent update"),
             T("sqlalchemy.exc.TimeoutError", "QueuePool limit of size {pool} overflow {m} reached, connection timed out, timeout {sec}.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"),
             T("psycopg.OperationalError", "connection failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections"),
-            T("org.postgresql.util.PSQLException", 'ERROR: could not obtain lock on row in relation "{table}"'),
+            T("org.postgresql.util.PSQLException", 'ERROR: could not obtain lock on row in relation "{table}"', ("table",)),
             T("psycopg.errors.ForeignKeyViolation", 'insert or update on table "{table}" violates foreign key constraint "{table}_customer_id_fkey"\nDETAIL:  Key (customer_id)=({customer}) is not present in table "customers".'),
-            T("psycopg.errors.UndefinedColumn", 'column "{field}" of relation "{table}" does not exist'),
+            T("psycopg.errors.UndefinedColumn", 'column "{field}" of relation "{table}" does not exist', ("table",)),
         ),
         services=("billing-service", "worker", "messages"),
         http_statuses=(500, 0),

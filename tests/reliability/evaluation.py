@@ -21,6 +21,7 @@ from tests.dbt.support import REPO_ROOT, Dbt
 RULES_CSV = REPO_ROOT / "dbt_project" / "seeds" / "reliability" / "error_category_rules.csv"
 REAL_WORLD_CSV = Path(__file__).resolve().parent / "real_world_errors.csv"
 VARIATION_CSV = Path(__file__).resolve().parent / "variation_errors.csv"
+DEV_WRITER_A_CSV = Path(__file__).resolve().parent / "dev_errors_writer_a.csv"
 
 CLASSIFY = """
 with
@@ -46,9 +47,11 @@ VERSIONS = """
 select {{ error_normaliser_version() }} as current_version,
     md5($steps${{ error_normaliser_steps(1) | tojson }}$steps$) as v1_steps,
     md5($steps${{ error_normaliser_steps(2) | tojson }}$steps$) as v2_steps,
+    md5($steps${{ error_normaliser_steps(3) | tojson }}$steps$) as v3_steps,
     m.message,
     {{ normalise_error_message('m.message', 1) }} as v1,
-    {{ normalise_error_message('m.message', 2) }} as v2
+    {{ normalise_error_message('m.message', 2) }} as v2,
+    {{ normalise_error_message('m.message', 3) }} as v3
 from eval_messages as m
 order by m.id
 """
@@ -101,8 +104,8 @@ class Normalisers:
 
     def run(
         self, settings: ConnectionSettings, messages: list[str]
-    ) -> tuple[int, dict[int, str], list[tuple[str, str]]]:
-        """The current version, each version's step digest, and (version 1, version 2) of each message."""
+    ) -> tuple[int, dict[int, str], list[tuple[str, ...]]]:
+        """The current version, each version's step digest, and each version's output on each message."""
         with psycopg.connect(settings.url) as conn:
             try:
                 conn.execute("create temporary table eval_messages (id int, message text)")
@@ -112,8 +115,8 @@ class Normalisers:
                 rows = conn.execute(self.sql).fetchall()
             finally:
                 conn.rollback()
-        current, v1_steps, v2_steps = rows[0][:3]
-        return current, {1: v1_steps, 2: v2_steps}, [(v1, v2) for *_, v1, v2 in rows]
+        current, *digests = rows[0][:4]
+        return current, dict(enumerate(digests, 1)), [tuple(row[5:]) for row in rows]
 
 
 NORMALISERS_MARK = "\n-- the normalisers of every version --\n"

@@ -73,13 +73,24 @@ def test_each_normaliser_version_is_frozen_and_a_new_one_records_the_old_fingerp
 ) -> None:
     """A changed step without a new version would re-key stored groups silently: each version's steps are pinned."""
     settings, _, normalisers = compiled
-    current, digests, outputs = normalisers.run(settings, ["connect ECONNREFUSED [2001:db8::7]:6379"])
-    assert current == 2
+    current, digests, outputs = normalisers.run(
+        settings, ["connect ECONNREFUSED [2001:db8::7]:6379", "Request failed with status code 429 for usr_x9Lk2"]
+    )
+    assert current == 3
     assert digests == {
         1: "50f9faa6b44f73b28cd95aaf4dcda993",
         2: "31b36a989b1ffd1a2b0aee8b49125740",
+        3: "e960bf7cd2684c67f98bd9bf9fedf04a",
     }, "a step of the error normaliser changed: make it a new version instead (docs/reliability.md, Fingerprints)"
-    assert outputs == [("connect ECONNREFUSED [<n>:db8::<n>]:<n>", "connect ECONNREFUSED <host>")]
+    assert outputs == [
+        ("connect ECONNREFUSED [<n>:db8::<n>]:<n>", "connect ECONNREFUSED <host>", "connect ECONNREFUSED <host>"),
+        # version 3 keeps an HTTP status after "status code" and makes a short prefixed id an id
+        (
+            "Request failed with status code <n> for usr_x9Lk2",
+            "Request failed with status code <n> for usr_x9Lk2",
+            "Request failed with status code 429 for <id>",
+        ),
+    ]
 
 
 def _item(i: int, message: str, service: str = "api", error_class: str = "Error") -> Labelled:
@@ -97,10 +108,31 @@ def test_variable_parts_share_a_fingerprint_and_meaning_does_not(classifier: tup
          "dial tcp 192.168.7.22:6432: connect: connection refused"),
         ('open "/var/data/a.csv" at 2026-03-01T10:00:00Z', 'open "/tmp/b/c.csv" at 2026-03-04 08:12:55+00'),
     ]  # fmt: skip
+    # version 3 (writer A's development set): ids of every shape are one placeholder, a phone number one number,
+    # a host and its address one host, a Postgres tuple's context its relation
+    same += [
+        ("User usr_8Hn2Kd with role 'viewer' on prj_2Wk9Lm0Qz", "User usr_0aP3Xz with role 'member' on prj_7Tt1Bv4Nc"),
+        ("Project 4f1c2b9e-6a0d-4e33-8b7f-0e9d1c2a3b4c not found", "Project prj_2Wk9Lm0Qz not found"),
+        ("The 'To' number +1555010 is not valid", "The 'To' number +44 20 7946 095 is not valid"),
+        ('connection to server at "db-3.internal" (10.0.4.17), port 5432 failed',
+         'connection to server at "10.0.4.19", port 6432 failed'),
+        ('deadlock detected\nCONTEXT:  while updating tuple (1284,7) in relation "invoices"',
+         'deadlock detected\nCONTEXT:  while updating tuple (17,3) in relation "invoices"'),
+        ("undefined method `[]' for nil:NilClass",
+         "undefined method `[]' for nil:NilClass\napp/services/push_handler.rb:24:in `call'"
+         "\nactionpack (7.1.3) lib/abstract_controller/base.rb:224:in `process_action'"),
+    ]  # fmt: skip
     different = [
         ('column "email" does not exist', 'relation "users" does not exist'),
         ("Unhandled exception in send_message", "Unhandled exception in render_report"),
-    ]
+        # code names that tell two places or two faults apart (version 3)
+        ('relation "orders" does not exist', 'relation "invoices" does not exist'),
+        ('deadlock detected\nCONTEXT:  while updating tuple (1,7) in relation "invoices"',
+         'deadlock detected\nCONTEXT:  while updating tuple (1,7) in relation "subscriptions"'),
+        ("Request failed with status code 429", "Request failed with status code 502"),
+        ("The server responded with: {'ok': False, 'error': 'invalid_auth'}",
+         "The server responded with: {'ok': False, 'error': 'not_in_channel'}"),
+    ]  # fmt: skip
     items = []
     for a, b in [*same, *different]:
         items += [_item(len(items), a), _item(len(items) + 1, b)]
@@ -121,6 +153,7 @@ def test_demo_world_errors_get_their_true_category_and_group(demo_world: BuiltWo
     fingerprints_per_group = joined.groupby("true_group").fingerprint.nunique()
     assert (fingerprints_per_group == 1).all(), fingerprints_per_group[fingerprints_per_group > 1].head()
     groups_per_fingerprint = joined.groupby("fingerprint").true_group.nunique()
+    assert (groups_per_fingerprint == 1).all(), groups_per_fingerprint[groups_per_fingerprint > 1].head()
     print(
         f"demo world: {len(joined)} errors, accuracy {accuracy:.4f}, {len(fingerprints_per_group)} true groups, "
         f"{len(groups_per_fingerprint)} fingerprints, {(groups_per_fingerprint > 1).sum()} merging groups"
@@ -128,8 +161,8 @@ def test_demo_world_errors_get_their_true_category_and_group(demo_world: BuiltWo
 
 
 def test_the_normaliser_change_is_recorded_old_fingerprint_to_new(demo_world: BuiltWorld) -> None:
-    # Version 2 re-keys every group (the version is in the fingerprint): each stored version-1 fingerprint must
-    # lead to the group its errors are in now, and every error be counted once.
+    # Version 3 re-keys every group (the version is in the fingerprint): each stored version-2 fingerprint must
+    # lead to the group(s) its errors are in now, and every error be counted once.
     ((errors, mapped, unmapped, splits),) = query(
         demo_world.settings,
         """
@@ -146,4 +179,6 @@ def test_the_normaliser_change_is_recorded_old_fingerprint_to_new(demo_world: Bu
         """,
     )
     assert (mapped, unmapped) == (errors, 0)
-    assert splits == 0  # the generator's groups were one fingerprint each under version 1, and stay so
+    # Version 3 keeps the relation Postgres names (code, not data): the generator's two templates naming one, raised
+    # by three services each, were one version-2 group per service and template and are now one group per table.
+    assert splits == 6
