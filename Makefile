@@ -6,6 +6,12 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: install prepare demo test lint format ui docs dashboards bench fuzz contract clean
 
+# "Once" only if Python may keep what it compiled: with PYTHONDONTWRITEBYTECODE set (some shells and sandboxes
+# set it), every process compiles Dagster, dbt and scikit-learn again, about 5 s of CPU each, and `make demo`
+# starts some twenty of them (docs/benchmarks.md, "make demo: where the time goes"). The cache goes to
+# __pycache__ folders in .venv and beside the project's modules, which git ignores.
+unexport PYTHONDONTWRITEBYTECODE
+
 # --no-compile: pip would byte-compile every module of every package (41 s of the install instead of 21 s);
 # Python compiles, once, only the modules that are imported.
 $(INSTALLED): pyproject.toml constraints.txt

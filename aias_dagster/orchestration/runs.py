@@ -59,6 +59,7 @@ class RunOutcome:
     checks_warned: int
     metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # each asset's last materialization
     warned_checks: tuple[str, ...] = ()  # "<asset> <check>" of each check that warned, for the summary
+    steps: tuple[tuple[str, float], ...] = ()  # each step's seconds, from the event log (runs launched by `aias`)
 
     @property
     def loader_metadata(self) -> dict[str, Mapping[str, Any]]:
@@ -87,7 +88,9 @@ class RunOutcome:
         )
 
 
-def outcome_of(run_id: str, job_name: str, events: Iterable[dg.DagsterEvent]) -> RunOutcome:
+def outcome_of(
+    run_id: str, job_name: str, events: Iterable[dg.DagsterEvent], steps: tuple[tuple[str, float], ...] = ()
+) -> RunOutcome:
     materialized: list[dg.AssetKey] = []
     metadata: dict[str, Mapping[str, Any]] = {}
     warned_checks: list[str] = []
@@ -108,7 +111,24 @@ def outcome_of(run_id: str, job_name: str, events: Iterable[dg.DagsterEvent]) ->
                 warned_checks.append(f"{evaluation.asset_key.to_user_string()} {evaluation.check_name}")  # type: ignore[union-attr]
             else:
                 failed += 1
-    return RunOutcome(run_id, job_name, tuple(materialized), passed, failed, warned, metadata, tuple(warned_checks))
+    return RunOutcome(
+        run_id, job_name, tuple(materialized), passed, failed, warned, metadata, tuple(warned_checks), steps
+    )
+
+
+def step_seconds(entries: Iterable[dg.EventLogEntry]) -> tuple[tuple[str, float], ...]:
+    """Each step's seconds from its start to its end, in the order the steps ended (the event log's clock)."""
+    started: dict[str, float] = {}
+    ended: list[tuple[str, float]] = []
+    for entry in entries:
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            started[event.step_key] = entry.timestamp
+        elif event.event_type in PROGRESS_EVENTS and event.step_key in started:
+            ended.append((event.step_key, entry.timestamp - started[event.step_key]))
+    return tuple(ended)
 
 
 def failure_messages(events: Iterable[dg.DagsterEvent]) -> list[str]:
@@ -205,13 +225,14 @@ class CodeLocationRunner:
                 f"job {job_name} did not start: the code location failed to load or the launch was refused "
                 f"({last_line(self.log_path)}); the full output is in {self.log_path}"
             )
-        events = run_events(instance, run_id)
+        entries = [record.event_log_entry for record in instance.get_records_for_run(run_id).records]
+        events = [entry.dagster_event for entry in entries if entry.dagster_event is not None]
         if run.status != dg.DagsterRunStatus.SUCCESS:
             died = worker is not None and not process_alive(worker)
             raise_for_failure(
                 run_id, job_name, events, f"the run's process (pid {worker}) ended without finishing" if died else None
             )
-        return outcome_of(run_id, job_name, events)
+        return outcome_of(run_id, job_name, events, step_seconds(entries))
 
     def _follow(self, instance: dg.DagsterInstance, run_id: str, process: subprocess.Popen[bytes]) -> int | None:
         """Print step starts and ends until the run has finished.
@@ -254,11 +275,6 @@ class CodeLocationRunner:
             took = entry.timestamp - started.get(event.step_key, entry.timestamp)
             verb = "done" if event.event_type == dg.DagsterEventType.STEP_SUCCESS else "FAILED"
             self.say(f"      {event.step_key} {verb} in {took:.1f}s")
-
-
-def run_events(instance: dg.DagsterInstance, run_id: str) -> list[dg.DagsterEvent]:
-    records = instance.get_records_for_run(run_id).records
-    return [r.event_log_entry.dagster_event for r in records if r.event_log_entry.dagster_event is not None]
 
 
 def last_line(path: Path) -> str:

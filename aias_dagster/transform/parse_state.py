@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from aias_dagster.platform.warehouse import project_root
-from aias_dagster.transform.project import TARGET_PATH
+from aias_dagster.transform.project import TARGET_PATH, prepare_manifest
 
 PARSE_FILE = "partial_parse.msgpack"
 # The names dbt_project/macros/incremental/delivery_window.sql reads (window_bound).
@@ -95,3 +95,13 @@ def kept_parse_state(target_path: Path, dbt_env: Mapping[str, str]) -> Iterator[
             partial = kept.with_name(f"{kept.name}.{uuid.uuid4().hex[:8]}")
             shutil.copyfile(written, partial)
             os.replace(partial, kept)
+
+
+def prepare_manifest_as(dbt_env: Mapping[str, str]) -> Path:
+    """`dbt parse` as the warehouse's connection (dbt_env is in os.environ), its saved parse kept for that connection.
+
+    `aias prepare` parses as no connection in particular, so the first dbt invocation of a run against the
+    warehouse parsed the whole project again; parsed here, the runs' invocations parse only what changed.
+    """
+    with kept_parse_state(project_root() / TARGET_PATH, dbt_env):
+        return prepare_manifest()

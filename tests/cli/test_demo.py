@@ -35,3 +35,22 @@ def test_the_load_summary_lists_the_files_it_passed_over() -> None:
         "  ignored in api_requests: 2026-10-04; drop table raw.api_requests.csv (not YYYY-MM-DD)"
     )
     assert format_ignored({"raw/customers": {"ignored_files": "none"}}) is None
+
+
+def test_the_demo_summary_says_what_each_step_took_and_inside_a_run_its_start_up_and_longest_steps() -> None:
+    from aias_dagster.cli.timings import StepTime, format_timings
+
+    run_steps = (("raw__a", 2.0), ("raw__b", 10.0), ("freshness", 5.0), ("raw__c", 1.0), ("raw__d", 0.4))
+    steps = [
+        StepTime("sample world", 4.2),
+        StepTime("dbt parse", 9.4, "beside the sample world"),
+        StepTime("load (job ingest)", 30.0, run_steps=run_steps),
+    ]
+
+    assert format_timings(steps, 40.3) == [
+        "  where the time went (40 s in all):",
+        "    sample world          4 s",
+        "    dbt parse             9 s  (beside the sample world)",
+        # 30 s less the 18.4 s of its steps: launching the run, its process, loading the code location.
+        "    load (job ingest)    30 s  (start-up 12 s, raw__b 10 s, freshness 5 s, raw__a 2 s, 2 other steps 1 s)",
+    ]
