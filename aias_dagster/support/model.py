@@ -16,13 +16,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from importlib.metadata import version as package_version
+from typing import TYPE_CHECKING
 
-import numpy as np
-import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import FeatureUnion, Pipeline
+if TYPE_CHECKING:  # scikit-learn is imported where a model is built: every load of the code location imports
+    from sklearn.pipeline import Pipeline  # this module, and scikit-learn costs 1.5 s of CPU to import
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,11 @@ def _normalize(text: str) -> str:
 
 
 def build_pipeline(params: ModelParams = DEFAULT_PARAMS) -> Pipeline:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=params.char_ngrams, sublinear_tf=True,
                             min_df=params.min_df, preprocessor=_normalize, dtype=np.float32)  # fmt: skip
     words = TfidfVectorizer(analyzer="word", ngram_range=params.word_ngrams, sublinear_tf=True, min_df=params.min_df,
@@ -66,7 +69,9 @@ def model_version(texts: Sequence[str], labels: Sequence[str], params: ModelPara
     """A content hash of the training data (in any order) and the parameters: a relabelled ticket, a new seed
     example or another C is another version; the same data in another order is the same one."""
     digest = hashlib.sha256()
-    digest.update(json.dumps({"params": asdict(params), "sklearn": sklearn.__version__}, sort_keys=True).encode())
+    digest.update(
+        json.dumps({"params": asdict(params), "sklearn": package_version("scikit-learn")}, sort_keys=True).encode()
+    )
     for text, label in sorted(zip(texts, labels, strict=True)):
         digest.update(json.dumps([text, label]).encode())
     return digest.hexdigest()[:16]
@@ -107,6 +112,9 @@ def cross_validated(
     """Out-of-fold predictions for (texts, labels): each fold is predicted by a model trained on the other folds
     plus the base set (e.g. the agent labels, with the seed examples as base). Returns (predicted, confidence)
     in the order of texts."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
     smallest = min(Counter(labels).values())
     splitter = StratifiedKFold(n_splits=min(folds, smallest), shuffle=True, random_state=params.seed)
     predicted: list[str] = [""] * len(texts)
