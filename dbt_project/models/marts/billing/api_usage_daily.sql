@@ -33,11 +33,13 @@ usage as (
 
 -- The days a run rebuilds: those with requests delivered in its window (a late request lands in its own day),
 -- each from all its deliveries.
+-- It and the delivery mark read the table itself, by its indexes: read through the `usage` CTE as well, they
+-- would make Postgres compute that CTE whole, every row of the history (docs/benchmarks.md, "The product loop").
 touched_days as (
 
-    select distinct date_day
-    from usage
-    where {{ delivery_window('_delivery_date', '(select max(_usage_delivered_through) from ' ~ this ~ ')') }}
+    select distinct delivered.date_day
+    from {{ ref('int_billing__usage_by_delivery') }} as delivered
+    where {{ delivery_window('delivered._delivery_date', '(select max(_usage_delivered_through) from ' ~ this ~ ')') }}
 
 ),
 
@@ -67,6 +69,7 @@ select
     billable_units,
     requests_4xx,
     requests_5xx,
-    (select max(delivered._delivery_date) from usage as delivered) as _usage_delivered_through,
+    (select max(delivered._delivery_date) from {{ ref('int_billing__usage_by_delivery') }} as delivered)
+        as _usage_delivered_through,
     {{ run_processed_at() }} as _processed_at
 from final
