@@ -20,17 +20,6 @@ catalog as (
 
 ),
 
-activity_days as (
-
-    select
-        customer_id,
-        feature,
-        activity_date,
-        _delivery_date
-    from {{ ref('int_product__activity_days') }}
-
-),
-
 first_uses as (
 
     select
@@ -42,12 +31,15 @@ first_uses as (
 
 ),
 
+-- The activity table is read only through its indexes on a night: by the window's delivery days, the
+-- activity days the target days' windows see, the first and last day. A CTE read more than once is computed
+-- once, whole (Postgres materializes it), so each part below reads the table itself.
 data_range as (
 
     select
-        min(activity_date) as first_day,
-        max(activity_date) as last_day
-    from activity_days
+        min(activity_days.activity_date) as first_day,
+        max(activity_days.activity_date) as last_day
+    from {{ ref('int_product__activity_days') }} as activity_days
 
 ),
 
@@ -59,9 +51,9 @@ data_range as (
 -- day, possibly far from the late event's own windows).
 touched_days as (
 
-    select distinct activity_date
-    from activity_days
-    where {{ delivery_window('_delivery_date', activity_read_through(this)) }}
+    select distinct activity_days.activity_date
+    from {{ ref('int_product__activity_days') }} as activity_days
+    where {{ delivery_window('activity_days._delivery_date', activity_read_through(this)) }}
 
 ),
 
@@ -87,19 +79,45 @@ changed_new_adopters as (
 
 ),
 
+spine as (
+
+    {{ day_spine('(select first_day from data_range)', '(select last_day from data_range)') }}
+
+),
+
+-- A join and unions, not `exists (...) or ...` on each spine day: a correlated subquery with a range condition
+-- cannot be hashed, and ran once per day of the history, each time over the whole activity table (the night
+-- cost more than the full refresh: docs/benchmarks.md, "The product loop").
 target_days as (
 
     select spine.date_day
-    from ({{ day_spine('(select first_day from data_range)', '(select last_day from data_range)') }}) as spine
-    where
-        exists (
-            select 1 from touched_days
-            where
-                spine.date_day between touched_days.activity_date
-                and {{ add_days('touched_days.activity_date', window_days - 1) }}
-        )
-        or spine.date_day > (select max(stored.date_day) from stored)
-        or spine.date_day in (select changed_new_adopters.date_day from changed_new_adopters)
+    from spine
+    inner join touched_days
+        on
+            spine.date_day between touched_days.activity_date
+            and {{ add_days('touched_days.activity_date', window_days - 1) }}
+
+    union
+
+    select spine.date_day
+    from spine
+    where spine.date_day > (select max(stored.date_day) from stored)
+
+    union
+
+    select spine.date_day
+    from spine
+    inner join changed_new_adopters on spine.date_day = changed_new_adopters.date_day
+
+),
+
+-- Only the activity the target days' windows can see.
+read_range as (
+
+    select
+        {{ add_days('min(date_day)', 1 - window_days) }} as first_day,
+        max(date_day) as last_day
+    from target_days
 
 ),
 
@@ -113,26 +131,18 @@ target_days as (
 
 {% endif -%}
 
--- Only the activity the target days' windows can see.
-read_range as (
-
-    select
-        {{ add_days('min(date_day)', 1 - window_days) }} as first_day,
-        max(date_day) as last_day
-    from target_days
-
-),
-
 windowed_activity as (
 
     select
         activity_days.customer_id,
         activity_days.feature,
         activity_days.activity_date
-    from activity_days
+    from {{ ref('int_product__activity_days') }} as activity_days
+    {%- if read_window %}
     where
         activity_days.activity_date >= (select read_range.first_day from read_range)
         and activity_days.activity_date <= (select read_range.last_day from read_range)
+    {%- endif %}
 
 ),
 
@@ -314,7 +324,8 @@ final as (
         cast(new_adopters as bigint) as new_adopters,
         {{ round_share('1.0 * accounts_on_day / nullif(adopters, 0)') }} as stickiness,
         catalog_version,
-        (select max(activity_days._delivery_date) from activity_days) as _activity_delivered_through
+        (select max(activity_days._delivery_date) from {{ ref('int_product__activity_days') }} as activity_days)
+            as _activity_delivered_through
     from joined
 
 )

@@ -19,18 +19,6 @@ catalog as (
 
 ),
 
-activity_days as (
-
-    select
-        customer_id,
-        feature,
-        activity_date,
-        user_ids,
-        _delivery_date
-    from {{ ref('int_product__activity_days') }}
-
-),
-
 first_use as (
 
     select
@@ -58,12 +46,15 @@ new_adopters as (
 
 ),
 
+-- The activity table is read only through its indexes on a night (the window's delivery days, the target
+-- months' activity days, the first and last day): a CTE read more than once is computed once, whole, so each
+-- part below reads the table itself (feature_adoption_daily, docs/benchmarks.md "The product loop").
 data_range as (
 
     select
-        {{ month_start('min(activity_date)') }} as first_month,
-        {{ month_start('max(activity_date)') }} as last_month
-    from activity_days
+        {{ month_start('min(activity_days.activity_date)') }} as first_month,
+        {{ month_start('max(activity_days.activity_date)') }} as last_month
+    from {{ ref('int_product__activity_days') }} as activity_days
 
 ),
 
@@ -81,9 +72,9 @@ months as (
 -- adopters or their median time to adopt differ from feature_first_use (a late first use, a late signup).
 touched_months as (
 
-    select distinct {{ month_start('activity_date') }} as month_start
-    from activity_days
-    where {{ delivery_window('_delivery_date', activity_read_through(this)) }}
+    select distinct {{ month_start('activity_days.activity_date') }} as month_start
+    from {{ ref('int_product__activity_days') }} as activity_days
+    where {{ delivery_window('activity_days._delivery_date', activity_read_through(this)) }}
 
 ),
 
@@ -145,10 +136,12 @@ windowed_activity as (
         activity_days.activity_date,
         activity_days.user_ids,
         {{ month_start('activity_days.activity_date') }} as month_start
-    from activity_days
+    from {{ ref('int_product__activity_days') }} as activity_days
+    {%- if read_window %}
     where
         activity_days.activity_date >= (select {{ add_months('min(month_start)', -1) }} from target_months)
         and activity_days.activity_date < (select {{ add_months('max(month_start)', 1) }} from target_months)
+    {%- endif %}
 
 ),
 
@@ -301,7 +294,8 @@ final as (
         {{ round_days('new_adopters.median_days_to_adopt') }} as median_days_to_adopt,
         cast(coalesce(users.distinct_users, 0) as bigint) as distinct_users,
         month_features.catalog_version,
-        (select max(activity_days._delivery_date) from activity_days) as _activity_delivered_through
+        (select max(activity_days._delivery_date) from {{ ref('int_product__activity_days') }} as activity_days)
+            as _activity_delivered_through
     from month_features
     left join active
         on month_features.month_start = active.month_start and month_features.feature = active.feature

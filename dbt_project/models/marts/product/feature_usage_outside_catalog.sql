@@ -36,11 +36,16 @@ activity_days as (
 {% if read_window -%}
 
 -- The days with activity delivered in the window are rebuilt whole, from every delivery of those days.
+-- The touched days and the delivery mark read the table itself (by its indexes): with them reading the
+-- activity_days CTE too, Postgres computed that CTE whole, every row of the history, every night
+-- (feature_adoption_daily, docs/benchmarks.md "The product loop").
 touched_days as (
 
-    select distinct activity_date
-    from activity_days
-    where {{ delivery_window('_delivery_date', activity_read_through(this)) }}
+    select distinct touched.activity_date
+    from {{ ref('int_product__activity_days') }} as touched
+    where
+        touched.feature is not null
+        and {{ delivery_window('touched._delivery_date', activity_read_through(this)) }}
 
 ),
 
@@ -117,7 +122,8 @@ final as (
         cast(counted.n_accounts as bigint) as distinct_accounts,
         cast(day_users.n_users as bigint) as distinct_users,
         (select max(catalog.catalog_version) from catalog) as catalog_version,
-        (select max(activity_days._delivery_date) from activity_days) as _activity_delivered_through
+        (select max(delivered._delivery_date) from {{ ref('int_product__activity_days') }} as delivered)
+            as _activity_delivered_through
     from counted
     inner join day_users on counted.activity_date = day_users.activity_date and counted.feature = day_users.feature
 
