@@ -11,7 +11,8 @@ A TRUE group is one fault: the template raised by one service, together with the
 slots named in `group_by`: the unquoted names (an upstream, a handler, a table in a plain sentence) and
 the relation Postgres names (`relation "orders"`, code, not data: normaliser version 3 keeps it) that
 make another fault when they change. Slots that vary from one occurrence of the same fault to
-the next (ids, counts, timings, addresses, quoted user values) are not part of the group.
+the next (ids, counts, timings, addresses, quoted user values, the request's method and path) are not part
+of the group.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ ERROR_KINDS: dict[str, ErrorKind] = {
             T(HTTP_ERROR, "429 Client Error: Too Many Requests for url: {url}"),
             T(CLIENT_ERROR, "An error occurred (ThrottlingException) when calling the {aws_op} operation (reached max retries: {m}): Rate exceeded", ("aws_op",)),
             T("stripe.error.RateLimitError", "Request req_{token}: Too many requests hit the API too quickly. We recommend an exponential backoff of your requests."),
-            T("RateLimitExceeded", "Throttled {method} {path}: token bucket {hash} is empty, retry after {sec}s", ("method",)),
+            T("RateLimitExceeded", "Throttled {method} {path}: token bucket {hash} is empty, retry after {sec}s"),
             T("twilio.base.exceptions.TwilioRestException", "HTTP 429 error: Unable to create record: Too Many Requests"),
         ),
         services=("api-gateway", "messages", "billing-service"),
@@ -128,7 +129,7 @@ ERROR_KINDS: dict[str, ErrorKind] = {
             T("NotFoundError", "Resource /v1/contacts/{id} not found"),
             T("ResourceNotFound", "No message with id '{id}' in account {customer}"),
             T(CLIENT_ERROR, "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist."),
-            T("RouteNotFound", "Route {method} {path} not found", ("method",)),
+            T("RouteNotFound", "Route {method} {path} not found"),
             T("Contact.DoesNotExist", "Contact matching query does not exist."),
             T("FileNotFoundError", "[Errno 2] No such file or directory: '/tmp/exports/{job}.csv'"),
             T("stripe.error.InvalidRequestError", "No such customer: 'cus_{token}'"),
