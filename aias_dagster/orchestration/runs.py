@@ -116,19 +116,24 @@ def outcome_of(
     )
 
 
+def step_ended(entry: dg.EventLogEntry, started: dict[str, float]) -> tuple[str, float, bool] | None:
+    """(step, seconds since its start, succeeded) when `entry` ends a step; a step start is noted in `started`.
+    One reading of the event log for the progress lines a run prints and the timings it returns."""
+    event = entry.dagster_event
+    if event is None or event.step_key is None or event.event_type not in PROGRESS_EVENTS:
+        return None
+    if event.event_type == dg.DagsterEventType.STEP_START:
+        started[event.step_key] = entry.timestamp
+        return None
+    took = entry.timestamp - started.get(event.step_key, entry.timestamp)
+    return event.step_key, took, event.event_type == dg.DagsterEventType.STEP_SUCCESS
+
+
 def step_seconds(entries: Iterable[dg.EventLogEntry]) -> tuple[tuple[str, float], ...]:
     """Each step's seconds from its start to its end, in the order the steps ended (the event log's clock)."""
     started: dict[str, float] = {}
-    ended: list[tuple[str, float]] = []
-    for entry in entries:
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            started[event.step_key] = entry.timestamp
-        elif event.event_type in PROGRESS_EVENTS and event.step_key in started:
-            ended.append((event.step_key, entry.timestamp - started[event.step_key]))
-    return tuple(ended)
+    ended = (step_ended(entry, started) for entry in entries)
+    return tuple((step, took) for step, took, _ in filter(None, ended) if step in started)
 
 
 def failure_messages(events: Iterable[dg.DagsterEvent]) -> list[str]:
@@ -266,15 +271,11 @@ class CodeLocationRunner:
 
     def _progress(self, entry: dg.EventLogEntry, started: dict[str, float]) -> None:
         event = entry.dagster_event
-        if event is None or event.step_key is None or event.event_type not in PROGRESS_EVENTS:
-            return
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            started[event.step_key] = entry.timestamp
+        if event is not None and event.event_type == dg.DagsterEventType.STEP_START:
             self.say(f"      {event.step_key} ...")
-        else:
-            took = entry.timestamp - started.get(event.step_key, entry.timestamp)
-            verb = "done" if event.event_type == dg.DagsterEventType.STEP_SUCCESS else "FAILED"
-            self.say(f"      {event.step_key} {verb} in {took:.1f}s")
+        if (ended := step_ended(entry, started)) is not None:
+            step, took, succeeded = ended
+            self.say(f"      {step} {'done' if succeeded else 'FAILED'} in {took:.1f}s")
 
 
 def last_line(path: Path) -> str:
