@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 import psycopg
@@ -29,6 +30,8 @@ from aias_dagster.reliability.remediate import Summary
 from aias_dagster.sample_data.landing_world import WORLD_MARKER, WorldSpec, holds_world, replace_world
 from aias_dagster.transform.parse_state import prepare_manifest_as
 from aias_dagster.transform.project import apply_dbt_environment, project_digest
+
+Result = TypeVar("Result")
 
 # The dbt project a build ran with, so a second demo can tell that the models are up to date.
 PROJECT_DIGEST_TAG = "aias/dbt_project"
@@ -98,7 +101,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
         step(2, f"sample world: {spec.customers} customers, {spec.days} days, seed {spec.seed}")
         with clock.step("sample world"):
             ensure_world(spec, landing, say)
-        clock.add("dbt parse", parsed.result(), "beside the sample world")
+        clock.add("dbt parse", parsed.result()[1], "beside the sample world")
     log = run_log_path()
     runner = CodeLocationRunner(settings, landing_partitions(landing), log, say)
     os.environ[DATABASE_URL_ENV] = settings.url
@@ -128,7 +131,7 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     step(5, "closing the world's complete months (Dagster job `billing`), beside the remediations replayed on the "
             "world's clock (reliability loop, against a local endpoint)")  # fmt: skip
     with ThreadPoolExecutor(max_workers=1) as beside:
-        replaying = beside.submit(timed_replay, settings, spec.seed, say)
+        replaying = beside.submit(timed, lambda: replay_remediations(settings, spec.seed, say))
         billed = clock.run("billing close (job billing)", lambda: close_world_months(runner, landing, say))
         replayed, replay_seconds = replaying.result()
     clock.add("remediation replay", replay_seconds, "beside the billing close")
@@ -164,16 +167,15 @@ def run_demo(settings: ConnectionSettings, landing: Path, spec: WorldSpec, say: 
     say("  next: `make ui` for the Dagster UI on http://127.0.0.1:3000")
 
 
-def timed_replay(settings: ConnectionSettings, seed: int, say: Callable[[str], None]) -> tuple[Summary, float]:
-    """The playbooks replayed over the world's errors, recorded on the ledger's asset, and the seconds it took."""
-    began = time.monotonic()
+def replay_remediations(settings: ConnectionSettings, seed: int, say: Callable[[str], None]) -> Summary:
+    """The playbooks replayed over the world's errors, recorded on the ledger's asset."""
     replayed = run_demo_remediations(settings, seed, say)
     record_ledger_written(dg.DagsterInstance.get(), replayed, "the demo's replay of the playbooks on the world's clock")
-    return replayed, time.monotonic() - began
+    return replayed
 
 
-def timed(call: Callable[[], object]) -> float:
-    """The seconds `call` took (run beside another step, so its own clock)."""
+def timed(call: Callable[[], Result]) -> tuple[Result, float]:
+    """What `call` returned and the seconds it took (run beside another step, so its own clock)."""
     began = time.monotonic()
-    call()
-    return time.monotonic() - began
+    result = call()
+    return result, time.monotonic() - began
