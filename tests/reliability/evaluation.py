@@ -48,10 +48,12 @@ select {{ error_normaliser_version() }} as current_version,
     md5($steps${{ error_normaliser_steps(1) | tojson }}$steps$) as v1_steps,
     md5($steps${{ error_normaliser_steps(2) | tojson }}$steps$) as v2_steps,
     md5($steps${{ error_normaliser_steps(3) | tojson }}$steps$) as v3_steps,
+    md5($steps${{ error_normaliser_steps(4) | tojson }}$steps$) as v4_steps,
     m.message,
     {{ normalise_error_message('m.message', 1) }} as v1,
     {{ normalise_error_message('m.message', 2) }} as v2,
-    {{ normalise_error_message('m.message', 3) }} as v3
+    {{ normalise_error_message('m.message', 3) }} as v3,
+    {{ normalise_error_message('m.message', 4) }} as v4
 from eval_messages as m
 order by m.id
 """
@@ -115,8 +117,8 @@ class Normalisers:
                 rows = conn.execute(self.sql).fetchall()
             finally:
                 conn.rollback()
-        current, *digests = rows[0][:4]
-        return current, dict(enumerate(digests, 1)), [tuple(row[5:]) for row in rows]
+        current, *digests = rows[0][:5]
+        return current, dict(enumerate(digests, 1)), [tuple(row[6:]) for row in rows]
 
 
 NORMALISERS_MARK = "\n-- the normalisers of every version --\n"

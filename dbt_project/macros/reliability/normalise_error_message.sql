@@ -16,7 +16,7 @@
     One step per line: `<pattern> ==> <replacement>` (Postgres advanced regular expressions).
 -#}
 {% macro error_normaliser_version() -%}
-    3
+    4
 {%- endmacro %}
 
 {#- Every version's steps stay here, frozen, so that a new version can record what each fingerprint was under
@@ -102,6 +102,38 @@
 (\)=\()[^)\n]*\)|(Failing row contains \()[^\n]*\) ==> \1\2<v>)
 (Duplicate entry '|Incorrect [a-z]+ value: '|near ')[^'\n]*(?=')|(invalid input syntax for type [a-z ]+: "|invalid input value for enum [A-Za-z0-9_.]+: ")[^"\n]*(?=")|(rejected value \[)[^]\n]*(?=\])|(cannot unmarshal )[a-z]+(?: [^ \n]+)?(?= into )|(input_type=|CircuitBreaker '[^'\n]{0,64}' is )[A-Za-z_]+|(Unexpected )(?:token [^ \n]+ in JSON at position [0-9]+|end of JSON input|non-whitespace character after JSON at position [0-9]+|token [^\n]* is not valid JSON)|(Input should be a valid [a-z ]+, |value is not a valid [a-z ]+: )[^[\n]*(?= \[type=)|(parsing time "[^"\n]{0,64}")[^\n]*|(Couldn't find [A-Za-z:]+ with '[A-Za-z_]+'=|(?<![0-9A-Za-z_])(?:sub|user|user_id|userId|uid|role|principal|account|account_id|tenant|tenant_id|org|org_id|customer|customer_id)(?:=|: ?))(?:<[a-z]+>|[^][ \n,;(){}"'<][^][ \n,;(){}"']*)|[$€£¥][0-9][0-9.,]*(?: ?(?:usd|eur|gbp|jpy|chf|cad|aud|USD|EUR|GBP|JPY|CHF|CAD|AUD))?(?![0-9A-Za-z]) ==> \1\2\3\4\5\6\7\8\9<v>
 (?<![0-9A-Za-z+])(?<!status code )(?<!status code: )[-+]?[0-9]+([.,][0-9]+)*([eE][-+]?[0-9]+)?(?![0-9A-Za-z]) ==> <n>
+<n> validation errors for ==> <n> validation error for
+<n>-(?=[a-z]*[0-9])[a-z0-9]{4}(?![0-9A-Za-z-]) ==> <n>-<id>
+(relation |'(error|code|reason|type)': |"(error|code|reason|type)": )["']([A-Za-z0-9_.$-]+)["'] ==> \1\4
+((?<![0-9A-Za-z])')[^' \n]{0,255}( [^' \n]{0,255})?(')|(`)[^` \n]{0,100}( [^` \n]{0,100})?[`']|(“)[^” \n]{0,255}( [^” \n]{0,255})?(”) ==> \1\4\6<v>\3\4\8
+"[^" \n]{0,255}( [^" \n]{0,255})?" ==> "<v>"
+\\"[^" \n]{0,255}( [^" \n]{0,255})?\\" ==> \\"<v>\\"
+(<n>|'<v>'|"<v>"|<host>|<id>)([ ]*,[ ]*(<n>|'<v>'|"<v>"|<host>|<id>)|[ ]+(<n>|'<v>'|"<v>"|<host>|<id>)|[ ]*\(<host>\))+ ==> \1
+    {%- endset -%}
+    {%- elif version == 4 -%}
+    {%- set steps -%}
+^[[:space:]]*Traceback \(most recent call last\):(.*\n(During handling of the above exception, another exception occurred|The above exception was the direct cause of the following exception):[[:space:]]*Traceback \(most recent call last\):)?\n([ \t][^\n]*\n|[ \t]*\n)*([A-Za-z_][A-Za-z0-9_.]*: )? ==> 
+\n?[ \t]*(Traceback \(most recent call last\):|goroutine [0-9]+ \[[^]\n]*\]:).*$ ==> 
+(?n)^[ \t]*(File "[^"]*", line [0-9]+.*(\n    [^\n]*)?|\^+|at [^\n]*|\.\.\. [0-9]+ (more|common frames omitted)|(Caused by|Suppressed): .*|from [^\n]*:[0-9]+:in .*|(CONTEXT(?![: ]+while [a-z ]+ tuple)|STATEMENT|LOCATION|QUERY):.*|PL/pgSQL function .*|debug_error_string = .*|Where: .*|--- End of [a-z ]*stack trace[^\n]*|#[0-9]+ [^\n]*|Stack trace:|HTTP response headers: .*)$|^\[parameters: .*\]$|\(Background on this error at: [^)]*\)| \(reached max retries: [0-9]+\)|, client: [^\n]*$|CONTEXT:[ ]+while [a-z ]+ tuple \([0-9,]+\) in (?=relation ")|\n[ \t]*[^ \n]*( \([0-9][0-9.]*\) [^ \n]*)?\.[a-z]*rb:[0-9]+:in [^\n]*|\n[[:space:]]*Location: [A-Za-z0-9-]+[[:space:]]+Job ID: [^\n]*|\npanic: [^\n]*|\n\[signal [^\n]*\]| \((?:[A-Z][A-Za-z0-9_]*::)+[A-Z][A-Za-z0-9_]*\)$| \([A-Z][A-Za-z0-9_]*(?:Error|Exception)\)$|\n[^ \t\n]+\n\t[^ \t\n]+\.go:[0-9]+( \+0x[0-9a-f]+)? ==> 
+(validation errors? for [A-Za-z0-9_.]+\n[^\n]*\n[^\n]*)\n.*$ ==> \1
+^([[:space:]]*(panic: |(ERROR|FATAL|PANIC):[ ]+|Request req_[A-Za-z0-9]+: |[^[:space:]]+\.[a-z]*rb:[0-9]+:in [`'][^'\n]*': |error: |(Exception in thread "[^"]*" )?(([A-Za-z_][A-Za-z0-9_$]*\.)+[A-Z][A-Za-z0-9_$]*|[A-Za-z0-9_$]*(Error|Exception))( \[recovered\])?: ))+ ==> 
+(?<![0-9A-Za-z_])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z]{2,5}(_[a-z]{2,6})?_((?=[A-Za-z0-9*]*[0-9A-Z*])[A-Za-z0-9*]{8,}|(?=[A-Za-z0-9*]*[A-Z*])(?=[A-Za-z0-9*]*[0-9*])[A-Za-z0-9*]{4,}|(?=[a-z0-9]*[0-9])[a-z0-9]{6,})|[a-z]{1,5}_[0-9]{3,})(?![0-9A-Za-z*_])|(?<![0-9A-Za-z_])((?:id|ID|Id)[ =:#])[0-9]+(?![0-9A-Za-z-]|:[0-9A-Za-z]) ==> \4<id>
+[^][:space:]@'"<>(){},;:/\\[]+@+[^][:space:]@'"<>(){},;:/\\[]+ ==> <email>
+[A-Za-z][A-Za-z0-9+.-]*://([^][:space:]"'<>(){},]|<[a-z]+>)+ ==> <url>
+(?i)((request|req|trace|span|correlation|transaction|x-amzn?-request)[-_ ]?id)(["']?[ ]*[:=][ ]*["']?|[ ]+(?=[A-Za-z0-9+/=_.:-]*[0-9]))[A-Za-z0-9+/=_.:-]{6,}|(?<![0-9a-z])eyj[a-z0-9_-]{8,}(\.[a-z0-9_-]+){0,2} ==> \1\3<id>
+(?<![0-9A-Za-z])([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( ?[AP]M)?)?(?![0-9A-Za-z])|(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}( (GMT|UTC|[+-][0-9]{4}))?|(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}( [A-Z]{2,5})? [0-9]{4}|[0-9]{1,2}[- ](Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[- ][0-9]{4}(?![0-9A-Za-z])|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{1,2}, [0-9]{4}(?![0-9A-Za-z])|[0-9]{1,2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}( [+-][0-9]{4})?|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}|[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?( ?(Z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?)?(?![0-9A-Za-z]))|(?<![0-9A-Za-z:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?( ?(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}))?(?![0-9A-Za-z:]) ==> <ts>
+(ipv[46]:)?\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(%[A-Za-z0-9]+)?\](:[0-9]{1,5})?|(?<![0-9A-Za-z.])(ipv4:)?[0-9]{1,3}(\.[0-9]{1,3}){3}(:[0-9]{1,5})?(?![0-9A-Za-z]|\.[0-9A-Za-z])|(?<![0-9A-Za-z:.])(ipv6:)?([0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}(?![0-9A-Za-z:]|\.[0-9A-Za-z])|(?<![0-9A-Za-z./])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+:[0-9]{1,5}(?![0-9A-Za-z])|(?<![0-9A-Za-z./])[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|io|dev|app|cloud|internal|local|localdomain|svc|cluster|consul|corp|lan|intra|example|test|ai|co|me|info|biz|eu|de|uk|us|fr|es|it|nl|ch|at|se|pl|br|in|jp|au|ca)(?![0-9A-Za-z.]) ==> <host>
+(?<![0-9A-Za-z:/.])(/[A-Za-z0-9._@%+~=,<>-]+)+/?(\?[^[:space:]'"()]*[^[:space:]'"():,.;])?|(?<![0-9A-Za-z._~/-])[A-Za-z0-9._~-]+(/[A-Za-z0-9._@%+~=,<>-]+){2,}/?|(?<![0-9A-Za-z])[A-Za-z]:\\[^[:space:]'"]+ ==> <path>
+([a-z0-9])-((?=[a-z]*[0-9])[a-z0-9]{8,10}-[a-z0-9]{5}(?![0-9A-Za-z-])|(?=[a-z]*[0-9])[a-z0-9]{4,10}-(?=[a-z0-9]{0,3}[0-9][a-z0-9])[a-z0-9]{5}(?![0-9A-Za-z-])|(?=[a-z0-9]{0,3}[0-9][a-z0-9])[a-z0-9]{5}(?![0-9A-Za-z-])|[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}(?![0-9A-Za-z])|(?=[bcdfghjklmnpqrstvwxz]*[2456789])[bcdfghjklmnpqrstvwxz2456789]{5}(?![0-9A-Za-z-])) ==> \1-<pod>
+(?<![0-9A-Za-z.])(([0-9]+h)?([0-9]+m)?[0-9]+(\.[0-9]+)?(ms|µs|us|ns|s)|[0-9]+(\.[0-9]+)? ?(ms|us|µs|ns|s|sec|secs|seconds?|milliseconds?|microseconds?|nanoseconds?|minutes?|mins?|hours?|hrs?|h|days?))(?![0-9A-Za-z])|(?<![0-9A-Za-z])PT([0-9.]+[HMS])+(?![0-9A-Za-z]) ==> <duration>
+(?<![0-9A-Za-z.])[0-9]+(\.[0-9]+)? ?([KMGTP]i?B|[KMGTP]i|[kKMGT]|bytes?|kb|mb|gb)(?![0-9A-Za-z]) ==> <size>
+(?<![0-9A-Za-z+])\+?(0x[0-9a-fA-F]+|(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{7,})(?![0-9A-Za-z]) ==> <n>
+(?<![0-9A-Za-z])((?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{10,}|(?=[A-Z0-9]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{12,})(?![0-9A-Za-z])|(?<![0-9A-Za-z+_-])(?=[A-Za-z0-9+_-]*[0-9])(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{20,}={0,2}(?![0-9A-Za-z+_=-]) ==> <id>
+(?<![0-9A-Za-z])([A-Za-z]{1,4})[0-9]{3,}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(v)[0-9]+(\.[0-9]+)+(-[0-9A-Za-z.]+)?(?![0-9A-Za-z]) ==> \1\2<n>
+(")(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE) [^"\n]*(")|(?<![0-9A-Za-z_])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (<path>|<url>) ==> \1<request>\3
+(\)=\()[^)\n]*\)|(Failing row contains \()[^\n]*\) ==> \1\2<v>)
+(Duplicate entry '|Incorrect [a-z]+ value: '|near ')[^'\n]*(?=')|(invalid input syntax for type [a-z ]+: "|invalid input value for enum [A-Za-z0-9_.]+: ")[^"\n]*(?=")|(rejected value \[)[^]\n]*(?=\])|(cannot unmarshal )[a-z]+(?: [^ \n]+)?(?= into )|(input_type=|CircuitBreaker '[^'\n]{0,64}' is )[A-Za-z_]+|(Unexpected )(?:token [^ \n]+ in JSON at position [0-9]+|end of JSON input|non-whitespace character after JSON at position [0-9]+|token [^\n]* is not valid JSON)|(Input should be a valid [a-z ]+, |value is not a valid [a-z ]+: )[^[\n]*(?= \[type=)|(parsing time "[^"\n]{0,64}")[^\n]*|(Couldn't find [A-Za-z:]+ with '[A-Za-z_]+'=|[Tt]able (?=[A-Za-z0-9-]+:[A-Za-z0-9_]+\.)|(?<![0-9A-Za-z_])(?:sub|user|user_id|userId|uid|role|principal|account|account_id|tenant|tenant_id|org|org_id|customer|customer_id)(?:=|: ?))(?:<[a-z]+>|[^][ \n,;(){}"'<][^][ \n,;(){}"']*)|[$€£¥][0-9][0-9.,]*(?: ?(?:usd|eur|gbp|jpy|chf|cad|aud|USD|EUR|GBP|JPY|CHF|CAD|AUD))?(?![0-9A-Za-z]) ==> \1\2\3\4\5\6\7\8\9<v>
+(?<![0-9A-Za-z+])(?<!status code )(?<!status code: )[-+]?[0-9]+([.,][0-9]+)*([eE][-+]?[0-9]+)?(?![0-9A-Za-z])|(?<![0-9A-Za-z])b'(\\x[0-9a-fA-F]{2})+' ==> <n>
 <n> validation errors for ==> <n> validation error for
 <n>-(?=[a-z]*[0-9])[a-z0-9]{4}(?![0-9A-Za-z-]) ==> <n>-<id>
 (relation |'(error|code|reason|type)': |"(error|code|reason|type)": )["']([A-Za-z0-9_.$-]+)["'] ==> \1\4

@@ -3,8 +3,8 @@ reports them.
 
     .venv/bin/python -m tests.reliability.heldout.measure [--first | --second | --third] [--misses]
 
-`--third` (the default) is the set written on 2026-12-07 in the seventh session; `--misses` prints the misses, split groups and merged
-fingerprints, which a judge's rows must not be read for while rules are written.
+`--third` (the default) is the set written on 2026-12-07 in the seventh session; `--misses` prints the misses,
+split groups and merged fingerprints, which a judge's rows must not be read for while rules are written.
 
 The project's macros compiled by dbt and run on Postgres (tests/reliability/evaluation.py, as
 test_fingerprints_and_categories.py runs them), in a database of their own on the server that
