@@ -233,9 +233,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
+    """The dbt manifest, then the code location loaded once: a broken definition fails here rather than in a run,
+    and the processes after it (the suite's, the demo's) find Dagster, dbt and the loops' modules compiled."""
     from aias_dagster.transform.project import prepare_manifest
 
     say(f"aias prepare: dbt manifest at {prepare_manifest()}")
+    from aias_dagster.definitions import build_definitions
+
+    repository = build_definitions().get_repository_def()
+    say(f"aias prepare: the code location loads ({len(repository.asset_graph.get_all_asset_keys())} assets,"
+        f" {len(repository.get_all_jobs())} jobs)")  # fmt: skip
     return 0
 
 

@@ -2,8 +2,10 @@
 changes nothing.
 
 Each night loads one day's files and builds the usage with that delivery day as its window (as the Dagster job
-passes it); one night runs without a window, as a plain `dbt build` does. Some requests of the second day arrive
-in the fourth day's file, so that night rebuilds an earlier day than its own. Five nights, one dbt invocation each.
+passes it); the first night runs without a window, as a plain `dbt build` does, over the world's first days, loaded
+before it. Some requests of the first night's day (in February) arrive in the third night's file (in March), so
+that windowed night rebuilds an earlier day, of an earlier month, than its own. Three nights, one dbt invocation
+each.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from tests.dbt.support import Dbt, query
 
 pytestmark = [pytest.mark.slow]
 
-DAYS = 5
-END = date(2026, 3, 2)  # across a month boundary: a late request of February arrives on 1 March
+DAYS = 5  # the world's; the first two are loaded before the first night
+NIGHTS = 3
+END = date(2026, 3, 2)  # across a month boundary: late requests of 28 February arrive on 2 March
 START = END - timedelta(days=DAYS - 1)
 USAGE = ("int_billing__usage_by_delivery", "api_usage_daily", "api_usage_monthly")
 RUN = ("--select", " ".join(USAGE))
@@ -64,14 +67,15 @@ def test_usage_built_night_by_night_equals_a_full_refresh_and_a_rerun_changes_no
     database = billing_db  # its staging views and seeds built once per session (conftest.py)
     dbt = Dbt(database, tmp_path / "target")
     world = generate_world(customers=120, days=DAYS, seed=5, out=tmp_path / "landing", end=END)
-    deliver_late(world.out, START + timedelta(days=1), START + timedelta(days=3))
+    nights = [END - timedelta(days=NIGHTS - 1 - n) for n in range(NIGHTS)]
+    deliver_late(world.out, nights[0], nights[2])
     written = []
-    for offset in range(DAYS):
-        day = START + timedelta(days=offset)
+    before = [START + timedelta(days=n) for n in range(DAYS - NIGHTS)]
+    for n, day in enumerate(nights):
         with psycopg.connect(database.url) as conn:
             for source in ("customers", "api_requests"):
-                load_days(conn, get_source(source), world.out, [day])
-        if offset == DAYS - 2:
+                load_days(conn, get_source(source), world.out, [*before, day] if n == 0 else [day])
+        if n == 0:
             result = dbt("run", *RUN)  # no window: what is new since the last run
         else:
             result = dbt("run", *RUN, window=window(day))
@@ -87,7 +91,7 @@ def test_usage_built_night_by_night_equals_a_full_refresh_and_a_rerun_changes_no
     full = snapshot(database)
     for name in TABLES:
         assert incremental[name] == full[name], (name, sorted(set(incremental[name]) ^ set(full[name]), key=str)[:3])
-    # The late requests: the fourth delivery day holds requests of the second, which its night rebuilt.
+    # The late requests: the third night's delivery holds requests of the first night's day, which it rebuilt.
     late = query(
         database, "select count(*) from intermediate.int_billing__usage_by_delivery where date_day < _delivery_date"
     )
