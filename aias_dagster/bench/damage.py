@@ -1,11 +1,12 @@
 """A copy of the bench world with 1 % of its records damaged: the loader's speed when files are not clean.
 
 Every hundredth record of each file gets one field replaced by a value the contract rejects, the column
-and defect taken in turn from the source's columns: an empty required value, a timestamp or date that
-has the right shape but is not on the calendar, a number that is not one, a choice, code or JSON value
-that is not allowed. Each damaged record is still one well-formed CSV record (a wrong number of fields
-would send the whole file to the strict reader, a different path, measured by the fault tests instead),
-so the loader must reject exactly the damaged records and load all the others.
+and defect taken in turn from the defects the generator's `--bad-rows` injects (sample_data/bad_rows.py):
+an empty required value, a timestamp or date that is not one, a number that is not one or is out of its
+range, a choice, country, currency or JSON value that is not allowed. Each damaged record is still one
+well-formed CSV record (a wrong number of fields would send the whole file to the strict reader, a different
+path, measured by the fault tests instead), so the loader must reject exactly the damaged records and load all
+the others.
 """
 
 from __future__ import annotations
@@ -15,27 +16,27 @@ import json
 import shutil
 from pathlib import Path
 
-from aias_dagster.ingest.contract import Column, Kind, get_source
+import numpy as np
+
+from aias_dagster.ingest.contract import Source, get_source
+from aias_dagster.sample_data.bad_rows import PROBLEMS, bad_value, problem_columns
 from aias_dagster.sample_data.landing_world import WORLD_MARKER
 
 DAMAGE_EVERY = 100
-BAD_VALUES: dict[Kind, str] = {
-    Kind.TIMESTAMP: "2026-13-01T00:00:00Z",
-    Kind.DATE: "2026-02-30",
-    Kind.INTEGER: "1.5",
-    Kind.DECIMAL: "ten",
-    Kind.CHOICE: "space_lasers",
-    Kind.COUNTRY: "XX",
-    Kind.CURRENCY: "ABC",
-    Kind.JSON_OBJECT: "[1, 2]",
-}
+DAMAGE_SEED = 100  # the defects' values are drawn once per file, the same on every run
 
 
-def bad_value(column: Column) -> str | None:
-    """A value of column the contract rejects, or None when it accepts anything (optional free text)."""
-    if column.kind in BAD_VALUES:
-        return BAD_VALUES[column.kind]
-    return "" if column.required and column.default is None else None
+def damage_targets(source: Source, header: list[str]) -> list[tuple[int, str]]:
+    """Each (field index, bad value) the damage takes in turn: every defect of bad_rows.py that a field of this
+    file can carry (the generator's `--bad-rows` defects, one table of them), except a wrong number of fields."""
+    rng = np.random.default_rng(DAMAGE_SEED)
+    return [
+        (header.index(name), bad_value(rng, problem, source.column(name), ""))
+        for problem in PROBLEMS
+        if problem != "wrong_field_count"
+        for name in problem_columns(source, problem)
+        if name in header
+    ]
 
 
 def damage_file(source_name: str, source: Path, target: Path) -> int:
@@ -47,7 +48,7 @@ def damage_file(source_name: str, source: Path, target: Path) -> int:
         writer = csv.writer(out, lineterminator="\n")
         header = next(records)
         writer.writerow(header)
-        targets = [(i, bad) for i, name in enumerate(header) if (bad := bad_value(contract.column(name))) is not None]
+        targets = damage_targets(contract, header)
         for number, record in enumerate(records, start=1):
             if number % DAMAGE_EVERY == 0:
                 index, bad = targets[damaged % len(targets)]

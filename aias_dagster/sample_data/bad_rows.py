@@ -103,7 +103,7 @@ def make_bad_rows(rng: np.random.Generator, rows: SourceRows, problems: list[str
             fields = [*fields, "extra"] if rng.random() < 0.5 else fields[:-1]
         else:
             at = source.column_names.index(name)
-            fields[at] = _bad_value(rng, problem, source.column(name), fields[at])
+            fields[at] = bad_value(rng, problem, source.column(name), fields[at])
         bad.append(
             BadRow(source.name, int(rows.day[picks[i]]), int(rows.order[picks[i]]), tuple(fields), name, problem)
         )
@@ -123,7 +123,8 @@ def _freshen_key(source: Source, fields: list[str], serial: int) -> None:
                 fields[source.column_names.index(k)] = UNUSED_CURRENCIES[serial % len(UNUSED_CURRENCIES)]
 
 
-def _bad_value(rng: np.random.Generator, problem: str, column: Column, good: str) -> str:
+def bad_value(rng: np.random.Generator, problem: str, column: Column, good: str) -> str:
+    """A value of column with `problem`, in a shape real files carry, drawn by rng (good: the value it replaces)."""
     year = good[:4] if good[:4].isdigit() else "2026"
     if problem == "missing_required":
         return ""
