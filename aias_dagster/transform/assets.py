@@ -20,6 +20,9 @@ from aias_dagster.transform.table_facts import with_table_facts
 from aias_dagster.transform.translator import AiasDbtTranslator
 
 DBT_ASSETS_NAME = "dbt_models"
+# The concurrency pool of every dbt build. A limit of 1 on it (deploy/dagster.local.yaml, the Helm values'
+# `concurrency.pools`) keeps two runs from building the same models at once; with no limit set it limits nothing.
+DBT_POOL = "dbt"
 
 
 class DbtBuildConfig(dg.Config):
@@ -103,6 +106,7 @@ def dbt_multi_asset(
         dagster_dbt_translator=AiasDbtTranslator(partitions),
         name=name,
         backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=DBT_POOL,
     )
     def dbt_models(
         context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
