@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aias_dagster.platform.warehouse import DATABASE_URL_ENV, ConnectionSettings
-from aias_dagster.support.model import cross_validated, train
+from aias_dagster.support.model import cross_validated
 from tests.conftest import create_database, drop_database
 from tests.dbt.support import Dbt, load_landing, query
 from tests.support.accuracy import UNCATEGORIZED
@@ -65,14 +65,7 @@ def by_writer_predictions(base_texts: list[str], base_labels: list[str], texts: 
                           writers: list[str]) -> tuple[list[str], list[float]]:  # fmt: skip
     """Each writer's examples predicted by a model trained on the other writers' (and the base): the held-out
     sets' situation, a voice the model never read. Random folds put a writer's habits on both sides."""
-    predicted, confidence = [""] * len(texts), [0.0] * len(texts)
-    for writer in sorted(set(writers)):
-        train_idx = [i for i, w in enumerate(writers) if w != writer]
-        test_idx = [i for i, w in enumerate(writers) if w == writer]
-        model = train([*base_texts, *(texts[i] for i in train_idx)], [*base_labels, *(labels[i] for i in train_idx)])
-        for i, (category, p) in zip(test_idx, model.predict([texts[i] for i in test_idx]), strict=True):
-            predicted[i], confidence[i] = category, p
-    return predicted, confidence
+    return cross_validated(base_texts, base_labels, texts, labels, groups=writers)
 
 
 def read_material(server: ConnectionSettings, root: Path, world: bool, by_writer: bool) -> Material:
