@@ -55,6 +55,15 @@ def load_landing(settings: ConnectionSettings, landing_dir: Path = LANDING_DIR) 
     return {result.file: result for report in reports for result in report.results}
 
 
+def project_copy(folder: Path) -> Path:
+    """The dbt project's sources (not its build artifacts), copied: a test may change them (Dbt's project_dir)."""
+    folder.mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "dbt_project.yml", folder / "dbt_project.yml")
+    for part in ("models", "seeds", "macros", "tests"):
+        shutil.copytree(REPO_ROOT / "dbt_project" / part, folder / "dbt_project" / part)
+    return folder
+
+
 def invoke_in_process(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
     """`dbt <args>` through dbt's own programmatic entry point (dbtRunner), in this process: the same dbt,
     project and profiles as the `dbt` command, its output captured as the command prints it, and its exit code

@@ -3,7 +3,6 @@ and its page's target line together, with no Python to change."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,21 +14,12 @@ from aias_dagster.dashboards.charts import TARGET_COLOUR
 from aias_dagster.platform.kpi import kpi_result, loop_kpi
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.reliability.page import PAGE as RELIABILITY_PAGE
-from tests.conftest import REPO_ROOT, BuiltWorld, create_database, drop_database
-from tests.dbt.support import Dbt
+from tests.conftest import BuiltWorld, create_database, drop_database
+from tests.dbt.support import Dbt, project_copy
 
 pytestmark = pytest.mark.slow
 
 TARGETS_SEED = Path("dbt_project/seeds/scorecard/scorecard_targets.csv")
-
-
-def project_copy(folder: Path) -> Path:
-    """The dbt project's sources (not its build artifacts), copied: a test may change them."""
-    folder.mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "dbt_project.yml", folder / "dbt_project.yml")
-    for part in ("models", "seeds", "macros", "tests"):
-        shutil.copytree(REPO_ROOT / "dbt_project" / part, folder / "dbt_project" / part)
-    return folder
 
 
 def with_new_targets(seed: Path, targets: dict[str, str]) -> None:

@@ -1,10 +1,29 @@
+-- sqlfluff:indentation:template_blocks_indent:false
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='error_id',
+        indexes=[
+            {'columns': ['error_id'], 'unique': true},
+            {'columns': ['_delivery_date']},
+            {'columns': ['_processed_at']},
+        ],
+        pre_hook="{{ forget_errors_read_again(classified_error_versions(ref('error_category_rules'))) }}",
+    )
+}}
+
 {#-
-    Every error with its fingerprint and category. A table, rebuilt whole: a new rule or normaliser
-    version re-reads every error (as a new ticket rule version re-categorizes every stored ticket), and a
-    signature is classified once however many errors share it. Each error's fingerprint under the
-    version before is int_reliability__previous_fingerprints, so a new version is recorded
-    (error_fingerprint_versions), never a silent re-key.
+    Every error with its fingerprint and category. Incremental by error_id: a night normalises and classifies
+    only the errors delivered in its window (a redelivered error, resolved since, replaces its row), and a
+    signature is classified once however many errors share it. A new rule or normaliser version re-reads every
+    error and replaces every row (macros/reliability/error_versions.sql), as a new ticket rule version
+    re-categorizes every stored ticket. Each error's fingerprint under the version before is
+    int_reliability__previous_fingerprints, so a new version is recorded (error_fingerprint_versions), never a
+    silent re-key.
 -#}
+{%- set read_window = reads_error_window(classified_error_versions(ref('error_category_rules'))) %}
+
 with
 
 errors as (
@@ -19,8 +38,12 @@ errors as (
         error_class,
         message,
         http_status,
-        resolved_at
+        resolved_at,
+        _delivery_date
     from {{ ref('stg_platform__app_errors') }}
+    {%- if read_window %}
+    where {{ delivery_window('_delivery_date', '(select max(_delivery_date) from ' ~ this ~ ')') }}
+    {%- endif %}
 
 ),
 
@@ -86,7 +109,9 @@ final as (
         (select max(rules.version) from rules) as rules_version,
         categorised.category in (
             'rate_limit', 'timeout', 'connection', 'upstream_unavailable', 'auth_expired'
-        ) as is_auto_fixable
+        ) as is_auto_fixable,
+        normalised._delivery_date,
+        {{ run_processed_at() }} as _processed_at
     from normalised
     inner join categorised
         on
