@@ -4,7 +4,7 @@ Issue 8's item 7: a password in AIAS_DATABASE_URL must appear nowhere the platfo
 (tests/platform/test_first_runs.py: two first `aias load` at once) and the UI module (tests/test_ui.py: a
 nightly run and a killed build launched by `aias`) connect through such a login and look for the password in
 what they wrote: what the commands printed, the compute logs, the run logs, dbt's logs and run artifacts, and
-every row of Dagster's tables.
+every row of Dagster's tables (the source freshness check's verdicts among them: it writes no file).
 """
 
 from __future__ import annotations
@@ -74,3 +74,14 @@ def dagster_rows_with(login: Login) -> tuple[set[str], int, list[str]]:
             rows += len(texts)
             leaked += [table for t in texts if login.password in t]
     return set(tables), rows, leaked
+
+
+def freshness_verdicts(login: Login) -> int:
+    """The source freshness check's verdicts in Dagster's event log, the rows dagster_rows_with reads: the check
+    queries the database itself and writes no file, so this is where a password it mishandled would be."""
+    with psycopg.connect(login.settings.url) as conn:
+        row = conn.execute(
+            "select count(*) from dagster.event_logs"
+            " where dagster_event_type = 'ASSET_CHECK_EVALUATION' and event like '%dbt_source_freshness%'"
+        ).fetchone()
+    return int(row[0]) if row else 0

@@ -20,11 +20,19 @@ from pathlib import Path
 
 import pytest
 
+from aias_dagster.ingest.contract import SOURCE_NAMES
 from aias_dagster.platform.instance import STORAGE_URL_ENV, prepare_dagster_home
 from aias_dagster.platform.run_workers import run_worker_pid
 from aias_dagster.sample_data import generate_world
 from tests.conftest import REPO_ROOT, ui_environment
-from tests.password_leaks import Login, dagster_rows_with, database_with_password, files_with, written_files
+from tests.password_leaks import (
+    Login,
+    dagster_rows_with,
+    database_with_password,
+    files_with,
+    freshness_verdicts,
+    written_files,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=90)]
 
@@ -178,7 +186,8 @@ def test_a_run_whose_process_is_killed_is_marked_failed_and_the_cli_says_so(ui: 
 
 def test_the_password_appears_nowhere_the_runs_wrote(ui: Ui) -> None:
     # After the module's launched runs (the two tests above): a nightly run, whose dbt build wrote dbt.log and
-    # run_results.json, and a build killed in its first step.
+    # run_results.json and whose source freshness check wrote its verdicts to Dagster's event log (read below),
+    # and a build killed in its first step.
     password = ui.login.password
     assert password in ui.login.settings.url  # the commands did connect with it
     assert len(ui.outputs) == 2 and all(ui.outputs)
@@ -188,9 +197,10 @@ def test_the_password_appears_nowhere_the_runs_wrote(ui: Ui) -> None:
     names = {p.name for p in files}
     assert any(p.suffix in (".out", ".err", ".complete") for p in files), sorted(names)[:50]
     assert any(p.parent.name == "logs" and p.name.startswith("run-") for p in files)
-    assert {"dbt.log", "run_results.json", "sources.json"} <= names
+    assert {"dbt.log", "run_results.json"} <= names
     assert files_with(password, files) == []
 
+    assert freshness_verdicts(ui.login) >= len(SOURCE_NAMES)
     tables, rows, leaked = dagster_rows_with(ui.login)
     assert leaked == []
     assert {"runs", "event_logs", "run_tags"} <= tables and rows > 100

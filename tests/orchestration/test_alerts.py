@@ -209,7 +209,7 @@ def test_a_source_that_stops_receiving_files_alerts_once_and_once_more_when_it_i
     assert f"http://127.0.0.1:3000/assets/raw/{stopped}" in text
     assert json.loads(stale.cursor or "{}").keys() == {stopped}
 
-    # dbt's source freshness, in the same run, said the same of the same source.
+    # The source freshness check (dbt's rule and thresholds), in the same run, said the same of the same source.
     checks = {
         e.asset_key.path[-1]: e.passed
         for e in loaded.get_asset_check_evaluations()
