@@ -6,8 +6,16 @@ from aias_dagster.platform.cadence import DAILY, cadence_tags
 from aias_dagster.platform.freshness import DAILY_FRESHNESS
 from aias_dagster.platform.loops import group
 from aias_dagster.platform.resources import WarehouseResource
-from aias_dagster.support.model import DEFAULT_PARAMS
-from aias_dagster.support.predictions import EXAMPLES_VIEW, PREDICTIONS_TABLE, TEXTS_VIEW, run_night, write_predictions
+from aias_dagster.support.model import DEFAULT_PARAMS, model_version
+from aias_dagster.support.predictions import (
+    EXAMPLES_VIEW,
+    PREDICTIONS_TABLE,
+    TEXTS_VIEW,
+    predictions_current,
+    read_training_set,
+    run_night,
+    write_predictions,
+)
 
 TICKET_TEXTS = dg.AssetKey(TEXTS_VIEW.split("."))
 TICKET_EXAMPLES = dg.AssetKey(EXAMPLES_VIEW.split("."))
@@ -25,12 +33,15 @@ CV_ACCURACY_TARGET = 0.90
 CV_CHECK = "cv_accuracy_meets_target"
 
 
-def cv_check_result(cv_agent_accuracy: float | None, target: float = CV_ACCURACY_TARGET) -> dg.AssetCheckResult:
+NO_CV_NOTE = "too few agent labels to cross-validate"
+
+
+def cv_check_result(
+    cv_agent_accuracy: float | None, target: float = CV_ACCURACY_TARGET, note: str = NO_CV_NOTE
+) -> dg.AssetCheckResult:
     """A warning, not a failure: the rules and the agents still decide first, and tomorrow's labels may mend it."""
     if cv_agent_accuracy is None:
-        return dg.AssetCheckResult(
-            check_name=CV_CHECK, passed=True, metadata={"note": "too few agent labels to cross-validate"}
-        )
+        return dg.AssetCheckResult(check_name=CV_CHECK, passed=True, metadata={"note": note})
     return dg.AssetCheckResult(
         check_name=CV_CHECK,
         passed=cv_agent_accuracy >= target,
@@ -63,7 +74,10 @@ def ticket_predictions(
     context: dg.AssetExecutionContext, config: TicketModelConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
-        night = run_night(conn, DEFAULT_PARAMS, folds=config.cv_folds)
+        training = read_training_set(conn)
+        if predictions_current(conn, training, DEFAULT_PARAMS):
+            return unchanged_night(context, model_version(training.texts, training.labels, DEFAULT_PARAMS))
+        night = run_night(conn, DEFAULT_PARAMS, folds=config.cv_folds, training=training)
         written = write_predictions(conn, night.rows)
     context.log.info(f"model {night.model.version}: {written} tickets predicted, trained on {night.model.trained_on}")
     languages: dict[str, int] = {}
@@ -81,4 +95,23 @@ def ticket_predictions(
             "languages": dg.JsonMetadataValue(dict(sorted(languages.items()))),
         },
         check_results=[cv_check_result(night.cv_agent_accuracy)],
+    )
+
+
+def unchanged_night(context: dg.AssetExecutionContext, version: str) -> dg.MaterializeResult:
+    """No ticket, text or agent label changed since the predictions were written: the same model would write the
+    same rows, so nothing is trained or written, and the cross-validated accuracy is the last training's."""
+    last = context.instance.get_latest_materialization_event(PREDICTIONS)
+    metadata = last.asset_materialization.metadata if last and last.asset_materialization else {}
+    same = "model_version" in metadata and metadata["model_version"].value == version
+    cv = metadata["cv_accuracy_agent_labels"].value if same and "cv_accuracy_agent_labels" in metadata else None
+    context.log.info(f"model {version}: no ticket, text or agent label changed; nothing trained or written")
+    return dg.MaterializeResult(
+        metadata={
+            "rows": 0,
+            "model_version": version,
+            "unchanged": True,
+            "cv_accuracy_agent_labels": dg.FloatMetadataValue(cv),
+        },
+        check_results=[cv_check_result(cv, note="the model did not change since its last training")],
     )

@@ -14,7 +14,15 @@ import psycopg
 from psycopg import sql
 
 from aias_dagster.platform.roles import ROLES, act_as
-from aias_dagster.support.model import DEFAULT_PARAMS, ModelParams, TicketModel, cross_validated, detect_language, train
+from aias_dagster.support.model import (
+    DEFAULT_PARAMS,
+    ModelParams,
+    TicketModel,
+    cross_validated,
+    detect_language,
+    model_version,
+    train,
+)
 
 SCHEMA = "support_python"
 PREDICTIONS_TABLE = f"{SCHEMA}.ticket_predictions"
@@ -26,9 +34,12 @@ create table if not exists {PREDICTIONS_TABLE} (
     predicted_category text not null,
     confidence numeric(5, 4) not null,
     model_version text not null,
-    language text not null
+    language text not null,
+    text_md5 text
 )
 """
+# Tables written before text_md5 get it (null: their next night predicts every ticket again, as before).
+PREDICTIONS_MIGRATION = f"alter table {PREDICTIONS_TABLE} add column if not exists text_md5 text"
 PREDICTIONS_COMMENT = (
     "The ticket model's category for every ticket, with its confidence and the model version that gave it "
     "(aias_dagster/support/predictions.py); int_support__categorized_tickets takes it when no agent label and "
@@ -41,6 +52,7 @@ PREDICTIONS_COLUMN_COMMENTS = {
     "confidence": "The model's probability of predicted_category (0 to 1).",
     "model_version": "Content hash of the training data and the model's parameters.",
     "language": "The ticket's language by its common words (en, de, es, fr, pt, it, nl).",
+    "text_md5": "md5 of the ticket's text as it was predicted: a changed text is predicted again.",
 }
 
 
@@ -90,12 +102,39 @@ def _cv_accuracy(base_texts: list[str], base_labels: list[str], texts: list[str]
     return round(sum(p == t for p, t in zip(predicted, labels, strict=True)) / len(labels), 4)
 
 
-def run_night(conn: psycopg.Connection, params: ModelParams = DEFAULT_PARAMS, folds: int = 3) -> NightResult:
-    """Train on the training set, predict every ticket, and (folds >= 2) cross-validate on the agent labels with
-    the examples always in training. The examples' own figure (a writer the model never read) is measured by
-    tests/support/rule_selection.py: eight more trainings a night would buy a number that changes only with
-    the seed."""
-    training = read_training_set(conn)
+def predictions_current(conn: psycopg.Connection, training: TrainingSet, params: ModelParams = DEFAULT_PARAMS) -> bool:
+    """True when the stored predictions are what a night would write: every ticket, and no other, predicted from
+    its current text by the model of this training set (the same version: training is deterministic). Then the
+    night need not train: a night that delivered no ticket and no agent label costs two reads, not a training."""
+    if conn.execute("select to_regclass(%s)", (PREDICTIONS_TABLE,)).fetchone() == (None,):
+        return False
+    columns = conn.execute(
+        "select count(*) from information_schema.columns where table_schema = %s and table_name = %s "
+        "and column_name = 'text_md5'",
+        PREDICTIONS_TABLE.split("."),
+    ).fetchone()
+    if columns == (0,):
+        return False
+    (stale,) = conn.execute(  # type: ignore[misc]
+        f"select count(*) from {TEXTS_VIEW} as t full join {PREDICTIONS_TABLE} as p on p.ticket_id = t.ticket_id "
+        "where t.ticket_id is null or p.ticket_id is null or p.model_version <> %s "
+        "or p.text_md5 is distinct from md5(t.customer_text)",
+        (model_version(training.texts, training.labels, params),),
+    ).fetchone()
+    return stale == 0
+
+
+def run_night(
+    conn: psycopg.Connection,
+    params: ModelParams = DEFAULT_PARAMS,
+    folds: int = 3,
+    training: TrainingSet | None = None,
+) -> NightResult:
+    """Train on the training set (read here unless given), predict every ticket, and (folds >= 2) cross-validate
+    on the agent labels with the examples always in training. The examples' own figure (a writer the model never
+    read) is measured by tests/support/rule_selection.py: eight more trainings a night would buy a number that
+    changes only with the seed."""
+    training = training or read_training_set(conn)
     model = train(training.texts, training.labels, params)
     tickets = read_tickets(conn)
     predicted = model.predict([text for _, text in tickets])
@@ -112,10 +151,20 @@ def write_predictions(conn: psycopg.Connection, rows: list[tuple[str, str, float
         act_as(conn, ROLES.transformer)  # dbt's role reads it; the schema is the transformer's, as dbt's are
         conn.execute(f"create schema if not exists {SCHEMA}")
         conn.execute(PREDICTIONS_DDL)
+        conn.execute(PREDICTIONS_MIGRATION)
         conn.execute(sql.SQL(f"comment on table {PREDICTIONS_TABLE} is {{}}").format(PREDICTIONS_COMMENT))
         for column, comment in PREDICTIONS_COLUMN_COMMENTS.items():
             conn.execute(sql.SQL(f"comment on column {PREDICTIONS_TABLE}.{column} is {{}}").format(comment))
         conn.execute(f"delete from {PREDICTIONS_TABLE}")
         with conn.cursor() as cur:
-            cur.executemany(f"insert into {PREDICTIONS_TABLE} values (%s, %s, %s, %s, %s)", rows)
+            cur.executemany(
+                f"insert into {PREDICTIONS_TABLE} (ticket_id, predicted_category, confidence, model_version, language)"
+                " values (%s, %s, %s, %s, %s)",
+                rows,
+            )
+        # The texts as they were predicted, read in the same transaction as the night's (nothing else writes them).
+        conn.execute(
+            f"update {PREDICTIONS_TABLE} as p set text_md5 = md5(t.customer_text) from {TEXTS_VIEW} as t "
+            "where t.ticket_id = p.ticket_id"
+        )
     return len(rows)

@@ -24,7 +24,13 @@ import yaml
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.support.assets import CV_CHECK, ticket_predictions
-from aias_dagster.support.predictions import PREDICTIONS_TABLE, read_training_set, run_night, write_predictions
+from aias_dagster.support.predictions import (
+    PREDICTIONS_TABLE,
+    predictions_current,
+    read_training_set,
+    run_night,
+    write_predictions,
+)
 from tests.conftest import BuiltWorld, create_database, drop_database
 from tests.dbt.support import REPO_ROOT, Dbt, load_landing, query
 from tests.support.accuracy import CATEGORIES, UNCATEGORIZED, accuracy, confusion_markdown
@@ -159,6 +165,21 @@ def test_the_model_decides_only_where_no_agent_and_no_rule_did(handwritten_world
     print(confusion_markdown(truth, alone))
 
 
+def test_a_night_with_nothing_new_trains_nothing_and_writes_nothing(handwritten_world: HandwrittenWorld) -> None:
+    """The asset again on the same tickets and labels: the stored predictions are the ones it would write."""
+    settings = handwritten_world.settings
+    table = f"select ticket_id, predicted_category, confidence, model_version, text_md5 from {PREDICTIONS_TABLE}"
+    before = sorted(query(settings, table))
+    again = dg.materialize([ticket_predictions], resources={"warehouse": WarehouseResource(url=settings.url)},
+                           instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    assert again.success
+    (materialization,) = again.asset_materializations_for_node("support_python__ticket_predictions")
+    assert materialization.metadata["unchanged"].value is True and materialization.metadata["rows"].value == 0
+    (check,) = again.get_asset_check_evaluations()
+    assert check.passed and "did not change" in check.metadata["note"].value
+    assert sorted(query(settings, table)) == before and all(row[4] is not None for row in before)
+
+
 def test_an_agents_correction_is_the_next_nights_training_data(handwritten_world: HandwrittenWorld) -> None:
     """An agent files HW001 under how_to on a later day: the next night trains on it (another model version),
     and the incremental build re-categorizes every stored ticket with the new version."""
@@ -175,6 +196,8 @@ def test_an_agents_correction_is_the_next_nights_training_data(handwritten_world
         writer.writerow({**ticket, "agent_category": "how_to", "updated_at": "2026-03-03T09:00:00Z"})
     assert all(r.rejected == 0 for r in load_landing(settings, landing).values())
     with psycopg.connect(settings.url) as conn:
+        # The same texts, predicted by the model of the labels before: only the new label makes the night train.
+        assert predictions_current(conn, before) and not predictions_current(conn, read_training_set(conn))
         night = run_night(conn, folds=0)
         write_predictions(conn, night.rows)
     assert len(night.training.agent_labels) == len(before.agent_labels) + 1 == 1
