@@ -12,6 +12,5 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set newest_version = run_query('select max(version) from ' ~ mapping).columns[0].values()[0] -%}
-    {{ return(newest_written(relation, 'channel_mapping_version') != newest_version) }}
+    {{ return(newest_written(relation, 'channel_mapping_version') != newest_version(mapping)) }}
 {%- endmacro %}

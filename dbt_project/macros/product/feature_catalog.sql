@@ -24,7 +24,7 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set newest = run_query('select max(version) from ' ~ catalog).columns[0].values()[0] -%}
+    {%- set newest = newest_version(catalog) -%}
     {%- set stored = run_query('select catalog_version from ' ~ relation ~ ' limit 1').columns[0].values() -%}
     {{ return(stored | length == 0 or stored[0] != newest) }}
 {%- endmacro %}

@@ -12,11 +12,7 @@
       previous_fingerprint_versions()  -> previous_normaliser_version (null under version 1)
 -#}
 {% macro classified_error_versions(rules) -%}
-    {%- set newest_rules = none -%}
-    {%- if execute -%}
-        {%- set newest_rules = run_query('select max(version) from ' ~ rules).columns[0].values()[0] -%}
-    {%- endif -%}
-    {{ return({'normaliser_version': error_normaliser_version() | int, 'rules_version': newest_rules}) }}
+    {{ return({'normaliser_version': error_normaliser_version() | int, 'rules_version': newest_version(rules)}) }}
 {%- endmacro %}
 
 {% macro previous_fingerprint_versions() -%}

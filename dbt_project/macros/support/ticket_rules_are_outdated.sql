@@ -11,6 +11,5 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set newest_version = run_query('select max(version) from ' ~ rules).columns[0].values()[0] -%}
-    {{ return(newest_written(relation, 'rules_version') != newest_version) }}
+    {{ return(newest_written(relation, 'rules_version') != newest_version(rules)) }}
 {%- endmacro %}
