@@ -75,8 +75,9 @@ def ticket_predictions(
 ) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         training = read_training_set(conn)
-        if predictions_current(conn, training, DEFAULT_PARAMS):
-            return unchanged_night(context, model_version(training.texts, training.labels, DEFAULT_PARAMS))
+        version = model_version(training.texts, training.labels, DEFAULT_PARAMS)
+        if predictions_current(conn, version):
+            return unchanged_night(context, version)
         night = run_night(conn, DEFAULT_PARAMS, folds=config.cv_folds, training=training)
         written = write_predictions(conn, night.rows)
     context.log.info(f"model {night.model.version}: {written} tickets predicted, trained on {night.model.trained_on}")

@@ -20,7 +20,6 @@ from aias_dagster.support.model import (
     TicketModel,
     cross_validated,
     detect_language,
-    model_version,
     train,
 )
 
@@ -102,24 +101,23 @@ def _cv_accuracy(base_texts: list[str], base_labels: list[str], texts: list[str]
     return round(sum(p == t for p, t in zip(predicted, labels, strict=True)) / len(labels), 4)
 
 
-def predictions_current(conn: psycopg.Connection, training: TrainingSet, params: ModelParams = DEFAULT_PARAMS) -> bool:
+def predictions_current(conn: psycopg.Connection, version: str) -> bool:
     """True when the stored predictions are what a night would write: every ticket, and no other, predicted from
-    its current text by the model of this training set (the same version: training is deterministic). Then the
-    night need not train: a night that delivered no ticket and no agent label costs two reads, not a training."""
-    if conn.execute("select to_regclass(%s)", (PREDICTIONS_TABLE,)).fetchone() == (None,):
-        return False
-    columns = conn.execute(
+    its current text by the model `version` (the version of this night's training set: training is deterministic,
+    model.model_version). Then the night need not train: a night that delivered no ticket and no agent label
+    costs two reads, not a training. A table without `text_md5` (none yet, or written before it) is not current."""
+    (has_texts,) = conn.execute(  # type: ignore[misc]
         "select count(*) from information_schema.columns where table_schema = %s and table_name = %s "
         "and column_name = 'text_md5'",
         PREDICTIONS_TABLE.split("."),
     ).fetchone()
-    if columns == (0,):
+    if not has_texts:
         return False
     (stale,) = conn.execute(  # type: ignore[misc]
         f"select count(*) from {TEXTS_VIEW} as t full join {PREDICTIONS_TABLE} as p on p.ticket_id = t.ticket_id "
         "where t.ticket_id is null or p.ticket_id is null or p.model_version <> %s "
         "or p.text_md5 is distinct from md5(t.customer_text)",
-        (model_version(training.texts, training.labels, params),),
+        (version,),
     ).fetchone()
     return stale == 0
 

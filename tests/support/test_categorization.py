@@ -24,6 +24,7 @@ import yaml
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.support.assets import CV_CHECK, ticket_predictions
+from aias_dagster.support.model import model_version
 from aias_dagster.support.predictions import (
     PREDICTIONS_TABLE,
     predictions_current,
@@ -197,7 +198,9 @@ def test_an_agents_correction_is_the_next_nights_training_data(handwritten_world
     assert all(r.rejected == 0 for r in load_landing(settings, landing).values())
     with psycopg.connect(settings.url) as conn:
         # The same texts, predicted by the model of the labels before: only the new label makes the night train.
-        assert predictions_current(conn, before) and not predictions_current(conn, read_training_set(conn))
+        after = read_training_set(conn)
+        assert predictions_current(conn, model_version(before.texts, before.labels))
+        assert not predictions_current(conn, model_version(after.texts, after.labels))
         night = run_night(conn, folds=0)
         write_predictions(conn, night.rows)
     assert len(night.training.agent_labels) == len(before.agent_labels) + 1 == 1
