@@ -17,6 +17,8 @@ from aias_dagster.bench.loader import BENCH_NIGHTLY_DATABASE, fresh_bench_databa
 from aias_dagster.bench.summary import Summary, summary_line
 from aias_dagster.platform.warehouse import aias_home, warehouse_settings
 
+DEFAULT_CUSTOMERS = 20_000
+
 
 def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> None:
     from aias_dagster.platform.partitions import yesterday_utc
@@ -93,9 +95,15 @@ def product_benchmark(landing: Path) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--customers", type=int, default=20000)
+    parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--single-connection",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also time the loader on one connection (default: at the default size only; it is the slowest contender)",
+    )
     parser.add_argument(
         "--only",
         choices=["loader", "nightly", "product", "collect"],
@@ -117,7 +125,8 @@ def main() -> int:
     landing = aias_home() / "bench" / "landing"
     ensure_bench_world(landing, args.customers, args.days, args.seed)
     if args.only in (None, "loader"):
-        loader = loader_benchmark(landing)
+        single = args.single_connection if args.single_connection is not None else args.customers <= DEFAULT_CUSTOMERS
+        loader = loader_benchmark(landing, single_connection=single)
         summary = replace(
             summary,
             loader_typed_ratio=loader.typed_ratio,
