@@ -39,11 +39,16 @@ def closed_months(conn: psycopg.Connection) -> list[date]:
     return [row[0] for row in conn.execute("select month from billing.closed_months order by month")]
 
 
-def units_by_month(conn: psycopg.Connection, months: list[date]) -> list[UnitsGap]:
-    """Per closed month: raw billable units now, units on its own invoices, units adjusted on later ones."""
+def units_by_month(
+    conn: psycopg.Connection, months: list[date], usage: dict[tuple[str, date], metering.Usage] | None = None
+) -> list[UnitsGap]:
+    """Per closed month: raw billable units now, units on its own invoices, units adjusted on later ones.
+    `usage`: the months' metering, when the caller has it already (metering is the costly part: it reads
+    every request of the months)."""
     if not months:
         return []
-    usage = metering.usage_between(conn, months[0], months[-1])
+    if usage is None:
+        usage = metering.usage_between(conn, months[0], months[-1])
     lines = dict(
         ((period, kind), int(units))
         for period, kind, units in conn.execute(
@@ -65,8 +70,9 @@ def units_gaps(conn: psycopg.Connection) -> list[UnitsGap]:
     return [g for g in units_by_month(conn, closed_months(conn)) if g.gap != 0]
 
 
-def totals_off(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
-    """Invoices whose total is not the sum of their lines: (invoice, total, sum of lines)."""
+def totals_off(conn: psycopg.Connection, month: date | None = None) -> list[tuple[str, str, str]]:
+    """Invoices whose total is not the sum of their lines: (invoice, total, sum of lines); of `month` only
+    when given."""
     if not closed_months(conn):
         return []
     rows = conn.execute(
@@ -74,21 +80,31 @@ def totals_off(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
         select i.invoice_id, i.total, coalesce(sum(l.amount), 0)
         from billing.invoices as i
         left join billing.invoice_lines as l on i.invoice_id = l.invoice_id
+        where %(month)s::date is null or i.month = %(month)s::date
         group by i.invoice_id, i.total
         having i.total <> coalesce(sum(l.amount), 0) or count(l.line_number) = 0
-        """
+        """,
+        {"month": month},
     )
     return [(r[0], str(r[1]), str(r[2])) for r in rows]
 
 
-def customers_without_invoice(conn: psycopg.Connection) -> list[tuple[date, str]]:
-    """(month, customer) with billable usage or fee days in a closed month and no invoice of that month."""
-    months = closed_months(conn)
+def customers_without_invoice(
+    conn: psycopg.Connection,
+    months: list[date] | None = None,
+    usage: dict[tuple[str, date], metering.Usage] | None = None,
+) -> list[tuple[date, str]]:
+    """(month, customer) with billable usage or fee days in a closed month and no invoice of that month;
+    `months`: some closed months only (every one by default), `usage`: their metering, if the caller has it."""
+    months = closed_months(conn) if months is None else months
     if not months:
         return []
-    usage = metering.usage_between(conn, months[0], months[-1])
+    if usage is None:
+        usage = metering.usage_between(conn, months[0], months[-1])
     subs = metering.subscriptions(conn)
-    invoiced = set(conn.execute("select month, customer_id from billing.invoices").fetchall())
+    invoiced = set(
+        conn.execute("select month, customer_id from billing.invoices where month = any(%s)", (months,)).fetchall()
+    )
     missing = []
     for month in months:
         owed = {c for (c, m), u in usage.items() if m == month and u.billable_units > 0}

@@ -2,8 +2,10 @@
 
 Revenue per month and plan is `marts.api_revenue_monthly` as it is (the table equals the mart); usage comes from
 `marts.api_usage_daily`; top customers, unbillable usage and the latest closed month's reconciliation from the
-ledger (`queries.ledger_data`, hence the page's `upstream`). Each invoice's HTML document is written into the
-site (billing/invoices/<id>.html) and linked from the page. The target is the scorecard's (platform/kpi.py).
+ledger (`queries.ledger_data`, hence the page's `upstream`). Each closed month lists its count of invoices and
+its largest (`queries.INVOICES_LISTED`), whose HTML documents are written into the site
+(billing/invoices/<id>.html) and linked from the page: a page and a site that grow with the months, not the
+customers. Every invoice stays in the ledger, for SQL. The target is the scorecard's (platform/kpi.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import psycopg
 
 from aias_dagster.billing import charts
-from aias_dagster.billing.queries import BillingRows, Row, read_rows
+from aias_dagster.billing.queries import INVOICES_LISTED, BillingRows, Row, read_rows
 from aias_dagster.dashboards.formatting import money, short_month
 from aias_dagster.dashboards.page import Page, PageData
 from aias_dagster.platform.kpi import LoopKpi
@@ -48,7 +50,8 @@ def monthly_revenue(revenue: Sequence[Row], kpi: LoopKpi | None) -> list[Row]:
 
 
 def invoices_by_month(invoices: Sequence[Row]) -> list[tuple[date, list[Row]]]:
-    """Invoices grouped by month, newest month first, each with the file its HTML is written to."""
+    """The listed invoices grouped by month, newest month first, each with the file its HTML is written to (and
+    the month's count of invoices, `month_invoices`, as every row of the month carries it)."""
     grouped: dict[date, list[Row]] = defaultdict(list)
     for r in invoices:
         listed = {k: v for k, v in r.items() if k != "html"}
@@ -93,6 +96,7 @@ def page_data(rows: BillingRows) -> PageData:
             "reconciliation": report["latest_reconciliation"],
             "reconciles": reconciles(report["latest_reconciliation"]),
             "invoice_months": invoices_by_month(rows.invoices),
+            "invoices_listed": INVOICES_LISTED,
         },
         charts=figures,
         files=invoice_files(rows.invoices),
@@ -112,5 +116,5 @@ PAGE = Page(
     build=build,
     template=Path(__file__).with_name("templates") / "billing.html.j2",
     description="API revenue and usage per month and plan, growth, top customers, unbillable usage, "
-    "the latest closed month's reconciliation and every invoice.",
+    "the latest closed month's reconciliation and each closed month's largest invoices.",
 )

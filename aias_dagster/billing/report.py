@@ -36,7 +36,7 @@ def report(conn: psycopg.Connection) -> str:
     )
     lines.append(
         f"  {rec['month']} {status}: {rec['raw_units']:,} billable units in raw = {rec['invoiced_units']:,} invoiced"
-        f" + {rec['adjusted_units']:,} adjusted later; {len(data['invoices'])} invoices"
+        f" + {rec['adjusted_units']:,} adjusted later; {data['invoice_count']:,} invoices"
     )
     unbillable = sum(u["units"] for u in data["unbillable"])
     lines.append(f"  unbillable usage (no subscription): {unbillable:,} units")

@@ -40,10 +40,11 @@ def revenue_row(month: date, plan: str, currency: str, revenue: str, usd: str, u
     }
 
 
-def invoice(invoice_id: str, customer: str, month: date, currency: str, total: D, html: str) -> dict:
+def invoice(invoice_id: str, customer: str, month: date, currency: str, total: D, html: str, of: int = 2) -> dict:
+    """A listed invoice; `of`: its month's count of invoices."""
     minor_units = 0 if currency == "JPY" else 2
     return {"invoice_id": invoice_id, "customer_id": customer, "month": month, "currency": currency,
-            "total": total, "minor_units": minor_units, "html": html}  # fmt: skip
+            "total": total, "minor_units": minor_units, "html": html, "month_invoices": of}  # fmt: skip
 
 
 def rows() -> BillingRows:
@@ -80,7 +81,7 @@ def rows() -> BillingRows:
     invoices = [
         invoice("inv-b", "c2", JAN, "USD", D(1), "<p>b"),
         invoice("inv-c", "c3", JAN, "JPY", D(9575), "<p>c"),
-        invoice("inv-a", "c1", FEB, "USD", D("1679.95"), "<p>a"),
+        invoice("inv-a", "c1", FEB, "USD", D("1679.95"), "<p>a", of=1),
     ]
     return BillingRows(date(2026, 2, 28), revenue, usage, report, invoices, KPI, {JAN: True, FEB: True})
 
@@ -108,6 +109,15 @@ def test_every_invoice_gets_a_file_and_a_link_newest_month_first() -> None:
     html = render_page(PAGE, data, ASSETS)
     assert 'href="billing/invoices/inv-a.html"' in html and 'href="billing/invoices/inv-b.html"' in html
     assert "<p>a" not in html  # the document is its own file, not pasted into the page
+    assert "<summary>February 2026: 1 invoice</summary>" in html
+    assert "<summary>January 2026: 2 invoices</summary>" in html
+
+
+def test_a_month_with_more_invoices_than_listed_says_how_many_it_has() -> None:
+    # 16,936 invoices a month at 20,000 customers: the page lists the largest, the summary counts them all.
+    many = [invoice("inv-z", "c9", FEB, "USD", D(5), "<p>z", of=16936)]
+    html = render_page(PAGE, page_data(replace(rows(), invoices=many)), ASSETS)
+    assert "<summary>February 2026: 16,936 invoices, the 1 largest listed</summary>" in html
 
 
 def test_charts_are_valid_plotly_figures_with_a_mark_per_value() -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from aias_dagster.billing.queries import INVOICES_LISTED
 from aias_dagster.dashboards.site import write_if_changed
 from aias_dagster.platform.kpi import STATUS_WORDS
 from tests.conftest import REPO_ROOT, BuiltWorld
@@ -592,15 +593,34 @@ def test_the_billing_revenue_table_equals_api_revenue_monthly_cell_by_cell(
         assert (Decimal(value) if value else None) == mart[(month, plan, currency)][column], (month, plan, column)
 
 
-def test_every_invoice_of_the_ledger_is_linked_from_the_billing_page_and_opens(
+RATES_SQL = "select distinct month_start::text, currency, usd_per_unit from marts.api_revenue_monthly"
+
+
+def test_each_months_largest_invoices_are_linked_from_the_billing_page_and_open(
     billing_visit: Visit, demo_world: BuiltWorld
 ) -> None:
-    ids = {r[0] for r in query(demo_world.settings, "select invoice_id from billing.invoices")}
+    # The oracle: the ledger's invoices in USD at the revenue mart's rate of their month and currency.
+    rates = {(m, c): r for m, c, r in query(demo_world.settings, RATES_SQL)}
+    months: dict[str, list[tuple[Decimal, str]]] = {}
+    for invoice_id, month, currency, total in query(
+        demo_world.settings, "select invoice_id, month::text, currency, total from billing.invoices"
+    ):
+        months.setdefault(month, []).append((total * rates[(month, currency)], invoice_id))
     links = billing_visit.page.eval_on_selector_all(
-        "#invoices a[data-invoice]", "(as) => as.map((a) => [a.dataset.invoice, a.getAttribute('href')])"
+        "#invoices a[data-invoice]",
+        "(as) => as.map((a) => [a.closest('details').dataset.month, a.dataset.invoice, a.getAttribute('href')])",
     )
-    assert ids and {i for i, _ in links} == ids and len(links) == len(ids)
-    first, href = links[0]
+    summaries = billing_visit.page.eval_on_selector_all(
+        "#invoices details", "(ds) => ds.map((d) => [d.dataset.month, d.querySelector('summary').innerText])"
+    )
+    assert months and len(links) == sum(min(len(v), INVOICES_LISTED) for v in months.values())
+    for month, invoices in months.items():
+        listed = {i for m, i, _ in links if m == month}
+        assert len(invoices) > INVOICES_LISTED and len(listed) == INVOICES_LISTED  # the demo's 923 a month
+        smallest_listed = min(usd for usd, i in invoices if i in listed)
+        assert all(usd <= smallest_listed for usd, i in invoices if i not in listed), month
+        assert f"{len(invoices):,} invoices, the {INVOICES_LISTED} largest listed" in dict(summaries)[month]
+    _, first, href = links[0]
     assert href == f"billing/invoices/{first}.html"
     assert billing_visit.page.locator("#tile-reconciliation .tile-value").inner_text() == "reconciles"
     # The month's list starts closed (the page was 23,000 px tall open): a reader opens it first.
