@@ -57,6 +57,9 @@ def nightly_benchmark(landing: Path) -> dict[str, float]:
             f"  {cost.label:<36}{cost.wall_s:>7.1f}s{cost.dbt.elapsed_s:>7.1f}s{cost.dbt.models_s:>10.1f}s"
             f"{cost.rows_delivered:>16,}{cost.rows_read:>13,}"
         )
+    for cost in timings.runs():
+        tables = ", ".join(f"{t} {n:,}" for t, n in cost.tables_read)
+        print(f"  rows read by table, {cost.label}: {tables or 'none'}")
     late, floor, full = timings.nightly, timings.quiet_nightly, timings.full_refresh
     night_s, night_read = late.dbt.elapsed_s - floor.dbt.elapsed_s, late.rows_read - floor.rows_read
     full_s, full_read = full.dbt.elapsed_s - floor.dbt.elapsed_s, full.rows_read - floor.rows_read

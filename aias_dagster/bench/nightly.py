@@ -59,6 +59,9 @@ class RunCost:
     dbt: DbtWork
     rows_delivered: int
     rows_read: int
+    # The tables the run read most rows of (sequential and index fetches), largest first: which models read
+    # the history. The rest of rows_read is index entries and the system catalogs dbt reads per node.
+    tables_read: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,15 +83,35 @@ def last_dbt_work() -> DbtWork:
     return DbtWork(results["elapsed_time"], models)
 
 
-def rows_read(settings: ConnectionSettings) -> int:
-    """Rows the database's backends have read by sequential and index scans, so far."""
+# Tables listed per run in the report.
+TABLES_LISTED = 8
+
+
+@dataclass(frozen=True)
+class Reads:
+    """Rows the database's backends have read by sequential and index scans so far: in all, and per table."""
+
+    rows: int
+    by_table: dict[str, int]
+
+    def since(self, before: Reads) -> tuple[int, tuple[tuple[str, int], ...]]:
+        grown = {t: n - before.by_table.get(t, 0) for t, n in self.by_table.items()}
+        largest = sorted(((t, n) for t, n in grown.items() if n > 0), key=lambda tn: -tn[1])
+        return self.rows - before.rows, tuple(largest[:TABLES_LISTED])
+
+
+def rows_read(settings: ConnectionSettings) -> Reads:
     time.sleep(STATS_SETTLE_S)
     with psycopg.connect(settings.url, autocommit=True) as conn:
         conn.execute("select pg_stat_clear_snapshot()")
         row = conn.execute(
             "select tup_returned + tup_fetched from pg_stat_database where datname = current_database()"
         ).fetchone()
-    return int(row[0]) if row else 0
+        tables = conn.execute(
+            "select schemaname || '.' || relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)"
+            " from pg_stat_user_tables"
+        ).fetchall()
+    return Reads(int(row[0]) if row else 0, {t: int(n) for t, n in tables})
 
 
 def rows_delivered(settings: ConnectionSettings, first: date | None = None, last: date | None = None) -> int:
@@ -112,7 +135,8 @@ def timed(
     run()
     wall = time.perf_counter() - started
     delivered = rows_delivered(settings, *(window or (None, None)))
-    cost = RunCost(label, wall, last_dbt_work(), delivered, rows_read(settings) - read_before)
+    read, tables = rows_read(settings).since(read_before)
+    cost = RunCost(label, wall, last_dbt_work(), delivered, read, tables)
     print(f"  {wall:.1f}s", flush=True)
     return cost
 

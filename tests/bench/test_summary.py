@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aias_dagster.bench.nightly import Reads
 from aias_dagster.bench.summary import Summary, summary_line
 
 
@@ -30,3 +31,9 @@ def test_a_part_that_did_not_run_leaves_its_segment_out() -> None:
     line = "bench summary: loader 0.50 x typed COPY, 0.25 x plain COPY; loader peak RSS 100 MiB"
     assert summary_line(summary) == line
     assert summary_line(Summary()) == "bench summary: no part measured"
+
+
+def test_reads_since_lists_the_tables_read_most_largest_first() -> None:
+    before = Reads(100, {"raw.a": 10, "raw.b": 5, "marts.c": 7})
+    after = Reads(400, {"raw.a": 10, "raw.b": 205, "marts.c": 57, "marts.new": 3})
+    assert after.since(before) == (300, (("raw.b", 200), ("marts.c", 50), ("marts.new", 3)))
