@@ -41,6 +41,7 @@ def ensure_bench_world(landing: Path, customers: int, days: int, seed: int) -> N
 
 def nightly_benchmark(landing: Path) -> dict[str, float]:
     """Prints the nightly, product and site figures; returns the summary line's (fields of Summary)."""
+    from aias_dagster.bench.billing import measure_billing_close
     from aias_dagster.bench.nightly import measure_nightly
     from aias_dagster.bench.product import measure_product, report_lines
     from aias_dagster.bench.site import measure_site
@@ -48,6 +49,7 @@ def nightly_benchmark(landing: Path) -> dict[str, float]:
     settings = fresh_bench_database(warehouse_settings(), BENCH_NIGHTLY_DATABASE)
     timings = measure_nightly(settings, landing)
     product = measure_product(settings, landing)
+    close = measure_billing_close(settings, landing)
     site_s = measure_site(settings)
     print()
     print("make bench: nightly runs (load the day + dbt build of its window) beside a full refresh")
@@ -70,6 +72,10 @@ def nightly_benchmark(landing: Path) -> dict[str, float]:
     )
     print()
     print("\n".join(report_lines(product)))
+    print(
+        f"make bench: the billing close of the world's complete months (one run of job billing): {close.wall_s:.1f}s,"
+        f" {close.rows_read:,} rows read (largest: {', '.join(f'{t} {n:,}' for t, n in close.tables_read[:3])})"
+    )
     print(f"make bench: the dashboard site over the bench world, every page and the index: {site_s:.1f}s")
     return {
         "night_s": late.wall_s,
