@@ -53,11 +53,11 @@ def nightly_benchmark(landing: Path) -> dict[str, float]:
     site_s = measure_site(settings)
     print()
     print("make bench: nightly runs (load the day + dbt build of its window) beside a full refresh")
-    print(f"  {'run':<36}{'wall':>8}{'dbt':>8}{'model SQL':>11}{'rows in window':>16}{'rows read':>13}")
+    print(f"  {'run':<36}{'wall':>8}{'dbt':>8}{'model SQL':>11}{'rows in window':>16}{'rows read':>15}")
     for cost in timings.runs():
         print(
             f"  {cost.label:<36}{cost.wall_s:>7.1f}s{cost.dbt.elapsed_s:>7.1f}s{cost.dbt.models_s:>10.1f}s"
-            f"{cost.rows_delivered:>16,}{cost.rows_read:>13,}"
+            f"{cost.rows_delivered:>16,}{cost.rows_read:>15,}"
         )
     for cost in timings.runs():
         tables = ", ".join(f"{t} {n:,}" for t, n in cost.tables_read)
