@@ -6,24 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
-
-from aias_dagster.bench.nightly import RunCost, timed
+from aias_dagster.bench.nightly import RunCost, bench_runner, timed
 from aias_dagster.billing.cli import close_world_months
-from aias_dagster.definitions import build_definitions
 from aias_dagster.ingest.landing import delivery_days
-from aias_dagster.orchestration.runs import InProcessRunner
 from aias_dagster.platform.warehouse import ConnectionSettings
-from aias_dagster.transform.project import apply_dbt_environment
 
 
 def measure_billing_close(settings: ConnectionSettings, landing: Path) -> RunCost:
     """The billing job closing every complete month of the world, as `aias demo` closes them (one run)."""
     days = delivery_days(landing, "api_requests")
-    apply_dbt_environment(settings)
-    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing), first_day=days[0])
-    with dg.instance_for_test() as instance:
-        runner = InProcessRunner(definitions, instance)
+    with bench_runner(settings, landing, days[0]) as runner:
         return timed(
             settings,
             "billing close of the world's complete months",

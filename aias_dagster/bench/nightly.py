@@ -19,7 +19,8 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -141,6 +142,16 @@ def timed(
     return cost
 
 
+@contextmanager
+def bench_runner(settings: ConnectionSettings, landing: Path, first_day: date) -> Iterator[InProcessRunner]:
+    """The project's definitions over the bench database and landing folder (partitions from `first_day`),
+    run in process on a throwaway Dagster instance: what every timed part of the bench launches its jobs on."""
+    apply_dbt_environment(settings)
+    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing), first_day=first_day)
+    with dg.instance_for_test() as instance:
+        yield InProcessRunner(definitions, instance)
+
+
 def load_history(settings: ConnectionSettings, landing: Path, days: list[date]) -> None:
     with psycopg.connect(settings.url) as conn:
         for source in SOURCES:
@@ -151,15 +162,13 @@ def prepare_history(settings: ConnectionSettings, landing: Path, held_back: str)
     """Every delivery day loaded and every daily model built, untimed, except the last day of `held_back`
     (a source's name): the night after it then loads that file for real."""
     days = sorted({d for s in SOURCES for d in delivery_days(landing, s.name)})
-    apply_dbt_environment(settings)
-    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing), first_day=days[0])
-    with dg.instance_for_test() as instance:
+    with bench_runner(settings, landing, days[0]) as runner:
         print(f"loading {days[0]}..{days[-1]} ({held_back} to {days[-2]}) and building dbt ...", flush=True)
         started = time.perf_counter()
         with psycopg.connect(settings.url) as conn:
             for source in SOURCES:
                 load_days(conn, source, landing, days[:-1] if source.name == held_back else days)
-        build_models(InProcessRunner(definitions, instance), days[0], days[-1])
+        build_models(runner, days[0], days[-1])
         print(f"  {time.perf_counter() - started:.1f}s", flush=True)
 
 
@@ -168,12 +177,8 @@ def measure_nightly(settings: ConnectionSettings, landing: Path) -> NightlyTimin
     early = len(days) // EARLY_SHARE
     history, night = days[:-1], days[-1]
     quiet_night = days[0] - timedelta(days=1)
-    apply_dbt_environment(settings)
     # Partitions from the quiet night on, so the night before the first delivery is a partition too.
-    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing), first_day=quiet_night)
-
-    with dg.instance_for_test() as instance:
-        runner = InProcessRunner(definitions, instance)
+    with bench_runner(settings, landing, quiet_night) as runner:
 
         def nightly(label: str, day: date) -> RunCost:
             return timed(settings, label, functools.partial(run_days, runner, NIGHTLY_JOB, day, day), (day, day))

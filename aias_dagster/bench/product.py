@@ -12,16 +12,13 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
 import psycopg
 
-from aias_dagster.bench.nightly import RunCost, timed
-from aias_dagster.definitions import build_definitions
+from aias_dagster.bench.nightly import RunCost, bench_runner, timed
 from aias_dagster.ingest.landing import delivery_days
-from aias_dagster.orchestration.runs import InProcessRunner, run_days
+from aias_dagster.orchestration.runs import run_days
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.product.jobs import NEAR_REAL_TIME_JOB
-from aias_dagster.transform.project import apply_dbt_environment
 
 SIZES_SQL = """
 select (select count(*) from raw.product_events), (select count(*) from intermediate.int_product__activity_days)
@@ -40,10 +37,7 @@ def measure_product(settings: ConnectionSettings, landing: Path) -> ProductTimin
     """Run after measure_nightly on its database: every day is loaded and built."""
     days = delivery_days(landing, "product_events")
     night = days[-1]
-    apply_dbt_environment(settings)
-    definitions = build_definitions(warehouse_url=settings.url, landing_dir=str(landing), first_day=days[0])
-    with dg.instance_for_test() as instance:
-        runner = InProcessRunner(definitions, instance)
+    with bench_runner(settings, landing, days[0]) as runner:
         nightly = timed(
             settings,
             f"product night {night}",
