@@ -186,7 +186,7 @@ class BuiltWorld:
 
     settings: ConnectionSettings  # the database holding raw, staging and marts
     summary: WorldSummary  # what the generator wrote; summary.out is landing, summary.truth_out the truth
-    target_path: Path  # dbt's target directory of the build (manifest, run_results.json)
+    target_path: Path  # dbt's target directory of the build (its logs and saved parse; Dbt writes no JSON artifacts)
 
     @property
     def landing(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -38,10 +37,3 @@ def load_acquisition(settings: ConnectionSettings, landing: Path, day: date | No
             for name in ACQUISITION_SOURCES
         ]
     return [result for report in reports for result in report.results]
-
-
-def rows_affected(target_path: Path, model: str) -> int:
-    """Rows the last dbt invocation wrote into a model, from run_results.json."""
-    results = json.loads((target_path / "run_results.json").read_text())["results"]
-    (result,) = [r for r in results if r["unique_id"].endswith(f".{model}")]
-    return int(result["adapter_response"]["rows_affected"])

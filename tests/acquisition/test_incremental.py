@@ -20,7 +20,7 @@ import pytest
 
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from tests.acquisition.support import BUILD_MARTS, RUN_ACQUISITION, load_acquisition, query, rows_affected
+from tests.acquisition.support import BUILD_MARTS, RUN_ACQUISITION, load_acquisition, query
 from tests.dbt.support import Dbt
 
 pytestmark = [pytest.mark.slow, pytest.mark.long_pole(seconds=80)]
@@ -115,7 +115,7 @@ def test_a_day_by_day_incremental_history_equals_a_full_refresh(
         if day < END - timedelta(days=1):
             result = dbt("run", *RUN_ACQUISITION, window=window(day))
             for name, written in written_per_night.items():
-                written.append(rows_affected(dbt.target_path, f"int_acquisition__{name}"))
+                written.append(result.rows_affected(f"int_acquisition__{name}"))
         else:
             result = dbt("run", *RUN_ACQUISITION)  # no window: what is new since the last run
         assert result.returncode == 0, (day, result.output)

@@ -21,7 +21,6 @@ from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.window import load_days
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from tests.acquisition.support import rows_affected
 from tests.dbt.support import Dbt, query
 
 pytestmark = [pytest.mark.slow]
@@ -79,7 +78,7 @@ def test_usage_built_night_by_night_equals_a_full_refresh_and_a_rerun_changes_no
             result = dbt("run", *RUN)  # no window: what is new since the last run
         else:
             result = dbt("run", *RUN, window=window(day))
-            written.append((day, rows_affected(dbt.target_path, "api_usage_daily")))
+            written.append((day, result.rows_affected("api_usage_daily")))
         assert result.returncode == 0, (day, result.output[-3000:])
     incremental = snapshot(database)
     rerun = dbt("build", *RUN, window=window(END))  # the last night again, with every test on what it wrote

@@ -20,7 +20,6 @@ import pytest
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
 from aias_dagster.sample_data.world import FEATURE_NAMES
-from tests.acquisition.support import rows_affected
 from tests.dbt.support import Dbt, query
 from tests.product.support import BUILD_MARTS, MARTS, RUN_PRODUCT, load_product
 
@@ -90,7 +89,7 @@ def test_a_night_by_night_history_equals_a_full_refresh(database: ConnectionSett
             result = dbt("build", *BUILD_MARTS, window=window(day))
         elif offset < DAYS - 2:
             result = dbt("run", *RUN_PRODUCT, window=window(day))
-            written.append((day, rows_affected(dbt.target_path, "int_product__activity_days")))
+            written.append((day, result.rows_affected("int_product__activity_days")))
         elif offset < DAYS - 1:
             result = dbt("run", *RUN_PRODUCT)  # no window: what is new since the last run
         else:

@@ -23,7 +23,6 @@ from aias_dagster.ingest.contract import get_source
 from aias_dagster.ingest.window import load_days
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.sample_data import generate_world
-from tests.acquisition.support import rows_affected
 from tests.dbt.support import Dbt, project_copy, query
 
 pytestmark = [pytest.mark.slow]
@@ -118,7 +117,7 @@ def test_errors_classified_night_by_night_equal_a_full_refresh_and_a_new_version
         last = n == NIGHTS - 1
         result = dbt(*RUN) if last else dbt(*RUN, window=window(day))  # the last: what is new since the last run
         assert result.returncode == 0, (day, result.output[-3000:])
-        written.append(rows_affected(dbt.target_path, CLASSIFIED))
+        written.append(result.rows_affected(CLASSIFIED))
     incremental = snapshot(database)
     rerun = dbt(*RERUN, window=window(END))  # the last night again, with the models' tests
     assert rerun.returncode == 0, rerun.output[-3000:]
@@ -150,13 +149,13 @@ def test_errors_classified_night_by_night_equal_a_full_refresh_and_a_new_version
     rules_version = with_new_rules_version(database)
     night = dbt(*RUN, window=nothing)
     assert night.returncode == 0, night.output[-3000:]
-    assert (rows_affected(dbt.target_path, CLASSIFIED), rows_affected(dbt.target_path, PREVIOUS)) == (errors - 1, 0)
+    assert (night.rows_affected(CLASSIFIED), night.rows_affected(PREVIOUS)) == (errors - 1, 0)
     assert query(database, f"select distinct rules_version from intermediate.{CLASSIFIED}") == [(rules_version,)]
 
     with_new_normaliser_version(project)
     night = dbt(*RUN, window=nothing)
     assert night.returncode == 0, night.output[-3000:]
-    assert (rows_affected(dbt.target_path, CLASSIFIED), rows_affected(dbt.target_path, PREVIOUS)) == (errors - 1,) * 2
+    assert (night.rows_affected(CLASSIFIED), night.rows_affected(PREVIOUS)) == (errors - 1,) * 2
     rekeyed = snapshot(database)
     refreshed = dbt(*RUN, "--full-refresh")
     assert refreshed.returncode == 0, refreshed.output[-3000:]
