@@ -443,3 +443,16 @@ def test_acquisition_and_scorecard_macros(engines: Engines, macro_project: Path,
     assert found["referrer domains"][len(referrers) - 10 :][0][1] == "news.example.com"
     iterations = {model: last for model, _, last, _ in found["survey EM"]}
     assert iterations["without_evidence"] == 0 and min(iterations.values()) == 0 < max(iterations.values())
+
+
+def test_a_planted_difference_is_named() -> None:
+    """The comparison names the rows that differ, each engine's value side by side, and passes equal rows."""
+    same = [(1, "load session <id>: expired"), (2, None)]
+    planted = [(1, "load session <id>_<id>: expired"), (2, None)]
+    assert differences(same, list(same), "normalised messages") == ""
+    assert differences(same, planted, "normalised messages").splitlines() == [
+        "normalised messages: 2 rows on Postgres, 2 on Spark",
+        "  postgres (1, 'load session <id>: expired')",
+        "  spark    (1, 'load session <id>_<id>: expired')",
+        "  1 rows differ",
+    ]

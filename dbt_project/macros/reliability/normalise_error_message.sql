@@ -156,8 +156,9 @@
 
 {#-
     The normalised message, its runs of white space made one space, trimmed and cut at 500 characters.
-    The steps are Postgres advanced regular expressions, so the implementation is Postgres'; another adapter
-    needs its own, and the steps their dialect.
+    The steps are Postgres advanced regular expressions: Spark's implementation runs them translated to Java's
+    dialect (are_on_spark.sql), with the overrides below where Java would match otherwise; another adapter
+    needs its own.
 -#}
 {% macro normalise_error_message(message, version=none) -%}
     {{ return(adapter.dispatch('normalise_error_message')(message, version)) }}
