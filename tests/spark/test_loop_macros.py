@@ -82,6 +82,14 @@ def error_messages(world: Path) -> list[dict[str, Any]]:
     """Every labelled error of the reliability tests and every error of the generated world."""
     paths = sorted(RELIABILITY_TESTS.glob("*.csv")) + sorted((RELIABILITY_TESTS / "heldout").glob("*.csv"))
     rows = [row for path in paths for row in csv_rows(path)] + landing_rows(world, "app_errors")
+    # White space Postgres counts (U+2003, U+2028, U+3000) and does not (the no-break U+00A0).
+    rows += [
+        {"error_class": "TimeoutError", "message": message, "http_status": ""}
+        for message in (
+            "Timeout after 30\u2003s\u2028while calling https://api.example.com/v1/orders ",
+            "connection refused\u3000(retry 3 of 5)\u00a0giving up.\u2029",
+        )
+    ]
     return [
         {"error_class": r["error_class"], "message": r["message"],
          "http_status": int(r["http_status"]) if r["http_status"] else None}

@@ -11,6 +11,8 @@
       - `$` outside `(?n)` is the end of the text in Postgres; Java's also matches before a final newline: `\z`.
       - Brackets: `[[:space:]]` and its kin become Java classes, a `]` first in a bracket and a `[` or `&`
         inside one are escaped (Java reads `[` inside a bracket as a nested class and `&&` as intersection).
+      - White space (`[[:space:]]`, `\s`) is the set Postgres' regex engine takes in a C.UTF-8 database (the
+        ASCII six and fourteen Unicode spaces, not the no-break ones): Java's `\s` is ASCII only.
       - `\m` and `\M` (word start and end) become lookarounds on `\w`; `\Z` is `\z`.
       - Replacements: `\1` is `$1`, a literal `$` is `\$`, and a reference to a group the pattern lacks is
         dropped (Postgres inserts nothing there; Java throws).
@@ -38,7 +40,7 @@
         {%- set state.case_insensitive = 'i' in leading.group(1) -%}
         {%- set state.body = pattern[leading.end():] -%}
     {%- endif -%}
-    {%- set classes = {'space': '\\s', 'digit': '0-9', 'alpha': '\\p{Alpha}', 'alnum': '\\p{Alnum}',
+    {%- set classes = {'space': spark_are_space(), 'digit': '0-9', 'alpha': '\\p{Alpha}', 'alnum': '\\p{Alnum}',
         'upper': '\\p{Upper}', 'lower': '\\p{Lower}', 'punct': '\\p{Punct}', 'xdigit': '0-9A-Fa-f'} -%}
     {%- set tokens = re.findall('\\[\\^?\\]?(?:\\[:[a-z]+:\\]|\\\\.|[^\\]])*\\]|\\\\.|\\(\\?[:=!]|\\(\\?<[=!]|[\\s\\S]', state.body) -%}
     {%- for token in tokens -%}
@@ -50,6 +52,8 @@
             {%- for part in re.findall('\\[:[a-z]+:\\]|\\\\.|[\\s\\S]', inner) -%}
                 {%- if part[:2] == '[:' -%}
                     {%- set members.text = members.text ~ classes[part[2:-2]] -%}
+                {%- elif part == '\\s' -%}
+                    {%- set members.text = members.text ~ spark_are_space() -%}
                 {%- elif part in ['[', ']', '&'] -%}
                     {%- set members.text = members.text ~ '\\' ~ part -%}
                 {%- else -%}
@@ -60,6 +64,8 @@
                 {%- set members.text = members.text ~ '\\n' -%}
             {%- endif -%}
             {%- set piece.text = '[' ~ ('^' if negated else '') ~ members.text ~ ']' -%}
+        {%- elif token in ['\\s', '\\S'] -%}
+            {%- set piece.text = ('[' if token == '\\s' else '[^') ~ spark_are_space() ~ ']' -%}
         {%- elif token == '\\m' -%}
             {%- set piece.text = '(?<!\\w)(?=\\w)' -%}
         {%- elif token == '\\M' -%}
@@ -89,6 +95,12 @@
     {%- do state.alternative_groups.append(state.groups) -%}
     {%- set flags = ('(?md)' if state.newline_sensitive else '(?s)') ~ ('(?iu)' if state.case_insensitive else '') -%}
     {{ return([flags ~ state.out, state.groups, state.alternatives, flags, state.alternative_groups]) }}
+{%- endmacro %}
+
+{#- The members of a Java bracket for Postgres' white space in a C.UTF-8 database (glibc's iswspace), as
+    `select chr(c) ~ '[[:space:]]'` lists them. -#}
+{% macro spark_are_space() -%}
+    {{ return('\\t\\n\\x0B\\f\\r \\x{1680}\\x{2000}-\\x{2006}\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}') }}
 {%- endmacro %}
 
 {#- An ARE replacement as a Java one, for a pattern of `groups` capturing groups. -#}

@@ -208,7 +208,8 @@
         {%- set expression.sql = "regexp_replace(" ~ expression.sql ~ ", " ~ spark_string_literal(java[0])
             ~ ", " ~ spark_string_literal(spark_java_replacement(replacement, java[1])) ~ ")" -%}
     {%- endfor -%}
-    {%- set collapsed = "regexp_replace(" ~ expression.sql ~ ", '[\\\\t\\\\n\\\\x0B\\\\f\\\\r ]+', ' ')" -%}
+    {%- set collapsed = "regexp_replace(" ~ expression.sql ~ ", " ~ spark_string_literal('[' ~ spark_are_space() ~ ']+')
+        ~ ", ' ')" -%}
     {%- if (version or error_normaliser_version()) | int >= 2 %}
     left(trim(trailing ' .;:,!' from trim({{ collapsed }})), 500)
     {%- else %}
