@@ -11,6 +11,11 @@
     ' ' || nullif(btrim(regexp_replace(lower({{ column }}), '[^a-z0-9]+', ' ', 'g')), '') || ' '
 {%- endmacro %}
 
+{#- Spark's trim, like btrim, drops spaces only; its regexp_replace replaces every match. -#}
+{% macro spark__answer_words(column) -%}
+    ' ' || nullif(trim(regexp_replace(lower({{ column }}), '[^a-z0-9]+', ' ')), '') || ' '
+{%- endmacro %}
+
 {% macro default__answer_words(column) -%}
     {{ exceptions.raise_compiler_error(
         "answer_words has no implementation for adapter " ~ adapter.type()

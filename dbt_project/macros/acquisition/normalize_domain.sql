@@ -15,6 +15,14 @@
     )
 {%- endmacro %}
 
+{#- Java's `.` stops at a newline unless `(?s)`; `$3` is Java's `\3`. -#}
+{% macro spark__normalize_domain(column) -%}
+    nullif(
+        regexp_replace(lower(trim({{ column }})), '(?s)^([a-z][a-z0-9+.-]*://)?(www\\.)?([^/:?#]*).*$', '$3'),
+        ''
+    )
+{%- endmacro %}
+
 {% macro default__normalize_domain(column) -%}
     {{ exceptions.raise_compiler_error(
         "normalize_domain has no implementation for adapter " ~ adapter.type()

@@ -51,6 +51,49 @@
     )
 {%- endmacro %}
 
+{#-
+    On Spark: no regexp_matches returning every group of every match, and no set-returning function in a
+    correlated subquery, so it is one expression over arrays. The frame pattern's six alternatives are each
+    wrapped in a group: regexp_extract_all gives the matches in order, each match is matched again for its
+    groups, and a group of an alternative that did not match is null (Spark's regexp_extract gives '' for
+    both an empty and an absent group; the wrapping group tells them apart), as in Postgres' m[].
+-#}
+{% macro spark__error_trace_frames(message, frames=2) -%}
+    {%- set parts = spark_java_regex_parts(error_trace_frame_pattern()) -%}
+    {%- set alternatives, ends = parts[2], parts[4] -%}
+    {%- set pattern = spark_string_literal(parts[3] ~ '(' ~ alternatives | join(')|(') ~ ')') -%}
+    {%- set group = {} -%}
+    {%- for number in range(1, parts[1] + 1) -%}
+        {%- set alternative = (ends | select('<', number) | list | length) -%}
+        {%- set wrapper = (ends[alternative - 1] if alternative > 0 else 0) + alternative + 1 -%}
+        {%- do group.update({number: "case when regexp_extract(found, " ~ pattern ~ ", " ~ wrapper
+            ~ ") <> '' then regexp_extract(found, " ~ pattern ~ ", " ~ (number + alternative + 1) ~ ") end"}) -%}
+    {%- endfor -%}
+    {%- set file_name_start = '^.*[/\\\\]' -%}
+    nullif(array_join(slice(
+        transform(
+            filter(
+                array_sort(transform(
+                    regexp_extract_all({{ message }}, {{ pattern }}, 0),
+                    (found, position) -> named_struct(
+                        'innermost_first', case when {{ group[1] }} is not null then -(position + 1) else position + 1 end,
+                        'function', coalesce({{ group[2] }}, {{ group[3] }}, {{ group[5] }}, {{ group[8] }}, {{ group[11] }}, ''),
+                        'file', coalesce({{ group[1] }}, {{ group[4] }}, {{ group[6] }}, {{ group[7] }}, {{ group[9] }}, {{ group[10] }})
+                    )
+                )),
+                frame -> not (concat(frame.function, ' ', frame.file)
+                    rlike {{ spark_string_literal(spark_java_regex(error_trace_library_pattern())) }})
+            ),
+            frame -> concat(
+                regexp_replace(frame.function, '\\$[0-9]+', '\\$'),
+                '@',
+                regexp_replace(frame.file, {{ spark_string_literal(spark_java_regex(file_name_start)) }}, '')
+            )
+        ),
+        1, {{ frames }}
+    ), ' < '), '')
+{%- endmacro %}
+
 {% macro default__error_trace_frames(message, frames=2) -%}
     {{ exceptions.raise_compiler_error(
         "error_trace_frames has no implementation for adapter " ~ adapter.type()

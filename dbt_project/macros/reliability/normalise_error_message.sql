@@ -156,8 +156,9 @@
 
 {#-
     The normalised message, its runs of white space made one space, trimmed and cut at 500 characters.
-    The steps are Postgres advanced regular expressions, so the implementation is Postgres'; another adapter
-    needs its own, and the steps their dialect.
+    The steps are Postgres advanced regular expressions: Spark's implementation runs them translated to Java's
+    dialect (are_on_spark.sql), with the overrides below where Java would match otherwise; another adapter
+    needs its own.
 -#}
 {% macro normalise_error_message(message, version=none) -%}
     {{ return(adapter.dispatch('normalise_error_message')(message, version)) }}
@@ -173,6 +174,46 @@
     left(rtrim(btrim(regexp_replace({{ expression.sql }}, '[[:space:]]+', ' ', 'g')), ' .;:,!'), 500)
     {%- else %}
     left(btrim(regexp_replace({{ expression.sql }}, '[[:space:]]+', ' ', 'g')), 500)
+    {%- endif %}
+{%- endmacro %}
+
+{#-
+    The steps Java cannot run as written, each with the ARE it runs instead (same matches, same groups): a
+    step's pattern text is the key, so a step changed in a new version loses its override, and the Spark tests
+    (tests/spark/test_loop_macros.py) show whether the new one needs its own.
+
+    Postgres takes the longest match of a pattern's alternatives at a position, Java the first that matches.
+    The opaque-id step of versions 3 and 4 offers `<id>` twice: a mixed-case run of letters and digits, and a
+    20+ character token that may also hold `+`, `_`, `-` and end in `=`. On `M0jljKPG2TdJFBYANI4X_o6yWdjueSdL`
+    or a base64 `HostID`, Postgres takes the whole token, Java the run before the `_` or `+`. The token's
+    characters include the run's, so the token, when it matches, is the longer: tried first, Java takes it too.
+-#}
+{% macro spark_normaliser_step_overrides() -%}
+    {%- set opaque_id = '(?<![0-9A-Za-z])((?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{10,}|'
+        ~ '(?=[A-Z0-9]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{12,})(?![0-9A-Za-z])|'
+        ~ '(?<![0-9A-Za-z+_-])(?=[A-Za-z0-9+_-]*[0-9])(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{20,}={0,2}(?![0-9A-Za-z+_=-])' -%}
+    {%- set opaque_id_token_first = '(?<![0-9A-Za-z+_-])(?=[A-Za-z0-9+_-]*[0-9])(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{20,}={0,2}(?![0-9A-Za-z+_=-])|'
+        ~ '(?<![0-9A-Za-z])((?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{10,}|'
+        ~ '(?=[A-Z0-9]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{12,})(?![0-9A-Za-z])' -%}
+    {{ return({opaque_id: opaque_id_token_first}) }}
+{%- endmacro %}
+
+{#- On Spark: the same steps, translated to Java regular expressions (macros/reliability/are_on_spark.sql).
+    Spark's regexp_replace replaces every match, as the steps' `g` flag asks. -#}
+{% macro spark__normalise_error_message(message, version=none) -%}
+    {%- set expression = namespace(sql=message) -%}
+    {%- set overrides = spark_normaliser_step_overrides() -%}
+    {%- for pattern, replacement in error_normaliser_steps(version) -%}
+        {%- set java = spark_java_regex_parts(overrides.get(pattern, pattern)) -%}
+        {%- set expression.sql = "regexp_replace(" ~ expression.sql ~ ", " ~ spark_string_literal(java[0])
+            ~ ", " ~ spark_string_literal(spark_java_replacement(replacement, java[1])) ~ ")" -%}
+    {%- endfor -%}
+    {%- set collapsed = "regexp_replace(" ~ expression.sql ~ ", " ~ spark_string_literal('[' ~ spark_are_space() ~ ']+')
+        ~ ", ' ')" -%}
+    {%- if (version or error_normaliser_version()) | int >= 2 %}
+    left(trim(trailing ' .;:,!' from trim({{ collapsed }})), 500)
+    {%- else %}
+    left(trim({{ collapsed }}), 500)
     {%- endif %}
 {%- endmacro %}
 
@@ -269,6 +310,56 @@
         and signatures.normalised_message = matches.normalised_message
         and signatures.http_status is not distinct from matches.http_status
     order by signatures.error_class, signatures.normalised_message, signatures.http_status, matches.priority
+{%- endmacro %}
+
+{#- On Spark: no `distinct on` nor lateral join, so every rule meets every signature in one join and a window
+    keeps the rule of the lowest priority (nulls last, as Postgres orders them); the rules' patterns are
+    Postgres AREs, matched by spark_are_rlike. -#}
+{% macro spark__categorise_signatures(signatures, rules) -%}
+    select
+        error_class,
+        normalised_message,
+        http_status,
+        rule_priority,
+        category
+    from (
+        select
+            signatures.error_class,
+            signatures.normalised_message,
+            signatures.http_status,
+            matches.priority as rule_priority,
+            coalesce(matches.category, 'uncategorized') as category,
+            row_number() over (
+                partition by signatures.error_class, signatures.normalised_message, signatures.http_status
+                order by matches.priority asc nulls last
+            ) as rule_rank
+        from {{ signatures }} as signatures
+        left join (
+            select
+                rules.priority,
+                rules.category,
+                candidates.error_class,
+                candidates.normalised_message,
+                candidates.http_status
+            from {{ rules }} as rules
+            cross join {{ signatures }} as candidates
+            where
+                (
+                    coalesce(rules.class_pattern, '') = ''
+                    or {{ spark_are_rlike('candidates.error_class', 'rules.class_pattern') }}
+                )
+                and (
+                    coalesce(rules.message_pattern, '') = ''
+                    or {{ spark_are_rlike('candidates.normalised_message', 'rules.message_pattern') }}
+                )
+                and (rules.status_min is null or candidates.http_status >= rules.status_min)
+                and (rules.status_max is null or candidates.http_status <= rules.status_max)
+        ) as matches
+            on signatures.error_class = matches.error_class
+            and signatures.normalised_message = matches.normalised_message
+            and signatures.http_status <=> matches.http_status
+    ) as ranked
+    where rule_rank = 1
 {%- endmacro %}
 
 {% macro default__categorise_signatures(signatures, rules) -%}

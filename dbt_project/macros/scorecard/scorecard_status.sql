@@ -61,6 +61,23 @@
     string_agg({{ column }}, ', ' order by {{ order_by }})
 {%- endmacro %}
 
+{#- Spark has no ordered string_agg: the non-null values are collected with their sort key and sorted
+    (order_by is one ascending expression, as every caller passes); null when there are none, like string_agg. -#}
+{% macro spark__ordered_list(column, order_by) -%}
+    case
+        when count({{ column }}) > 0
+            then array_join(
+                transform(
+                    array_sort(collect_list(
+                        case when {{ column }} is not null then struct({{ order_by }} as sort_key, {{ column }} as value) end
+                    )),
+                    item -> item.value
+                ),
+                ', '
+            )
+    end
+{%- endmacro %}
+
 {% macro default__ordered_list(column, order_by) -%}
     {{ exceptions.raise_compiler_error(
         "ordered_list has no implementation for adapter " ~ adapter.type()

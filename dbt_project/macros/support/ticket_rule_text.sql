@@ -38,6 +38,35 @@
     )
 {%- endmacro %}
 
+{#- On Spark: the same three expressions, written here as the AREs above and translated to Java
+    (macros/reliability/are_on_spark.sql); their `i` flag is the translation's `(?iu)`. Each matches once at
+    most (it runs to the end of the text), so Spark replacing every match changes nothing. -#}
+{% macro spark__ticket_rule_text(subject, body) -%}
+    {%- set reply_header = "(?i)(\\n[^\\n]*\\m(wrote|schrieb|escribió|a écrit)\\s*:|\\n-{2,}\\s*(original message|"
+        ~ "ursprüngliche nachricht|mensaje original|message d'origine|forwarded message)|\\nfrom: [^\\n]*\\n(sent|"
+        ~ "date): ).*$" -%}
+    {%- set quoted_line = "(^|\\n)[ \\t]*>[^\\n]*" -%}
+    {%- set signature = "(?i)(\\n--[ \\t]*\\n|(sent from my|von meinem [^\\n]* gesendet|enviado desde mi|envoyé de mon|"
+        ~ "get outlook for)|this (e-?mail|message)[^\\n]{0,80}confidential).*$" -%}
+    lower(
+        translate(coalesce({{ subject }}, ''), '’‘', '\'\'')
+        || '\n'
+        || trim(trailing ' \t\r\n' from regexp_replace(
+            regexp_replace(
+                regexp_replace(
+                    translate(coalesce({{ body }}, ''), '’‘', '\'\''),
+                    {{ spark_string_literal(spark_java_regex(reply_header)) }},
+                    ''
+                ),
+                {{ spark_string_literal(spark_java_regex(quoted_line)) }},
+                '$1'
+            ),
+            {{ spark_string_literal(spark_java_regex(signature)) }},
+            ''
+        ))
+    )
+{%- endmacro %}
+
 {% macro default__ticket_rule_text(subject, body) -%}
     {{ exceptions.raise_compiler_error(
         "ticket_rule_text has no implementation for adapter " ~ adapter.type()
