@@ -1,13 +1,11 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_id',
         indexes=[
             {'columns': ['customer_id']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('customer_id')
     )
 }}
 

@@ -1,14 +1,12 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_id',
         indexes=[
             {'columns': ['customer_id']},
             {'columns': ['touchpoint_id']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('customer_id')
     )
 }}
 
