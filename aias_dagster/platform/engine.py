@@ -16,10 +16,9 @@ from pathlib import Path
 from aias_dagster.platform.warehouse import aias_home
 
 ENGINE_ENV = "AIAS_ENGINE"
-# What dbt_project/profiles.yml reads: the output to use, and the Spark session's folders.
+# What dbt_project/profiles.yml reads: the output to use, and the folder of the Spark session's state.
 DBT_TARGET_ENV = "AIAS_DBT_TARGET"
-SPARK_WAREHOUSE_ENV = "AIAS_SPARK_WAREHOUSE"
-SPARK_METASTORE_ENV = "AIAS_SPARK_METASTORE"
+SPARK_HOME_ENV = "AIAS_SPARK_HOME"
 
 
 class Engine(enum.StrEnum):
@@ -58,9 +57,22 @@ def spark_home(home: Path | None = None) -> Path:
 
 def dbt_engine_env(engine: Engine, home: Path | None = None) -> dict[str, str]:
     """The variables dbt_project/profiles.yml reads to build on `engine` (for dbt, a child process)."""
+    return {DBT_TARGET_ENV: DBT_TARGETS[engine], SPARK_HOME_ENV: str(spark_home(home))}
+
+
+def spark_session_conf(home: Path | None = None) -> dict[str, str]:
+    """The settings of a Spark session on this machine's lake: those of profiles.yml's `spark` output, for a
+    session that Python opens beside dbt (aias_dagster/transform/lake.py) and must see the same catalog."""
     folder = spark_home(home)
     return {
-        DBT_TARGET_ENV: DBT_TARGETS[engine],
-        SPARK_WAREHOUSE_ENV: str(folder / "warehouse"),
-        SPARK_METASTORE_ENV: str(folder / "metastore_db"),
+        "spark.master": "local[*]",
+        "spark.sql.catalogImplementation": "hive",
+        "spark.sql.warehouse.dir": str(folder / "warehouse"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={folder}/metastore_db;create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={folder}",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        "spark.ui.enabled": "false",
+        # What dbt-spark sets on every session it opens (connections.py), so both read SQL alike.
+        "spark.sql.ansi.enabled": "false",
     }

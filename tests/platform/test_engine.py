@@ -39,5 +39,16 @@ def test_each_engine_names_an_output_of_the_profile_and_spark_keeps_its_state_un
     postgres, spark = dbt_engine_env(Engine.POSTGRES, tmp_path), dbt_engine_env(Engine.SPARK, tmp_path)
     assert profile["outputs"][postgres[DBT_TARGET_ENV]]["type"] == "postgres"
     assert profile["outputs"][spark[DBT_TARGET_ENV]]["type"] == "spark"
-    assert spark["AIAS_SPARK_WAREHOUSE"] == str(tmp_path / "spark" / "warehouse")
-    assert spark["AIAS_SPARK_METASTORE"] == str(tmp_path / "spark" / "metastore_db")
+    assert spark["AIAS_SPARK_HOME"] == str(tmp_path / "spark")
+
+
+def test_a_spark_session_opened_from_python_has_the_settings_of_the_profiles_spark_output(tmp_path: Path) -> None:
+    from aias_dagster.platform.engine import spark_session_conf
+
+    env = dbt_engine_env(Engine.SPARK, tmp_path)
+    output = yaml.safe_load((REPO_ROOT / "dbt_project" / "profiles.yml").read_text())["aias"]["outputs"]["spark"]
+    rendered = {
+        key: value.replace("{{ env_var('AIAS_SPARK_HOME', '.aias/spark') }}", env["AIAS_SPARK_HOME"])
+        for key, value in output["server_side_parameters"].items()
+    }
+    assert rendered | {"spark.sql.ansi.enabled": "false"} == spark_session_conf(tmp_path)
