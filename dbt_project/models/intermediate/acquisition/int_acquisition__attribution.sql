@@ -70,7 +70,7 @@ single_touch_credits as (
         channel,
         touchpoint_id,
         touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     where is_first_touch
 
@@ -82,7 +82,7 @@ single_touch_credits as (
         channel,
         touchpoint_id,
         touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     where is_last_touch
 
@@ -95,7 +95,7 @@ single_touch_credits as (
         channel,
         touchpoint_id,
         touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     where is_last_non_direct_touch
 
@@ -124,8 +124,8 @@ linear_rounded as (
         channel,
         touches_in_path,
         has_last_touch,
-        round(cast(channel_touches as numeric) / touches_in_path, 10) as rounded_share,
-        sum(round(cast(channel_touches as numeric) / touches_in_path, 10)) over (
+        round(cast(channel_touches as {{ sql_type('numeric') }}) / touches_in_path, 10) as rounded_share,
+        sum(round(cast(channel_touches as {{ sql_type('numeric') }}) / touches_in_path, 10)) over (
             partition by customer_id
         ) as rounded_total
     from linear_touches
@@ -158,7 +158,7 @@ unattributed_credits as (
         'unattributed' as channel,
         cast(null as varchar) as touchpoint_id,
         0 as touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     cross join attribution_models
     where paths.touches_in_path = 0

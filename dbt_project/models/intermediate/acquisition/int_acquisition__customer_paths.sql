@@ -173,7 +173,7 @@ empty_paths as (
         customer_id,
         cast(null as varchar) as touchpoint_id,
         signup_at,
-        cast(null as timestamp with time zone) as occurred_at,
+        cast(null as {{ sql_type('timestamp with time zone') }}) as occurred_at,
         cast(null as varchar) as channel,
         cast(null as boolean) as is_direct,
         cast(null as bigint) as touch_number,
