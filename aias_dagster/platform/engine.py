@@ -72,6 +72,7 @@ def spark_session_conf(home: Path | None = None) -> dict[str, str]:
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={folder}",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        "spark.sql.hive.metastorePartitionPruningFallbackOnException": "true",
         "spark.ui.enabled": "false",
         # What dbt-spark sets on every session it opens (connections.py), so both read SQL alike.
         "spark.sql.ansi.enabled": "false",
