@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install prepare demo test lint format ui docs dashboards bench fuzz contract clean
+.PHONY: install install-spark prepare demo test test-spark lint format ui docs dashboards bench fuzz contract clean
 
 # "Once" only if Python may keep what it compiled: with PYTHONDONTWRITEBYTECODE set (some shells and sandboxes
 # set it), every process compiles Dagster, dbt and scikit-learn again, about 5 s of CPU each, and `make demo`
@@ -22,6 +22,16 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# AIAS_ENGINE=spark's extra (dbt-spark's session method and pyspark, about 450 MB), on top of `make install` and
+# never part of it, so the main suite's install does not grow. Java 17 must be on PATH.
+SPARK_INSTALLED := $(VENV)/.installed-spark
+$(SPARK_INSTALLED): $(INSTALLED)
+	@echo "==> installing the spark extra (dbt-spark, pyspark) with pinned dependencies"
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e ".[dev,spark]"
+	@touch $(SPARK_INSTALLED)
+
+install-spark: $(SPARK_INSTALLED)
 
 # The dbt manifest is built here, ahead of time, never when Dagster imports the code.
 prepare: install
@@ -48,6 +58,10 @@ TEST_WORKERS ?= 2
 test: install
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint prepare
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=25
+
+# The tests marked `spark` (left out of `make test`), one at a time: each starts Spark in its own process.
+test-spark: install-spark
+	$(BIN)/pytest -m spark -n 0
 
 ui: prepare
 	$(BIN)/aias ui

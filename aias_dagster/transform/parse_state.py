@@ -32,8 +32,9 @@ from aias_dagster.transform.project import TARGET_PATH, prepare_manifest
 PARSE_FILE = "partial_parse.msgpack"
 # The names dbt_project/macros/incremental/delivery_window.sql reads (window_bound).
 WINDOW_ENV = {"min_date": "AIAS_WINDOW_MIN_DATE", "max_date": "AIAS_WINDOW_MAX_DATE"}
-# What dbt's profile takes from dbt_env (aias_dagster/platform/warehouse.py); the password is not kept in a name.
-CONNECTION_KEYS = ("AIAS_PG_HOST", "AIAS_PG_PORT", "AIAS_PG_DBNAME", "AIAS_PG_USER", "AIAS_PG_ROLE")
+# What dbt's profile takes from dbt_env (aias_dagster/platform/warehouse.py and engine.py: the output, Postgres
+# or Spark); the password is not kept in a name.
+CONNECTION_KEYS = ("AIAS_PG_HOST", "AIAS_PG_PORT", "AIAS_PG_DBNAME", "AIAS_PG_USER", "AIAS_PG_ROLE", "AIAS_DBT_TARGET")
 
 
 def window_env(window: tuple[date, date | None] | None) -> dict[str, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
+from aias_dagster.platform.engine import current_engine, dbt_engine_env
 from aias_dagster.platform.roles import transformer_role
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
 
@@ -82,9 +83,10 @@ def ensure_manifest() -> Path:
 def apply_dbt_environment(settings: ConnectionSettings) -> dict[str, str]:
     """Give dbt (a child process) the connection through the variables profiles.yml reads; returns them.
 
-    Ensures the database roles first: dbt builds as the transformer role when they are in place.
+    Ensures the database roles first: dbt builds as the transformer role when they are in place. The engine
+    (AIAS_ENGINE) picks the profile's output; Postgres stays configured on Spark too, where the loader writes.
     """
-    dbt_env = settings.dbt_env(role=transformer_role(settings))
+    dbt_env = settings.dbt_env(role=transformer_role(settings)) | dbt_engine_env(current_engine())
     os.environ.update(dbt_env)
     return dbt_env
 

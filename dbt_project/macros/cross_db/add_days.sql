@@ -11,6 +11,11 @@
     cast({{ column }} + ({{ days }}) as date)
 {%- endmacro %}
 
+{#- Spark's date_add takes an int count of days. -#}
+{% macro spark__add_days(column, days) -%}
+    date_add({{ column }}, cast({{ days }} as int))
+{%- endmacro %}
+
 {% macro default__add_days(column, days) -%}
     {{ exceptions.raise_compiler_error(
         "add_days has no implementation for adapter " ~ adapter.type()

@@ -12,6 +12,11 @@
     ({{ column }} + interval '1 hour' * ({{ hours }}))
 {%- endmacro %}
 
+{#- Fractions of an hour kept: the interval is built from seconds, exact to the microsecond. -#}
+{% macro spark__add_hours(column, hours) -%}
+    ({{ column }} + make_dt_interval(0, 0, 0, cast(({{ hours }}) * 3600 as decimal(18, 6))))
+{%- endmacro %}
+
 {% macro default__add_hours(column, hours) -%}
     {{ exceptions.raise_compiler_error(
         "add_hours has no implementation for adapter " ~ adapter.type()

@@ -13,6 +13,10 @@
     bool_or({{ expression }})
 {%- endmacro %}
 
+{% macro spark__any_true(expression) -%}
+    bool_or({{ expression }})
+{%- endmacro %}
+
 {% macro default__any_true(expression) -%}
     (max(case when {{ expression }} then 1 when not ({{ expression }}) then 0 end) = 1)
 {%- endmacro %}

@@ -17,6 +17,22 @@
     (array_agg({{ value }} order by {{ order_by }}){% if where %} filter (where {{ where }}){% endif %})[1]
 {%- endmacro %}
 
+{#-
+    Spark: min_by over a struct of the order's columns, which compares them left to right as `order by` does;
+    rows outside `where` have no struct and are skipped. The value of the first row is kept even when null, as
+    array_agg(...)[1] keeps it. Only ascending orders (a list of expressions, no `desc`).
+-#}
+{% macro spark__first_by(value, order_by, where) -%}
+    {%- if ' desc' in order_by | lower -%}
+        {{ exceptions.raise_compiler_error("first_by on spark: order_by must be ascending, not '" ~ order_by ~ "'") }}
+    {%- endif -%}
+    {%- if where -%}
+        min_by({{ value }}, case when {{ where }} then struct({{ order_by }}) end)
+    {%- else -%}
+        min_by({{ value }}, struct({{ order_by }}))
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro distinct_sorted_list(column) -%}
     {{ return(adapter.dispatch('distinct_sorted_list')(column)) }}
 {%- endmacro %}
@@ -25,12 +41,21 @@
     string_agg(distinct {{ column }}, ',' order by {{ column }})
 {%- endmacro %}
 
+{#- Null for a group without a value, as string_agg gives (array_join of an empty array would give ''). -#}
+{% macro spark__distinct_sorted_list(column) -%}
+    case when count({{ column }}) > 0 then array_join(array_sort(collect_set({{ column }})), ',') end
+{%- endmacro %}
+
 {% macro list_elements(column) -%}
     {{ return(adapter.dispatch('list_elements')(column)) }}
 {%- endmacro %}
 
 {% macro postgres__list_elements(column) -%}
     unnest(string_to_array({{ column }}, ','))
+{%- endmacro %}
+
+{% macro spark__list_elements(column) -%}
+    explode(split({{ column }}, ','))
 {%- endmacro %}
 
 {% macro default__first_by(value, order_by, where) -%}
@@ -60,6 +85,10 @@
 
 {% macro postgres__array_element(array, position) -%}
     {{ array }}[{{ position }}]
+{%- endmacro %}
+
+{% macro spark__array_element(array, position) -%}
+    element_at({{ array }}, cast({{ position }} as int))
 {%- endmacro %}
 
 {% macro default__array_element(array, position) -%}

@@ -11,6 +11,11 @@
     cast('-infinity' as timestamp with time zone)
 {%- endmacro %}
 
+{#- Spark has no infinity and no `timestamp with time zone` type name: its `timestamp` is an instant. -#}
+{% macro spark__before_any_timestamp() -%}
+    cast('0001-01-01 00:00:00' as timestamp)
+{%- endmacro %}
+
 {% macro default__before_any_timestamp() -%}
     cast('0001-01-01 00:00:00+00' as timestamp with time zone)
 {%- endmacro %}

@@ -18,6 +18,10 @@
     ) as spine (day_start)
 {%- endmacro %}
 
+{% macro spark__day_spine(first_day, last_day) -%}
+    select explode(sequence(cast({{ first_day }} as date), cast({{ last_day }} as date), interval 1 day)) as date_day
+{%- endmacro %}
+
 {% macro default__day_spine(first_day, last_day) -%}
     {{ exceptions.raise_compiler_error(
         "day_spine has no implementation for adapter " ~ adapter.type()

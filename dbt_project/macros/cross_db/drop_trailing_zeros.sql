@@ -12,6 +12,14 @@
     trim_scale({{ column }})
 {%- endmacro %}
 
+{#-
+    Spark: the value unchanged. A Spark decimal has one scale per column, not per value, so there is no
+    display scale to trim; the values, which is what a comparison or a unit test reads, are the same.
+-#}
+{% macro spark__drop_trailing_zeros(column) -%}
+    {{ column }}
+{%- endmacro %}
+
 {% macro default__drop_trailing_zeros(column) -%}
     {{ exceptions.raise_compiler_error(
         "drop_trailing_zeros has no implementation for adapter " ~ adapter.type()

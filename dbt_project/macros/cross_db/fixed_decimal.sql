@@ -11,6 +11,11 @@
     cast({{ column }} as numeric(38, {{ scale }}))
 {%- endmacro %}
 
+{#- Spark rounds a decimal cast half away from zero, as Postgres does (2.345 -> 2.35, -2.345 -> -2.35). -#}
+{% macro spark__fixed_decimal(column, scale) -%}
+    cast({{ column }} as decimal(38, {{ scale }}))
+{%- endmacro %}
+
 {% macro default__fixed_decimal(column, scale) -%}
     {{ exceptions.raise_compiler_error(
         "fixed_decimal has no implementation for adapter " ~ adapter.type()

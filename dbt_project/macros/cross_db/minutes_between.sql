@@ -10,6 +10,12 @@
     (extract(epoch from ({{ end_at }} - {{ start_at }})) / 60)
 {%- endmacro %}
 
+{#- Exact: whole microseconds as a decimal, divided into minutes with 11 decimal places. -#}
+{% macro spark__minutes_between(start_at, end_at) -%}
+    (cast(unix_micros(cast({{ end_at }} as timestamp)) - unix_micros(cast({{ start_at }} as timestamp)) as decimal(20, 0))
+        / cast(60000000 as decimal(10, 0)))
+{%- endmacro %}
+
 {% macro default__minutes_between(start_at, end_at) -%}
     {{ exceptions.raise_compiler_error(
         "minutes_between has no implementation for adapter " ~ adapter.type()

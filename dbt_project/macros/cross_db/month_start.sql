@@ -9,6 +9,10 @@
     cast(date_trunc('month', {{ column }}) as date)
 {%- endmacro %}
 
+{% macro spark__month_start(column) -%}
+    trunc({{ column }}, 'MM')
+{%- endmacro %}
+
 {% macro default__month_start(column) -%}
     {{ exceptions.raise_compiler_error(
         "month_start has no implementation for adapter " ~ adapter.type()

@@ -11,6 +11,11 @@
     percentile_cont({{ fraction }}) within group (order by {{ expression }})
 {%- endmacro %}
 
+{#- Spark 3.3+ has the same ordered-set aggregate, and it returns a double as Postgres does. -#}
+{% macro spark__percentile(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
 {% macro default__percentile(expression, fraction) -%}
     {{ exceptions.raise_compiler_error(
         "percentile has no implementation for adapter " ~ adapter.type()

@@ -15,6 +15,18 @@
     ({{ value }} ~* {{ pattern }})
 {%- endmacro %}
 
+{#-
+    Spark: a Java regular expression (`rlike`), ignoring case, with Unicode word characters as Postgres'
+    `\w` has them. Postgres' word boundaries `\m` (start of a word) and `\M` (end of one), which Java does
+    not know, are rewritten to their Java forms `\b(?=\w)` and `\b(?<=\w)`; the rest of the rules'
+    dialect (bounded repetition, look-behind) Java shares.
+-#}
+{% macro spark__regex_matches(value, pattern) -%}
+    ({{ value }} rlike concat(
+        '(?iU)', replace(replace({{ pattern }}, '\\m', '\\b(?=\\w)'), '\\M', '\\b(?<=\\w)')
+    ))
+{%- endmacro %}
+
 {% macro default__regex_matches(value, pattern) -%}
     {{ exceptions.raise_compiler_error(
         "regex_matches has no implementation for adapter " ~ adapter.type()

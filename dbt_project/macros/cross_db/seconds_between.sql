@@ -10,6 +10,12 @@
     extract(epoch from ({{ later }} - {{ earlier }}))
 {%- endmacro %}
 
+{#- Exact to the microsecond, with six decimal places as Postgres' extract(epoch ...) gives them. -#}
+{% macro spark__seconds_between(earlier, later) -%}
+    (cast(unix_micros(cast({{ later }} as timestamp)) - unix_micros(cast({{ earlier }} as timestamp)) as decimal(20, 0))
+        * 0.000001)
+{%- endmacro %}
+
 {% macro default__seconds_between(earlier, later) -%}
     {{ exceptions.raise_compiler_error(
         "seconds_between has no implementation for adapter " ~ adapter.type()

@@ -12,6 +12,11 @@
     cast(({{ column }} at time zone 'UTC') as date)
 {%- endmacro %}
 
+{#- From the instant's microseconds since the epoch, so that Spark's session time zone plays no part. -#}
+{% macro spark__utc_date(column) -%}
+    date_from_unix_date(cast(floor(unix_micros({{ column }}) / 86400000000) as int))
+{%- endmacro %}
+
 {% macro default__utc_date(column) -%}
     {{ exceptions.raise_compiler_error(
         "utc_date has no implementation for adapter " ~ adapter.type()

@@ -9,6 +9,11 @@
     (cast({{ day }} as timestamp) at time zone 'UTC')
 {%- endmacro %}
 
+{#- Whatever Spark's session time zone: the day's number since the epoch, in microseconds. -#}
+{% macro spark__utc_day_start(day) -%}
+    timestamp_micros(unix_date(cast({{ day }} as date)) * 86400000000)
+{%- endmacro %}
+
 {% macro default__utc_day_start(day) -%}
     {{ exceptions.raise_compiler_error(
         "utc_day_start has no implementation for adapter " ~ adapter.type()

@@ -8,7 +8,7 @@
     the rows were written (a delivery, a re-stitch, a new channel mapping, a full refresh).
 -#}
 {% macro run_processed_at() -%}
-    cast('{{ run_started_at.isoformat() }}' as timestamp with time zone)
+    {{ timestamp_value(run_started_at.isoformat()) }}
 {%- endmacro %}
 
 
@@ -35,7 +35,7 @@
     {%- if newest is none -%}
         {{ before_any_timestamp() }}
     {%- else -%}
-        cast('{{ newest.isoformat() }}' as timestamp with time zone)
+        {{ timestamp_value(newest.isoformat()) }}
     {%- endif -%}
 {%- endmacro %}
 

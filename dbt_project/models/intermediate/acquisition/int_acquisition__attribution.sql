@@ -1,13 +1,11 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_id',
         indexes=[
             {'columns': ['customer_id']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('customer_id')
     )
 }}
 
@@ -72,7 +70,7 @@ single_touch_credits as (
         channel,
         touchpoint_id,
         touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     where is_first_touch
 
@@ -84,7 +82,7 @@ single_touch_credits as (
         channel,
         touchpoint_id,
         touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     where is_last_touch
 
@@ -97,7 +95,7 @@ single_touch_credits as (
         channel,
         touchpoint_id,
         touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     where is_last_non_direct_touch
 
@@ -126,8 +124,8 @@ linear_rounded as (
         channel,
         touches_in_path,
         has_last_touch,
-        round(cast(channel_touches as numeric) / touches_in_path, 10) as rounded_share,
-        sum(round(cast(channel_touches as numeric) / touches_in_path, 10)) over (
+        round(cast(channel_touches as {{ sql_type('numeric') }}) / touches_in_path, 10) as rounded_share,
+        sum(round(cast(channel_touches as {{ sql_type('numeric') }}) / touches_in_path, 10)) over (
             partition by customer_id
         ) as rounded_total
     from linear_touches
@@ -160,7 +158,7 @@ unattributed_credits as (
         'unattributed' as channel,
         cast(null as varchar) as touchpoint_id,
         0 as touches_in_path,
-        cast(1 as numeric) as credit
+        cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
     cross join attribution_models
     where paths.touches_in_path = 0

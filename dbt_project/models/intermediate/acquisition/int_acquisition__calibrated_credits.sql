@@ -270,12 +270,18 @@ final as (
         channel_rows.channel,
         {{ drop_trailing_zeros('channel_rows.attributed') }} as attributed_new_paying_customers,
         {{ drop_trailing_zeros(
-            'cast(channel_rows.attributed as numeric)'
-            ~ ' + cast(channel_rows.from_answered + channel_rows.from_silent as numeric)'
+            'cast(channel_rows.attributed as ' ~ sql_type('numeric') ~ ')'
+            ~ ' + cast(channel_rows.from_answered + channel_rows.from_silent as ' ~ sql_type('numeric') ~ ')'
         ) }} as new_paying_customers_calibrated,
-        {{ drop_trailing_zeros('round(cast(channel_rows.prior_share as numeric), 10)') }} as prior_share,
-        {{ drop_trailing_zeros('round(cast(channel_rows.from_answered as numeric), 10)') }} as from_answered,
-        {{ drop_trailing_zeros('round(cast(channel_rows.from_silent as numeric), 10)') }} as from_silent,
+        {{ drop_trailing_zeros(
+            'round(cast(channel_rows.prior_share as ' ~ sql_type('numeric') ~ '), 10)'
+        ) }} as prior_share,
+        {{ drop_trailing_zeros(
+            'round(cast(channel_rows.from_answered as ' ~ sql_type('numeric') ~ '), 10)'
+        ) }} as from_answered,
+        {{ drop_trailing_zeros(
+            'round(cast(channel_rows.from_silent as ' ~ sql_type('numeric') ~ '), 10)'
+        ) }} as from_silent,
         coalesce(unattributed_monthly.unattributed, 0) as month_unattributed,
         coalesce(unattributed_monthly.unattributed_answered, 0) as month_unattributed_answered
     from channel_rows
@@ -292,9 +298,9 @@ final as (
         unattributed_rows.channel,
         0 as attributed_new_paying_customers,
         {{ drop_trailing_zeros('unattributed_rows.kept') }} as new_paying_customers_calibrated,
-        cast(null as numeric) as prior_share,
-        cast(0 as numeric) as from_answered,
-        cast(0 as numeric) as from_silent,
+        cast(null as {{ sql_type('numeric') }}) as prior_share,
+        cast(0 as {{ sql_type('numeric') }}) as from_answered,
+        cast(0 as {{ sql_type('numeric') }}) as from_silent,
         unattributed_monthly.unattributed as month_unattributed,
         unattributed_monthly.unattributed_answered as month_unattributed_answered
     from unattributed_rows

@@ -1,14 +1,12 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_id',
         indexes=[
             {'columns': ['customer_id']},
             {'columns': ['touchpoint_id']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('customer_id')
     )
 }}
 
@@ -175,7 +173,7 @@ empty_paths as (
         customer_id,
         cast(null as varchar) as touchpoint_id,
         signup_at,
-        cast(null as timestamp with time zone) as occurred_at,
+        cast(null as {{ sql_type('timestamp with time zone') }}) as occurred_at,
         cast(null as varchar) as channel,
         cast(null as boolean) as is_direct,
         cast(null as bigint) as touch_number,

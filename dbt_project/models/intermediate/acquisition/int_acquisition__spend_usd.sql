@@ -53,7 +53,9 @@ converted as (
         spend.amount,
         spend.currency,
         case when spend.currency = 'USD' then spend.spend_date else rate_periods.rate_date end as rate_date,
-        case when spend.currency = 'USD' then cast(1 as numeric) else rate_periods.usd_per_unit end as usd_per_unit,
+        case
+            when spend.currency = 'USD' then cast(1 as {{ sql_type('numeric') }}) else rate_periods.usd_per_unit
+        end as usd_per_unit,
         spend._delivery_date,
         spend._source_file,
         spend._source_line

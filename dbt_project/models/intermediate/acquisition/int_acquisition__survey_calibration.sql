@@ -145,8 +145,9 @@ final as (
         end as answer_rate,
         {{ drop_trailing_zeros('coalesce(unattributed.unattributed_customers, 0)') }} as unattributed_customers,
         {{ drop_trailing_zeros('coalesce(unattributed.unattributed_answered, 0)') }} as unattributed_answered,
-        round(cast({{ array_element('final_shares.shares', 'channels.channel_number') }} as numeric), 8)
-            as unattributed_answer_share,
+        round(
+            cast({{ array_element('final_shares.shares', 'channels.channel_number') }} as {{ sql_type('numeric') }}), 8
+        ) as unattributed_answer_share,
         -- unattributed customers of the channel per tracked one: (unattributed answerers x their share) over
         -- its tracked answerers, so that a channel whose customers answer more often weighs no more.
         case
@@ -155,7 +156,7 @@ final as (
                     cast(unattributed.unattributed_answered as float)
                     * {{ array_element('final_shares.shares', 'channels.channel_number') }}
                     / cast(channels.tracked_answered as float)
-                    as numeric
+                    as {{ sql_type('numeric') }}
                 ), 8)
         end as unattributed_per_tracked,
         final_shares.iteration as em_iterations,

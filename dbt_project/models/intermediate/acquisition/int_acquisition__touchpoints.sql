@@ -1,9 +1,6 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='touchpoint_id',
         indexes=[
             {'columns': ['touchpoint_id'], 'unique': true},
             {'columns': ['anonymous_id']},
@@ -11,6 +8,7 @@
             {'columns': ['_delivery_date']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('touchpoint_id')
     )
 }}
 

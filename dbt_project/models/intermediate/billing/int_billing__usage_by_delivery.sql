@@ -1,13 +1,11 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='_delivery_date',
         indexes=[
             {'columns': ['_delivery_date']},
             {'columns': ['date_day']},
         ],
+        **replace_rows('_delivery_date', partition_column='_delivery_date')
     )
 }}
 

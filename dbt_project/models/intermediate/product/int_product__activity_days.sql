@@ -1,14 +1,12 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='_delivery_date',
         indexes=[
             {'columns': ['_delivery_date']},
             {'columns': ['activity_date']},
             {'columns': ['customer_id', 'feature']},
         ],
+        **replace_rows('_delivery_date', partition_column='_delivery_date')
     )
 }}
 

@@ -1,15 +1,13 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='error_id',
         indexes=[
             {'columns': ['error_id'], 'unique': true},
             {'columns': ['_delivery_date']},
             {'columns': ['_processed_at']},
         ],
         pre_hook="{{ forget_errors_read_again(previous_fingerprint_versions()) }}",
+        **replace_rows('error_id')
     )
 }}
 

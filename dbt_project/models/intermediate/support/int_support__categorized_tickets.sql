@@ -1,14 +1,12 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='ticket_id',
         indexes=[
             {'columns': ['ticket_id'], 'unique': true},
             {'columns': ['_delivery_date']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('ticket_id')
     )
 }}
 

@@ -60,8 +60,9 @@ loop_months as (
         widest.half_width_usd as numerator,
         widest.paid_cac_calibrated as denominator,
         true as also_met,
-        widest.channel || ': ±' || cast(widest.half_width_usd as text) || ' USD on a calibrated CAC of '
-        || cast(widest.paid_cac_calibrated as text) || ' USD' as detail
+        widest.channel || ': ±' || cast(widest.half_width_usd as {{ sql_type('text') }})
+        || ' USD on a calibrated CAC of '
+        || cast(widest.paid_cac_calibrated as {{ sql_type('text') }}) || ' USD' as detail
     from months
     left join widest
         on

@@ -1,10 +1,8 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='date_day',
         indexes=[{'columns': ['date_day']}],
+        **replace_rows('date_day', partition_column='date_day')
     )
 }}
 

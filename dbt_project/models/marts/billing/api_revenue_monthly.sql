@@ -102,7 +102,7 @@ final as (
             4
         ) as revenue_growth,
         round(
-            cast(billable_units as numeric)
+            cast(billable_units as {{ sql_type('numeric') }})
             / nullif(lag(billable_units) over (partition by plan_id, currency order by month_start), 0)
             - 1,
             4

@@ -1,13 +1,11 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='date_day',
         indexes=[
             {'columns': ['date_day']},
             {'columns': ['_processed_at']},
         ],
+        **replace_rows('date_day', partition_column='date_day')
     )
 }}
 

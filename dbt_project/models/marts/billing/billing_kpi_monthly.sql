@@ -19,9 +19,9 @@ loop_months as (
         true as is_complete_month,
         sum(revenue_usd) as kpi_value,
         sum(revenue_usd) as numerator,
-        cast(null as numeric) as denominator,
+        cast(null as {{ sql_type('numeric') }}) as denominator,
         true as also_met,
-        cast(null as text) as detail
+        cast(null as {{ sql_type('text') }}) as detail
     from revenue
     group by month_start
 

@@ -1,10 +1,8 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='date_day',
         indexes=[{'columns': ['date_day']}],
+        **replace_rows('date_day', partition_column='date_day')
     )
 }}
 
@@ -287,9 +285,9 @@ joined as (
         day_features.date_day,
         day_features.feature,
         day_features.released_on,
-        day_features.date_day - day_features.released_on as days_since_release,
+        {{ days_between('day_features.released_on', 'day_features.date_day') }} as days_since_release,
         day_features.window_start,
-        day_features.date_day - day_features.window_start + 1 as window_days,
+        {{ days_between('day_features.window_start', 'day_features.date_day') }} + 1 as window_days,
         coalesce(active.active_accounts, 0) as active_accounts,
         coalesce(adopting.adopters, 0) as adopters,
         coalesce(feature_on_day.n_accounts, 0) as accounts_on_day,

@@ -1,10 +1,8 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='month_start',
         indexes=[{'columns': ['month_start']}],
+        **replace_rows('month_start', partition_column='month_start')
     )
 }}
 

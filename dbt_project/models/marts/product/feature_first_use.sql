@@ -1,13 +1,11 @@
 -- sqlfluff:indentation:template_blocks_indent:false
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['customer_id', 'feature'],
         indexes=[
             {'columns': ['customer_id', 'feature'], 'unique': true},
             {'columns': ['first_used_date']},
         ],
+        **replace_rows(['customer_id', 'feature'])
     )
 }}
 

@@ -21,8 +21,10 @@ buckets as (
         lower_days,
         upper_days,
         case
-            when upper_days is null then cast(lower_days as text) || '+ days'
-            else cast(lower_days as text) || '-' || cast(upper_days as text) || ' days'
+            when upper_days is null then cast(lower_days as {{ sql_type('text') }}) || '+ days'
+            else
+                cast(lower_days as {{ sql_type('text') }}) || '-'
+                || cast(upper_days as {{ sql_type('text') }}) || ' days'
         end as bucket
     from (
         values

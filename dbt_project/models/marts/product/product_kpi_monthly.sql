@@ -46,8 +46,8 @@ loop_months as (
         count(adoption_monthly.adoption_rate) as numerator,
         count(catalog.feature) as denominator,
         true as also_met,
-        cast(count(adoption_monthly.adoption_rate) as text)
-        || ' of ' || cast(count(catalog.feature) as text) || ' features' as detail
+        cast(count(adoption_monthly.adoption_rate) as {{ sql_type('text') }})
+        || ' of ' || cast(count(catalog.feature) as {{ sql_type('text') }}) || ' features' as detail
     from months
     left join catalog
         on {{ month_start('catalog.released_on') }} <= months.month_start

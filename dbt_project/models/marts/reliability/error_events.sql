@@ -105,8 +105,9 @@ final as (
         resolved.reported_resolved_at,
         resolved.resolved_at,
         resolved.resolved_by,
-        round(cast({{ minutes_between('resolved.occurred_at', 'resolved.resolved_at') }} as numeric), 2)
-            as minutes_to_recover,
+        round(
+            cast({{ minutes_between('resolved.occurred_at', 'resolved.resolved_at') }} as {{ sql_type('numeric') }}), 2
+        ) as minutes_to_recover,
         case
             when resolved.remediated_at is not null then recurrences.error_id is not null
         end as recurred_within_24h,

@@ -90,12 +90,19 @@ final as (
         case when daily.errors > 0 then {{ round_share('daily.auto_fixed * 1.0 / daily.errors') }} end
             as auto_fixed_share,
         coalesce(daily.resolved, 0) as resolved,
-        round(cast(daily.mttr_median as numeric), 2) as mttr_median_minutes,
+        round(cast(daily.mttr_median as {{ sql_type('numeric') }}), 2) as mttr_median_minutes,
         round(daily.mttr_mean, 2) as mttr_mean_minutes,
         coalesce(daily.unresolved, 0) as unresolved,
-        round(cast({{ seconds_between('daily.oldest_unresolved_at', 'as_of.data_as_of') }} / 3600 as numeric), 2)
-            as unresolved_max_age_hours,
-        round(cast(daily.unresolved_mean_age_seconds / 3600 as numeric), 2) as unresolved_mean_age_hours
+        round(
+            cast(
+                {{ seconds_between('daily.oldest_unresolved_at', 'as_of.data_as_of') }} / 3600
+                as {{ sql_type('numeric') }}
+            ),
+            2
+        ) as unresolved_max_age_hours,
+        round(
+            cast(daily.unresolved_mean_age_seconds / 3600 as {{ sql_type('numeric') }}), 2
+        ) as unresolved_mean_age_hours
     from days
     cross join categories
     cross join as_of

@@ -27,8 +27,8 @@ loop_months as (
         sum(reliability_daily.auto_fixed) as numerator,
         sum(reliability_daily.errors) as denominator,
         true as also_met,
-        cast(sum(reliability_daily.auto_fixed) as text)
-        || ' of ' || cast(sum(reliability_daily.errors) as text) || ' errors' as detail
+        cast(sum(reliability_daily.auto_fixed) as {{ sql_type('text') }})
+        || ' of ' || cast(sum(reliability_daily.errors) as {{ sql_type('text') }}) || ' errors' as detail
     from reliability_daily
     group by {{ month_start('reliability_daily.date_day') }}
 

@@ -30,8 +30,8 @@ final as (
     select
         date_day,
         resolved_errors,
-        round(cast(mttr_median as numeric), 2) as mttr_median_minutes,
-        round(cast(mttr_mean as numeric), 2) as mttr_mean_minutes
+        round(cast(mttr_median as {{ sql_type('numeric') }}), 2) as mttr_median_minutes,
+        round(cast(mttr_mean as {{ sql_type('numeric') }}), 2) as mttr_mean_minutes
     from daily
 
 )

@@ -59,7 +59,7 @@ loop_months as (
         months.tickets - months.uncategorized as numerator,
         months.tickets as denominator,
         coalesce(top_listed.listed, 0) >= 5 as also_met,
-        'top ' || cast(coalesce(top_listed.listed, 0) as text) || ': '
+        'top ' || cast(coalesce(top_listed.listed, 0) as {{ sql_type('text') }}) || ': '
         || coalesce(top_listed.categories, 'none') as detail
     from months
     left join top_listed

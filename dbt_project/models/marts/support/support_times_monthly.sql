@@ -35,11 +35,11 @@ final as (
     select
         month_start,
         tickets,
-        round(cast(first_response_median as numeric), 1) as first_response_median_minutes,
-        round(cast(first_response_p90 as numeric), 1) as first_response_p90_minutes,
-        round(cast(resolution_median as numeric), 1) as resolution_median_minutes,
-        round(cast(resolution_p90 as numeric), 1) as resolution_p90_minutes,
-        round(cast(csat_mean as numeric), 2) as csat_mean,
+        round(cast(first_response_median as {{ sql_type('numeric') }}), 1) as first_response_median_minutes,
+        round(cast(first_response_p90 as {{ sql_type('numeric') }}), 1) as first_response_p90_minutes,
+        round(cast(resolution_median as {{ sql_type('numeric') }}), 1) as resolution_median_minutes,
+        round(cast(resolution_p90 as {{ sql_type('numeric') }}), 1) as resolution_p90_minutes,
+        round(cast(csat_mean as {{ sql_type('numeric') }}), 2) as csat_mean,
         rated_tickets
     from monthly
 
