@@ -40,12 +40,8 @@ MARK = "\n-- next query --\n"
 
 
 def rule_match(value: str, pattern: str) -> str:
-    """Jinja for a rule pattern's match: regex_matches (Postgres' `~*`) on Postgres, spark_are_rlike on Spark
-    (what spark__regex_matches is to call)."""
-    return (
-        f"{{{{ spark_are_rlike('{value}', '{pattern}') if target.type == 'spark'"
-        f" else regex_matches('{value}', '{pattern}') }}}}"
-    )
+    """Jinja for a rule pattern's match: regex_matches, Postgres' `~*` on Postgres and spark_are_rlike on Spark."""
+    return f"{{{{ regex_matches('{value}', '{pattern}') }}}}"
 
 
 @dataclass(frozen=True)

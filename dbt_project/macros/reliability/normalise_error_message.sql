@@ -198,7 +198,7 @@
     {{ return({opaque_id: opaque_id_token_first}) }}
 {%- endmacro %}
 
-{#- On Spark: the same steps, translated to Java regular expressions (macros/reliability/are_on_spark.sql).
+{#- On Spark: the same steps, translated to Java regular expressions (macros/cross_db/are_on_spark.sql).
     Spark's regexp_replace replaces every match, as the steps' `g` flag asks. -#}
 {% macro spark__normalise_error_message(message, version=none) -%}
     {%- set expression = namespace(sql=message) -%}

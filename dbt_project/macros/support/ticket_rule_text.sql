@@ -39,7 +39,7 @@
 {%- endmacro %}
 
 {#- On Spark: the same three expressions, written here as the AREs above and translated to Java
-    (macros/reliability/are_on_spark.sql); their `i` flag is the translation's `(?iu)`. Each matches once at
+    (macros/cross_db/are_on_spark.sql); their `i` flag is the translation's `(?iu)`. Each matches once at
     most (it runs to the end of the text), so Spark replacing every match changes nothing. -#}
 {% macro spark__ticket_rule_text(subject, body) -%}
     {%- set reply_header = "(?i)(\\n[^\\n]*\\m(wrote|schrieb|escribió|a écrit)\\s*:|\\n-{2,}\\s*(original message|"

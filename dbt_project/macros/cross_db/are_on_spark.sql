@@ -147,7 +147,7 @@
     for every script (`(?iu)`), `.` crossing newlines, `\w`, `\m` and `\M` on the word characters above, `\s`
     as the white space above and `\d` as ASCII digits (glibc's iswdigit). The seeds use nothing else of the
     ARE dialect that Java reads otherwise (no `$`, POSIX bracket classes or `\y`): tests/spark/test_loop_macros.py
-    checks every pattern of both seeds on both engines. spark__regex_matches is to call it.
+    checks every pattern of both seeds on both engines. spark__regex_matches (regex.sql) calls it.
 -#}
 {% macro spark_are_rlike(value, pattern) -%}
     {%- set word = '[' ~ spark_are_word() ~ ']' -%}
