@@ -131,13 +131,15 @@ class Dbt:
     else as the given role ("": the connecting user, for commands that never connect). It writes no JSON
     artifacts (`--no-write-json`): dbt's manifest.json of the whole project took about 1.5 s of each call, and
     what a test reads of a call (each node's status and rows) comes back from dbt in the process (DbtResult).
-    dbt's saved parse (partial_parse.msgpack) is still written, so the next call parses only what changed.
+    dbt's saved parse (partial_parse.msgpack) is still written, so the next call parses only what changed. A
+    test that reads an artifact as a user would (sources.json of `dbt source freshness`) asks for them.
     """
 
     settings: ConnectionSettings
     target_path: Path
     role: str | None = None
     project_dir: Path = REPO_ROOT  # a copy of the project, for a test that changes a seed or a model
+    write_json: bool = False  # dbt's JSON artifacts in target_path (manifest.json, run_results.json, sources.json)
 
     def __call__(self, *args: str, window: tuple[date, date] | None = None) -> DbtResult:
         """Run `dbt <args>`; window: the delivery days [first, end) it reads, passed as the Dagster job does."""
@@ -149,7 +151,7 @@ class Dbt:
             "--target-path", str(self.target_path),
             "--log-path", str(self.target_path / "logs"),
             "--no-use-colors",
-            "--no-write-json",
+            "--write-json" if self.write_json else "--no-write-json",
         ]  # fmt: skip
         role = transformer_role(self.settings) if self.role is None else self.role
         env = {

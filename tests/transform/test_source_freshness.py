@@ -108,7 +108,7 @@ def test_the_checks_verdicts_are_dbt_source_freshness_verdicts_on_the_same_datab
     ours = {name: e.metadata["dbt_status"].value for name, e in evaluations.items()}
 
     # dbt itself, once, on the same database.
-    dbt = Dbt(database, tmp_path / "target", role="")
+    dbt = Dbt(database, tmp_path / "target", role="", write_json=True)
     output = dbt("source", "freshness", "--select", " ".join(f"source:platform.{name}" for name in selected)).output
     results = json.loads((tmp_path / "target" / "sources.json").read_text())["results"]
     theirs = {r["unique_id"].split(".")[-1]: r for r in results}
