@@ -196,13 +196,24 @@ def export_table(conn: psycopg.Connection, spark: SparkSession, schema: str, tab
 
 
 def export_to_spark(
-    settings: ConnectionSettings, tables: Iterable[tuple[str, str]] | None = None, home: Path | None = None
+    settings: ConnectionSettings,
+    tables: Iterable[tuple[str, str]] | None = None,
+    home: Path | None = None,
+    spark: SparkSession | None = None,
 ) -> list[ExportedTable]:
-    """Export the tables (default: source_tables) from the warehouse to the lake; the rows on each side."""
+    """Export the tables (default: source_tables) from the warehouse to the lake; the rows on each side.
+
+    spark: a session already open on the lake (spark_session_conf(home)), kept open afterwards, for a caller
+    that goes on in the same process (dbt's session method reuses it: Spark starts once, Derby has one owner);
+    without it, a session of its own, stopped at the end.
+    """
+    if spark is None:
+        with spark_session(home) as own:
+            return export_to_spark(settings, tables, home, own)
     folder = spark_home(home)
     folder.mkdir(parents=True, exist_ok=True)
     exported: list[ExportedTable] = []
-    with connect(settings) as conn, spark_session(home) as spark, tempfile.TemporaryDirectory(dir=folder) as scratch:
+    with connect(settings) as conn, tempfile.TemporaryDirectory(dir=folder) as scratch:
         conn.execute("set datestyle = 'ISO, YMD'")
         conn.execute("set extra_float_digits = 3")
         for schema, table in tables if tables is not None else source_tables(conn, manifest_path()):

@@ -12,7 +12,8 @@ import io
 import os
 import shutil
 import sysconfig
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,8 @@ class Dbt:
     role: str | None = None
     project_dir: Path = REPO_ROOT  # a copy of the project, for a test that changes a seed or a model
     write_json: bool = False  # dbt's JSON artifacts in target_path (manifest.json, run_results.json, sources.json)
+    # The engine's variables (platform/engine.py dbt_engine_env): empty builds on Postgres, profiles.yml's default.
+    engine_env: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, *args: str, window: tuple[date, date] | None = None) -> DbtResult:
         """Run `dbt <args>`; window: the delivery days [first, end) it reads, passed as the Dagster job does."""
@@ -158,6 +161,7 @@ class Dbt:
             **os.environ,
             **self.settings.dbt_env(role=role),
             **window_env(window),
+            **self.engine_env,
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
         return DbtResult.of(*invoke_in_process(command[1:], env, self.project_dir))

@@ -106,3 +106,15 @@ def test_every_mart_has_the_key_its_unique_tests_name(dbt_manifest: Path) -> Non
     assert keys["marts.metrics_daily"] == ("date_day", "channel")
     assert len(keys) >= 30
     assert all(name.startswith("marts.") for name in keys)
+
+
+def test_the_columns_that_hold_when_each_build_ran_are_left_out() -> None:
+    expected = [{**row, "_processed_at": dt.datetime(2026, 12, 7, 21, 2, tzinfo=dt.UTC)} for row in postgres_rows()]
+    actual = [
+        {**row, "_processed_at": dt.datetime(2026, 12, 7, 21, 8), "_usage_processed_through": None}
+        for row in spark_rows()
+    ]
+
+    assert compare_mart("marts.api_usage_daily", KEY, expected, actual) is None
+    actual[0]["processed_count"] = 1  # a computed column whose name merely mentions processing still counts
+    assert compare_mart("marts.api_usage_daily", KEY, expected, actual) is not None
