@@ -17,6 +17,7 @@
 {% macro spark__sql_type(type) -%}
     {%- set spark_names = {
         'text': 'string',
+        'varchar': 'string',
         'timestamptz': 'timestamp',
         'timestamp with time zone': 'timestamp',
         'timestamp without time zone': 'timestamp_ntz',

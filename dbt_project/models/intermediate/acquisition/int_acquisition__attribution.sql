@@ -138,7 +138,7 @@ linear_credits as (
         customer_id,
         'linear' as attribution_model,
         channel,
-        cast(null as varchar) as touchpoint_id,
+        cast(null as {{ sql_type('varchar') }}) as touchpoint_id,
         touches_in_path,
         case
             when has_last_touch = 1 then rounded_share + (1 - rounded_total)
@@ -156,7 +156,7 @@ unattributed_credits as (
         paths.customer_id,
         attribution_models.attribution_model,
         'unattributed' as channel,
-        cast(null as varchar) as touchpoint_id,
+        cast(null as {{ sql_type('varchar') }}) as touchpoint_id,
         0 as touches_in_path,
         cast(1 as {{ sql_type('numeric') }}) as credit
     from paths
