@@ -141,7 +141,8 @@ linear_credits as (
         cast(null as {{ sql_type('varchar') }}) as touchpoint_id,
         touches_in_path,
         case
-            when has_last_touch = 1 then rounded_share + (1 - rounded_total)
+            when has_last_touch = 1
+                then {{ keep_scale('rounded_share', 10) }} + (1 - {{ keep_scale('rounded_total', 10) }})
             else rounded_share
         end as credit
     from linear_rounded
