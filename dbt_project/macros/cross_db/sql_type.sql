@@ -11,16 +11,19 @@
     {{ return(type) }}
 {%- endmacro %}
 
-{#- Spark knows date, integer, bigint, boolean and numeric(p, s) by those names; text and the time zone's
+{#- Postgres' `float` is double precision, Spark's four bytes (2/3 read 0.66666669): it is `double` there.
+    Spark knows date, integer, bigint, boolean and numeric(p, s) by those names; text and the time zone's
     spellings it names otherwise (its `timestamp` is an instant, as timestamptz is). A bare numeric, exact at
     any scale on Postgres, is decimal(10, 0) on Spark: it gets ten decimal places, more than any seed holds. -#}
 {% macro spark__sql_type(type) -%}
     {%- set spark_names = {
         'text': 'string',
+        'varchar': 'string',
         'timestamptz': 'timestamp',
         'timestamp with time zone': 'timestamp',
         'timestamp without time zone': 'timestamp_ntz',
         'double precision': 'double',
+        'float': 'double',
         'numeric': 'decimal(38, 10)',
     } -%}
     {{ return(spark_names.get(type | trim | lower, type)) }}

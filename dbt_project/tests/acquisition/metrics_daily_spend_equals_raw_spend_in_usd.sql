@@ -1,5 +1,5 @@
--- Spend in the mart = raw spend in USD, per day and channel: converted here straight from staging with a
--- correlated lookup (not the model's rate periods), USD at 1, so spend never goes missing between the
+-- Spend in the mart = raw spend in USD, per day and channel: converted here straight from staging with each
+-- spend row's newest rate on or before its day (not the model's rate periods), USD at 1, so spend never goes missing between the
 -- feed and the mart. Compared at the mart's stated precision and at its grain: each row must be exactly
 -- the raw day's spend rounded to the cent (macros/marts/mart_precision.sql), no tolerance. Summed over many rows
 -- the mart may then differ from the rounded raw total by up to half a cent per row, which is why the
@@ -39,31 +39,53 @@ metrics as (
 
 ),
 
+-- Each spend row's newest rate day on or before its day, found by a join (Spark cannot run a subquery
+-- correlated two levels deep); the row number keeps two equal spend rows apart.
+numbered_spend as (
+
+    select
+        spend_date,
+        channel,
+        amount,
+        currency,
+        row_number() over (order by spend_date, channel, currency, amount) as spend_row
+    from spend
+
+),
+
+rate_days as (
+
+    select
+        numbered_spend.spend_row,
+        max(fx_rates.rate_date) as rate_date
+    from numbered_spend
+    inner join fx_rates
+        on
+            numbered_spend.currency = fx_rates.currency
+            and numbered_spend.spend_date >= fx_rates.rate_date
+    group by numbered_spend.spend_row
+
+),
+
 raw_spend_usd as (
 
     select
-        spend.spend_date as date_day,
-        spend.channel,
+        numbered_spend.spend_date as date_day,
+        numbered_spend.channel,
         sum(
-            spend.amount * case
-                when spend.currency = 'USD' then 1
-                else (
-                    select latest.usd_per_unit
-                    from fx_rates as latest
-                    where
-                        latest.currency = spend.currency
-                        and latest.rate_date = (
-                            select max(earlier.rate_date)
-                            from fx_rates as earlier
-                            where
-                                earlier.currency = spend.currency
-                                and earlier.rate_date <= spend.spend_date
-                        )
-                )
+            numbered_spend.amount * case
+                when numbered_spend.currency = 'USD' then 1
+                else latest.usd_per_unit
             end
         ) as spend_usd
-    from spend
-    group by spend.spend_date, spend.channel
+    from numbered_spend
+    left join rate_days
+        on numbered_spend.spend_row = rate_days.spend_row
+    left join fx_rates as latest
+        on
+            numbered_spend.currency = latest.currency
+            and rate_days.rate_date = latest.rate_date
+    group by numbered_spend.spend_date, numbered_spend.channel
 
 ),
 

@@ -138,10 +138,11 @@ linear_credits as (
         customer_id,
         'linear' as attribution_model,
         channel,
-        cast(null as varchar) as touchpoint_id,
+        cast(null as {{ sql_type('varchar') }}) as touchpoint_id,
         touches_in_path,
         case
-            when has_last_touch = 1 then rounded_share + (1 - rounded_total)
+            when has_last_touch = 1
+                then {{ keep_scale('rounded_share', 10) }} + (1 - {{ keep_scale('rounded_total', 10) }})
             else rounded_share
         end as credit
     from linear_rounded
@@ -156,7 +157,7 @@ unattributed_credits as (
         paths.customer_id,
         attribution_models.attribution_model,
         'unattributed' as channel,
-        cast(null as varchar) as touchpoint_id,
+        cast(null as {{ sql_type('varchar') }}) as touchpoint_id,
         0 as touches_in_path,
         cast(1 as {{ sql_type('numeric') }}) as credit
     from paths

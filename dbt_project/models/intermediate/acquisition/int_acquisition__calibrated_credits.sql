@@ -21,8 +21,8 @@ calibration as (
         channel,
         tracked_customers,
         unattributed_customers,
-        cast(answer_rate as float) as answer_rate,
-        cast(unattributed_per_tracked as float) as unattributed_per_tracked
+        cast(answer_rate as {{ sql_type('float') }}) as answer_rate,
+        cast(unattributed_per_tracked as {{ sql_type('float') }}) as unattributed_per_tracked
     from {{ ref('int_acquisition__survey_calibration') }}
 
 ),
@@ -33,7 +33,7 @@ confusion as (
         attribution_model,
         channel,
         answer_rule,
-        cast(answer_share as float) as answer_share
+        cast(answer_share as {{ sql_type('float') }}) as answer_share
     from {{ ref('int_acquisition__survey_confusion') }}
 
 ),
@@ -69,7 +69,8 @@ overall_ratio as (
 
     select
         attribution_model,
-        cast(max(unattributed_customers) as float) / cast(sum(tracked_customers) as float) as unattributed_per_tracked
+        cast(max(unattributed_customers) as {{ sql_type('float') }})
+        / cast(sum(tracked_customers) as {{ sql_type('float') }}) as unattributed_per_tracked
     from calibration
     group by attribution_model
     having sum(tracked_customers) > 0
@@ -85,7 +86,7 @@ priors as (
         attributed_monthly.attribution_model,
         attributed_monthly.channel,
         attributed_monthly.attributed,
-        cast(attributed_monthly.attributed as float)
+        cast(attributed_monthly.attributed as {{ sql_type('float') }})
         * coalesce(calibration.unattributed_per_tracked, overall_ratio.unattributed_per_tracked, 1) as weight,
         coalesce(calibration.answer_rate, 0) as answer_rate
     from attributed_monthly
@@ -110,8 +111,8 @@ prior_shares as (
             when sum(weight) over (partition by month_start, attribution_model) > 0
                 then weight / sum(weight) over (partition by month_start, attribution_model)
             else
-                cast(attributed as float)
-                / cast(sum(attributed) over (partition by month_start, attribution_model) as float)
+                cast(attributed as {{ sql_type('float') }})
+                / cast(sum(attributed) over (partition by month_start, attribution_model) as {{ sql_type('float') }})
         end as prior_share
     from priors
 
@@ -123,7 +124,7 @@ unattributed_answers as (
         month_start,
         attribution_model,
         answer_rule,
-        cast(sum(credit) as float) as answerers
+        cast(sum(credit) as {{ sql_type('float') }}) as answerers
     from new_paying
     where channel = 'unattributed' and is_answered
     group by month_start, attribution_model, answer_rule

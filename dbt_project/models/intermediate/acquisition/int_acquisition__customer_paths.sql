@@ -171,10 +171,10 @@ empty_paths as (
 
     select
         customer_id,
-        cast(null as varchar) as touchpoint_id,
+        cast(null as {{ sql_type('varchar') }}) as touchpoint_id,
         signup_at,
         cast(null as {{ sql_type('timestamp with time zone') }}) as occurred_at,
-        cast(null as varchar) as channel,
+        cast(null as {{ sql_type('varchar') }}) as channel,
         cast(null as boolean) as is_direct,
         cast(null as bigint) as touch_number,
         cast(0 as bigint) as touches_in_path,

@@ -18,7 +18,7 @@ confusion as (
         attribution_model,
         channel,
         answer_rule,
-        cast(answer_share as float) as answer_share
+        cast(answer_share as {{ sql_type('float') }}) as answer_share
     from {{ ref('int_acquisition__survey_confusion') }}
 
 ),
@@ -68,8 +68,10 @@ unattributed_answers as (
     select
         credits.attribution_model,
         credits.answer_rule,
-        cast(sum(credits.credit) as float) as answerers,
-        cast(sum(sum(credits.credit)) over (partition by credits.attribution_model) as float) as informative_answerers
+        cast(sum(credits.credit) as {{ sql_type('float') }}) as answerers,
+        cast(
+            sum(sum(credits.credit)) over (partition by credits.attribution_model) as {{ sql_type('float') }}
+        ) as informative_answerers
     from credits
     where
         credits.channel = 'unattributed'
@@ -153,9 +155,9 @@ final as (
         case
             when final_shares.iteration > 0
                 then round(cast(
-                    cast(unattributed.unattributed_answered as float)
+                    cast(unattributed.unattributed_answered as {{ sql_type('float') }})
                     * {{ array_element('final_shares.shares', 'channels.channel_number') }}
-                    / cast(channels.tracked_answered as float)
+                    / cast(channels.tracked_answered as {{ sql_type('float') }})
                     as {{ sql_type('numeric') }}
                 ), 8)
         end as unattributed_per_tracked,

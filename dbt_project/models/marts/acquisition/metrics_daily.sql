@@ -345,7 +345,7 @@ final as (
         {{ round_money('paid_cac') }} as paid_cac,
         {{ round_money('paid_cac_adjusted') }} as paid_cac_adjusted,
         is_provisional,
-        cast('{{ attribution_model }}' as varchar) as attribution_model,
+        cast('{{ attribution_model }}' as {{ sql_type('varchar') }}) as attribution_model,
         channel_mapping_version,
         spend_delivered_through as _spend_delivered_through
     from with_cac

@@ -48,7 +48,7 @@ valued as (
         targets.owner,
         targets.kpi,
         case
-            when targets.unit = 'usd' then {{ round_money('kpi_months.kpi_value') }}
+            when targets.unit = 'usd' then {{ keep_scale(round_money('kpi_months.kpi_value'), 4) }}
             else {{ round_share('kpi_months.kpi_value') }}
         end as kpi_value,
         targets.target,
