@@ -27,8 +27,9 @@ SHARE_PLACES = 4  # share_places() and customers_places() of mart_precision.sql
 FLOAT_TOLERANCE = 0.5 * 10**-SHARE_PLACES
 LISTED = 5  # differences named per mart; the count says how many more
 # Lineage columns that hold when the build ran (`current_timestamp` at build time: `_processed_at`,
-# `_usage_processed_through`, ...), not what it computed: two builds differ there by their clocks alone.
-BUILD_TIME_COLUMN = re.compile(r"^_(\w+_)?processed_(at|through)$")
+# `_usage_processed_through`, ...) and the scorecard's `built_at` (the start of the build that wrote the row),
+# not what it computed: two builds differ there by their clocks alone.
+BUILD_TIME_COLUMN = re.compile(r"^(_(\w+_)?processed_(at|through)|built_at)$")
 
 
 @dataclass(frozen=True)

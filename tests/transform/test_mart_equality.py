@@ -116,5 +116,7 @@ def test_the_columns_that_hold_when_each_build_ran_are_left_out() -> None:
     ]
 
     assert compare_mart("marts.api_usage_daily", KEY, expected, actual) is None
+    actual[1]["built_at"] = dt.datetime(2026, 12, 7, 21, 9)  # the scorecard's: when its build started
+    assert compare_mart("marts.api_usage_daily", KEY, expected, actual) is None
     actual[0]["processed_count"] = 1  # a computed column whose name merely mentions processing still counts
     assert compare_mart("marts.api_usage_daily", KEY, expected, actual) is not None
