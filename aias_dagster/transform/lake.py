@@ -31,6 +31,7 @@ import psycopg
 from aias_dagster.platform.engine import spark_home, spark_session_conf
 from aias_dagster.platform.warehouse import ConnectionSettings, connect
 from aias_dagster.transform.project import manifest_path
+from aias_dagster.transform.table_facts import RELATION_FACTS_SQL
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -112,16 +113,9 @@ def source_tables(conn: psycopg.Connection, manifest: Path) -> list[tuple[str, s
 
 
 def table_columns(conn: psycopg.Connection, schema: str, table: str) -> list[Column]:
-    rows = conn.execute(
-        """
-        select a.attname, format_type(a.atttypid, a.atttypmod)
-        from pg_attribute as a
-        where a.attrelid = format('%%I.%%I', %s::text, %s::text)::regclass and a.attnum > 0 and not a.attisdropped
-        order by a.attnum
-        """,
-        (schema, table),
-    ).fetchall()
-    return [Column(name, pg_type, spark_type(conn, schema, table, name, pg_type)) for name, pg_type in rows]
+    """Each column's name and Postgres type, as the asset metadata reads them (table_facts.RELATION_FACTS_SQL)."""
+    rows = conn.execute(RELATION_FACTS_SQL, (schema, table)).fetchall()
+    return [Column(name, pg_type, spark_type(conn, schema, table, name, pg_type)) for _, name, pg_type in rows]
 
 
 def spark_type(conn: psycopg.Connection, schema: str, table: str, column: str, postgres_type: str) -> str:
@@ -173,13 +167,14 @@ def export_table(conn: psycopg.Connection, spark: SparkSession, schema: str, tab
     columns = table_columns(conn, schema, table)
     csv_path = folder / f"{schema}.{table}.csv"
     select = ", ".join(column.exported() for column in columns)
+    cursor = conn.cursor()
     with (
         csv_path.open("wb") as out,
-        conn.cursor().copy(f'copy (select {select} from "{schema}"."{table}") to stdout ({CSV_OPTIONS})') as copy,
+        cursor.copy(f'copy (select {select} from "{schema}"."{table}") to stdout ({CSV_OPTIONS})') as copy,
     ):
         for chunk in copy:
             out.write(chunk)
-    postgres_rows = conn.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]  # type: ignore[index]
+    postgres_rows = cursor.rowcount  # the rows the COPY wrote, from its command tag: no second scan to count them
     text_schema = ", ".join(f"`{column.name}` string" for column in columns)
     raw_text = spark.read.csv(
         str(csv_path), schema=text_schema, multiLine=True, escape='"', nullValue=NULL_TEXT, emptyValue=""
