@@ -10,12 +10,13 @@ from aias_dagster.platform.resources import WarehouseResource
 
 CAC_MONTHLY = dg.AssetKey(["marts", "cac_monthly"])
 INTERVALS = dg.AssetKey(["marts", "cac_monthly_intervals"])
+SURVEY_CREDITS = dg.AssetKey(["intermediate", "int_acquisition__survey_credits"])
 DEFAULT_MODEL = "last_non_direct"  # dbt var attribution_model's default
 
 
 @dg.asset(
     key=INTERVALS,
-    deps=[CAC_MONTHLY],
+    deps=[CAC_MONTHLY, SURVEY_CREDITS],  # the intervals resample the survey's credits (calibration.py)
     group_name="acquisition",
     owners=[group("acquisition").owner],
     tags=cadence_tags(DAILY),

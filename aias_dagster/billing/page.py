@@ -112,7 +112,8 @@ PAGE = Page(
     title="API billing: metering and invoices",
     group="billing",
     marts=("api_revenue_monthly", "api_usage_daily", "api_usage_monthly", "billing_kpi_monthly", "loop_scorecard"),
-    upstream=("billing/invoices", "billing/invoice_lines"),
+    # The ledger, and the exchange rates its reconciliation converts with (queries.LEDGER_REVENUE_SQL).
+    upstream=("billing/invoices", "billing/invoice_lines", "staging/stg_platform__fx_rates"),
     build=build,
     template=Path(__file__).with_name("templates") / "billing.html.j2",
     description="API revenue and usage per month and plan, growth, top customers, unbillable usage, "
