@@ -13,8 +13,9 @@
 
 {#- Postgres' `float` is double precision, Spark's four bytes (2/3 read 0.66666669): it is `double` there.
     Spark knows date, integer, bigint, boolean and numeric(p, s) by those names; text and the time zone's
-    spellings it names otherwise (its `timestamp` is an instant, as timestamptz is). A bare numeric, exact at
-    any scale on Postgres, is decimal(10, 0) on Spark: it gets ten decimal places, more than any seed holds. -#}
+    spellings it names otherwise (its `timestamp` is an instant, as timestamptz is; a uuid is its text). A bare
+    numeric, exact at any scale on Postgres, is decimal(10, 0) on Spark: it gets ten decimal places, more than
+    any seed holds. -#}
 {% macro spark__sql_type(type) -%}
     {%- set spark_names = {
         'text': 'string',
@@ -25,6 +26,7 @@
         'double precision': 'double',
         'float': 'double',
         'numeric': 'decimal(38, 10)',
+        'uuid': 'string',
     } -%}
     {{ return(spark_names.get(type | trim | lower, type)) }}
 {%- endmacro %}

@@ -5,9 +5,6 @@
     first remediation both work.
 -#}
 {% macro remediation_attempts() -%}
-    {%- set ledger = adapter.get_relation(database=target.database, schema='ops', identifier='remediations')
-        if execute else none -%}
-    {%- if ledger is not none %}
     select
         error_id,
         idempotency_key,
@@ -16,18 +13,11 @@
         started_at,
         finished_at,
         outcome
-    from {{ source('ops', 'remediations') }}
+    from (
+        {{ python_table_or_empty('ops', 'remediations', [
+            'error_id text', 'idempotency_key text', 'action text', 'attempt integer',
+            'started_at timestamptz', 'finished_at timestamptz', 'outcome text',
+        ]) }}
+    ) as ledger
     where finished_at is not null
-    {%- else %}
-    -- depends_on: {{ source('ops', 'remediations') }}
-    select
-        cast(null as text) as error_id,
-        cast(null as text) as idempotency_key,
-        cast(null as text) as action,
-        cast(null as integer) as attempt,
-        cast(null as timestamp with time zone) as started_at,
-        cast(null as timestamp with time zone) as finished_at,
-        cast(null as text) as outcome
-    where false
-    {%- endif %}
 {%- endmacro %}
