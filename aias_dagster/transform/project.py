@@ -67,7 +67,11 @@ def dbt_resource() -> InstalledDbtCliResource:
 
 
 def prepare_manifest() -> Path:
-    """Run `dbt parse` now. Called by `aias prepare`, `aias demo` and the test session, not by imports."""
+    """Run `dbt parse` now. Called by `aias prepare`, `aias demo` and the test session, not by imports.
+
+    Parsed for AIAS_ENGINE's output: the manifest names its adapter, which the UI shows as each dbt asset's kind.
+    """
+    os.environ.update(dbt_engine_env(current_engine()))
     project = dbt_project()
     dbt = dbt_resource()
     dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()

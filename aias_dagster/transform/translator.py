@@ -124,6 +124,9 @@ class AiasDbtTranslator(DagsterDbtTranslator):
         return spec._replace(description=check_description(manifest["nodes"][unique_id]))
 
     def get_partitions_def(self, dbt_resource_props: Mapping[str, Any]) -> dg.PartitionsDefinition | None:
-        if dbt_resource_props.get("config", {}).get("materialized") == INCREMENTAL:
+        config = dbt_resource_props.get("config", {})
+        # An incremental model, on Spark too where one without a date key is rebuilt whole as a table (the
+        # replace_rows macro marks both): the same partitions on both engines.
+        if config.get("materialized") == INCREMENTAL or config.get("meta", {}).get("replaces_rows_by"):
             return self._partitions
         return None

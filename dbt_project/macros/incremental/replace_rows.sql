@@ -9,18 +9,25 @@
         partition overwrite, profiles.yml), which is delete+insert by that key;
       - a model keyed by something else (a customer, a touchpoint, an error): no partition fits the rows a run
         rebuilds, so it is rebuilt whole on every run (materialized table; is_incremental() is false).
+    On both, `meta.replaces_rows_by` names the key: the model is incremental by delivery day whatever its
+    materialization on this engine, and Dagster partitions its asset the same on both (transform/translator.py).
 -#}
 {% macro replace_rows(unique_key, partition_column=none) -%}
     {{ return(adapter.dispatch('replace_rows')(unique_key, partition_column)) }}
 {%- endmacro %}
 
 {% macro default__replace_rows(unique_key, partition_column) -%}
-    {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert', 'unique_key': unique_key}) }}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': unique_key,
+        'meta': {'replaces_rows_by': unique_key},
+    }) }}
 {%- endmacro %}
 
 {% macro spark__replace_rows(unique_key, partition_column) -%}
     {%- if partition_column is none -%}
-        {{ return({'materialized': 'table', 'file_format': 'parquet'}) }}
+        {{ return({'materialized': 'table', 'file_format': 'parquet', 'meta': {'replaces_rows_by': unique_key}}) }}
     {%- endif -%}
     {%- if partition_column != unique_key -%}
         {{ exceptions.raise_compiler_error(
@@ -34,5 +41,6 @@
         'file_format': 'parquet',
         'partition_by': [partition_column],
         'unique_key': unique_key,
+        'meta': {'replaces_rows_by': unique_key},
     }) }}
 {%- endmacro %}
