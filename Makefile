@@ -37,7 +37,8 @@ install-spark: $(SPARK_INSTALLED)
 prepare: install
 	$(BIN)/aias prepare
 
-demo: install
+# AIAS_ENGINE=spark builds the models on Spark: the spark extra is installed first.
+demo: $(if $(filter spark,$(AIAS_ENGINE)),install-spark,install)
 	$(BIN)/aias demo
 
 # sqlfluff on both cores: alone it takes about 45 s on one.

@@ -10,12 +10,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from aias_dagster.platform.engine import Engine, current_engine
 from aias_dagster.platform.freshness import with_mart_freshness
 from aias_dagster.platform.partitions import partition_window
 from aias_dagster.platform.resources import WarehouseResource
 from aias_dagster.platform.retries import retry_transient
+from aias_dagster.transform.engine_steps import publish_served, sync_lake
 from aias_dagster.transform.parse_state import environment, invocation_target_path, kept_parse_state, window_env
 from aias_dagster.transform.project import apply_dbt_environment, dbt_project, manifest_path
+from aias_dagster.transform.serving import served_keys, to_publish
 from aias_dagster.transform.table_facts import with_table_facts
 from aias_dagster.transform.translator import AiasDbtTranslator
 
@@ -111,14 +114,26 @@ def dbt_multi_asset(
     def dbt_models(
         context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        dbt_env = apply_dbt_environment(warehouse.settings())
+        settings = warehouse.settings()
+        dbt_env = apply_dbt_environment(settings)
+        on_spark = current_engine() is Engine.SPARK
         build = dbt_build(partition_window(context), full_refresh=config.full_refresh, through_now=config.through_now)
         window = " ".join(f"{variable}={value}" for variable, value in build.env.items() if value)
         context.log.info(f"dbt {' '.join(build.args)}{f' with {window}' if window else ''}")
         target = invocation_target_path(f"{name}-{context.run.run_id[:8]}")
+        if on_spark:
+            sync_lake(settings, context.log.info)
         with retry_transient(context), kept_parse_state(target, dbt_env), warehouse.connect() as conn:
             with environment(build.env):
                 invocation = dbt.cli(build.args, context=context, target_path=target)
-            yield from with_table_facts(invocation.stream(), partial(materialized_key, context), conn)
+            if not on_spark:
+                yield from with_table_facts(invocation.stream(), partial(materialized_key, context), conn)
+                return
+            built = []
+            for event in invocation.stream():
+                if (key := materialized_key(context, event)) is not None:
+                    built.append(key)
+                yield event
+        publish_served(to_publish(built, served_keys(context.repository_def.asset_graph)), settings, context.log.info)
 
     return dbt_models.map_asset_specs(with_mart_freshness)

@@ -18,13 +18,14 @@ the lake under AIAS_HOME); it prints each table's rows on both sides and the tim
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -43,6 +44,9 @@ RAW_SCHEMA = "raw"
 NULL_TEXT = "\\N"
 CSV_OPTIONS = "format csv, null '\\N', force_quote *"
 PARTITION_COLUMN = "_delivery_date"
+LOADED_AT_COLUMN = "_loaded_at"
+# In the lake's folder: each loader table's fingerprint at its last export (export_to_spark's changed_only).
+EXPORTED_FILE = "exported.json"
 # Postgres types whose text Spark's cast reads as is, and the Spark type it casts to.
 DIRECT_TYPES = {
     "text": "string",
@@ -190,53 +194,91 @@ def export_table(conn: psycopg.Connection, spark: SparkSession, schema: str, tab
     return ExportedTable(schema, table, postgres_rows, spark_rows, partitioned, time.perf_counter() - started)
 
 
+def loaded_fingerprint(conn: psycopg.Connection, schema: str, table: str, columns: list[Column]) -> str | None:
+    """What a table stamped by the loader holds, told cheaply: its rows and the newest `_loaded_at` (a load or a
+    reload stamps every row it writes, a deletion changes the count). None for a table without the stamp (the
+    Python assets' tables, small): exported every time."""
+    if LOADED_AT_COLUMN not in {column.name for column in columns}:
+        return None
+    count, newest = conn.execute(f'select count(*), max("{LOADED_AT_COLUMN}") from "{schema}"."{table}"').fetchone()  # type: ignore[misc]
+    return f"{count} rows, newest {newest.isoformat() if newest else '-'}"
+
+
 def export_to_spark(
     settings: ConnectionSettings,
     tables: Iterable[tuple[str, str]] | None = None,
     home: Path | None = None,
     spark: SparkSession | None = None,
+    changed_only: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> list[ExportedTable]:
     """Export the tables (default: source_tables) from the warehouse to the lake; the rows on each side.
 
     spark: a session already open on the lake (spark_session_conf(home)), kept open afterwards, for a caller
     that goes on in the same process (dbt's session method reuses it: Spark starts once, Derby has one owner);
-    without it, a session of its own, stopped at the end.
+    without it, a session of its own, stopped at the end. changed_only: leave out a loader's table whose rows
+    are as they were at its last export (loaded_fingerprint; the lake keeps them in EXPORTED_FILE), as the dbt
+    step of every run on Spark does: a run's second dbt step, or a night with one new file, exports only what
+    changed.
     """
     if spark is None:
         with spark_session(home) as own:
-            return export_to_spark(settings, tables, home, own)
+            return export_to_spark(settings, tables, home, own, changed_only, progress)
     folder = spark_home(home)
     folder.mkdir(parents=True, exist_ok=True)
+    state_path = folder / EXPORTED_FILE
+    state: dict[str, str] = json.loads(state_path.read_text()) if state_path.exists() else {}
     exported: list[ExportedTable] = []
     with connect(settings) as conn, tempfile.TemporaryDirectory(dir=folder) as scratch:
         conn.execute("set datestyle = 'ISO, YMD'")
         conn.execute("set extra_float_digits = 3")
         for schema, table in tables if tables is not None else source_tables(conn, manifest_path()):
+            fingerprint = loaded_fingerprint(conn, schema, table, table_columns(conn, schema, table))
+            name = f"{schema}.{table}"
+            if (
+                changed_only
+                and fingerprint is not None
+                and state.get(name) == fingerprint
+                and spark.catalog.tableExists(f"`{schema}`.`{table}`")
+            ):
+                continue
             exported.append(export_table(conn, spark, schema, table, Path(scratch)))
+            if progress is not None:
+                progress(table_line(exported[-1]))
+            state.pop(name, None)
+            if fingerprint is not None:
+                state[name] = fingerprint
+            state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     return exported
 
 
-def summary_lines(exported: list[ExportedTable]) -> list[str]:
-    lines = [
+def table_line(table: ExportedTable) -> str:
+    return (
         f"{table.schema}.{table.name}: {table.postgres_rows} rows in Postgres, {table.spark_rows} in Spark"
         f"{' (partitioned by ' + PARTITION_COLUMN + ')' if table.partitioned else ''}, {table.seconds:.1f} s"
-        for table in exported
-    ]
+    )
+
+
+def summary_line(exported: list[ExportedTable]) -> str:
+    """How many tables, how long, and whether every row arrived."""
     unequal = [f"{table.schema}.{table.name}" for table in exported if table.postgres_rows != table.spark_rows]
     total = sum(table.seconds for table in exported)
-    lines.append(
-        f"{len(exported)} tables in {total:.1f} s; " + (f"rows differ: {unequal}" if unequal else "rows equal")
+    return f"{len(exported)} tables exported in {total:.1f} s; " + (
+        f"rows differ: {unequal}" if unequal else "rows equal"
     )
-    return lines
 
 
-def main(argv: Any = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m aias_dagster.transform.lake [--changed]`: every source table, or (--changed, as the dbt step
+    on Spark runs it) those whose rows changed since their last export."""
     from aias_dagster.platform.warehouse import warehouse_settings
 
+    args = list(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
-    exported = export_to_spark(warehouse_settings())
-    for line in summary_lines(exported):
-        print(line)
+    exported = export_to_spark(
+        warehouse_settings(), changed_only="--changed" in args, progress=lambda line: print(line, flush=True)
+    )
+    print(summary_line(exported))
     print(f"export with Spark's start: {time.perf_counter() - started:.1f} s")
     return 0 if all(table.postgres_rows == table.spark_rows for table in exported) else 1
 

@@ -68,3 +68,64 @@ def test_an_exported_table_holds_every_row_and_value_of_postgres_partitioned_by_
     assert (first["is_open"], second["is_open"], third["is_open"]) == (True, False, None)
     assert (second["subject"], third["subject"], third["created_at"]) == ("", None, None)
     assert (first["_delivery_date"], third["_delivery_date"]) == (date(2026, 3, 29), date(2026, 3, 30))
+
+
+def test_a_loaded_table_is_exported_again_only_when_its_rows_change_and_a_mart_is_published_back_exactly(
+    database: ConnectionSettings, tmp_path: Path
+) -> None:
+    """The dbt step on Spark exports what changed (export_to_spark changed_only), builds, and publishes what it
+    built to Postgres (transform/serving.py): money, instants, arrays and nulls come back as they were, and a
+    second publication replaces the table rather than adding to it."""
+    pytest.importorskip("pyspark")
+    from aias_dagster.transform.lake import export_to_spark, spark_session
+    from aias_dagster.transform.serving import publish
+
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        conn.execute("create schema raw")
+        conn.execute("create schema ops")
+        conn.execute(
+            "create table raw.charges (charge_id text, amount numeric, charged_at timestamptz, tags text[],"
+            " _delivery_date date, _loaded_at timestamptz default now())"
+        )
+        conn.execute(
+            "insert into raw.charges values ('c1', 10.005, '2026-03-29 23:30:00+00', array['a'], '2026-03-29'),"
+            " ('c2', -0.10, null, null, '2026-03-30')"
+        )
+        conn.execute("create table ops.ledger (entry text)")  # no _loaded_at: exported every time
+        conn.execute("insert into ops.ledger values ('one')")
+    tables = [("raw", "charges"), ("ops", "ledger")]
+
+    def exported_now() -> list[tuple[str, int]]:
+        return [
+            (f"{t.schema}.{t.name}", t.spark_rows)
+            for t in export_to_spark(database, tables, tmp_path, changed_only=True)
+        ]
+
+    assert exported_now() == [("raw.charges", 2), ("ops.ledger", 1)]
+    assert exported_now() == [("ops.ledger", 1)]  # raw.charges unchanged: left as it is
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        conn.execute("insert into raw.charges values ('c3', 1.5, null, '{}', '2026-03-30')")
+    assert exported_now() == [("raw.charges", 3), ("ops.ledger", 1)]
+
+    with spark_session(tmp_path) as spark:
+        spark.sql("create database if not exists marts")
+        spark.sql(
+            "create table marts.charges_daily using parquet as select _delivery_date as charge_date,"
+            " cast(sum(amount) as decimal(38, 2)) as amount_usd, max(charged_at) as last_charged_at,"
+            " flatten(collect_list(coalesce(tags, array()))) as tags, count(*) as charges"
+            " from raw.charges group by _delivery_date"
+        )
+    for _ in range(2):
+        published = publish(database, ["marts.charges_daily"], tmp_path)
+    assert [(p.relation, p.rows) for p in published] == [("marts.charges_daily", 2)]
+    with psycopg.connect(database.url) as conn:
+        rows = conn.execute("select * from marts.charges_daily order by charge_date").fetchall()
+        types = conn.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'marts' and table_name = 'charges_daily' order by ordinal_position"
+        ).fetchall()
+    assert rows == [
+        (date(2026, 3, 29), Decimal("10.01"), datetime(2026, 3, 29, 23, 30, tzinfo=UTC), ["a"], 1),
+        (date(2026, 3, 30), Decimal("1.40"), None, [], 2),
+    ]
+    assert [t for _, t in types] == ["date", "numeric", "timestamp with time zone", "ARRAY", "bigint"]
