@@ -25,7 +25,7 @@ from psycopg.rows import dict_row
 from aias_dagster.platform.engine import Engine, dbt_engine_env, spark_session_conf
 from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.transform.mart_equality import MartDifference, compare_mart, mart_keys, normalised
-from tests.conftest import BuiltWorld
+from tests.conftest import BuiltWorld, create_database, drop_database
 from tests.dbt.support import Dbt, DbtResult
 from tests.spark.conftest import SPARK_RUN, SparkRun
 
@@ -211,3 +211,33 @@ def test_a_difference_planted_in_one_mart_is_named_by_the_comparison(spark_world
     assert difference.describe().startswith(f"{mart}: 1 row(s) differ"), difference.describe()
     assert f"{column}: postgres" in difference.describe(), difference.describe()
     assert str(dict(zip(key, map(normalised, changed or ()), strict=True))) in difference.describe()
+
+
+def loop_reports(settings: ConnectionSettings) -> list[str]:
+    """What `aias demo` prints of each loop and of the scorecard, read from the marts of this database."""
+    from aias_dagster.platform.loops import LOOP_GROUPS, SCORECARD
+
+    with psycopg.connect(settings.url) as conn:
+        return [report(conn) for group in (*LOOP_GROUPS, SCORECARD) if (report := group.load_report()) is not None]
+
+
+def test_the_reports_and_the_scorecard_read_from_the_marts_spark_published_are_the_postgres_ones(
+    spark_world: SparkWorld, pg_server: ConnectionSettings
+) -> None:
+    """Every reader of a mart reads the warehouse connection; on Spark the dbt step publishes its marts there
+    (transform/serving.py). A copy of the Postgres world whose marts are replaced by Spark's, published, gives
+    the same loop reports and scorecard, to the digit, as `aias demo` prints them."""
+    from aias_dagster.transform.serving import publish_relation
+
+    settings = spark_world.world.settings
+    published = create_database(pg_server, prefix="aias_published", template=settings.dbname)
+    try:
+        with psycopg.connect(published.url) as conn:
+            rows = sum(publish_relation(conn, spark_world.spark, mart).rows for mart in spark_world.marts)
+        assert rows > 10_000, rows
+        on_spark = loop_reports(published)
+    finally:
+        drop_database(pg_server, published)
+    on_postgres = loop_reports(settings)
+    assert len(on_postgres) == 6
+    assert on_spark == on_postgres
