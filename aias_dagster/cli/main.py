@@ -157,6 +157,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from aias_dagster.ingest.contract import SOURCE_NAMES
     from aias_dagster.ingest.landing import delivery_days
     from aias_dagster.orchestration.runs import load_range
+    from aias_dagster.platform.engine import Engine, current_engine
     from aias_dagster.platform.warehouse import connect
 
     settings = _settings()
@@ -170,7 +171,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     say(f"loading delivery days {first}..{last} from {landing} (job ingest, one run; log {log})")
     outcome = load_range(_runner(settings, landing, log), first, last)
     with connect(settings) as conn:
-        say(format_counts(source_counts(conn)))
+        say(format_counts(source_counts(conn, with_staging=current_engine() is Engine.POSTGRES)))
     if ignored := format_ignored(outcome.loader_metadata):
         say(ignored)
     say(f"aias load: run {outcome.run_id} done; rejected rows are in raw.load_rejects")
