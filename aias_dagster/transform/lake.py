@@ -45,7 +45,7 @@ NULL_TEXT = "\\N"
 CSV_OPTIONS = "format csv, null '\\N', force_quote *"
 PARTITION_COLUMN = "_delivery_date"
 LOADED_AT_COLUMN = "_loaded_at"
-# In the lake's folder: each loader table's fingerprint at its last export (export_to_spark's changed_only).
+# In the lake's folder: each table's fingerprint at its last export (export_to_spark's changed_only).
 EXPORTED_FILE = "exported.json"
 # Postgres types whose text Spark's cast reads as is, and the Spark type it casts to.
 DIRECT_TYPES = {
@@ -194,14 +194,16 @@ def export_table(conn: psycopg.Connection, spark: SparkSession, schema: str, tab
     return ExportedTable(schema, table, postgres_rows, spark_rows, partitioned, time.perf_counter() - started)
 
 
-def loaded_fingerprint(conn: psycopg.Connection, schema: str, table: str, columns: list[Column]) -> str | None:
-    """What a table stamped by the loader holds, told cheaply: its rows and the newest `_loaded_at` (a load or a
-    reload stamps every row it writes, a deletion changes the count). None for a table without the stamp (the
-    Python assets' tables, small): exported every time."""
-    if LOADED_AT_COLUMN not in {column.name for column in columns}:
-        return None
-    count, newest = conn.execute(f'select count(*), max("{LOADED_AT_COLUMN}") from "{schema}"."{table}"').fetchone()  # type: ignore[misc]
-    return f"{count} rows, newest {newest.isoformat() if newest else '-'}"
+def table_fingerprint(conn: psycopg.Connection, schema: str, table: str, columns: list[Column]) -> str:
+    """What a table holds, told without exporting it. A loader's table: its rows and the newest `_loaded_at` (a
+    load or a reload stamps every row it writes, a deletion changes the count), from its index. Any other (the
+    Python assets' tables, thousands of rows): its rows and the sum of a hash of each whole row, one scan."""
+    relation = f'"{schema}"."{table}"'
+    if LOADED_AT_COLUMN in {column.name for column in columns}:
+        count, newest = conn.execute(f'select count(*), max("{LOADED_AT_COLUMN}") from {relation}').fetchone()  # type: ignore[misc]
+        return f"{count} rows, newest {newest.isoformat() if newest else '-'}"
+    count, hashed = conn.execute(f"select count(*), sum(hashtext(t::text)::bigint) from {relation} as t").fetchone()  # type: ignore[misc]
+    return f"{count} rows, hash {hashed}"
 
 
 def export_to_spark(
@@ -216,10 +218,9 @@ def export_to_spark(
 
     spark: a session already open on the lake (spark_session_conf(home)), kept open afterwards, for a caller
     that goes on in the same process (dbt's session method reuses it: Spark starts once, Derby has one owner);
-    without it, a session of its own, stopped at the end. changed_only: leave out a loader's table whose rows
-    are as they were at its last export (loaded_fingerprint; the lake keeps them in EXPORTED_FILE), as the dbt
-    step of every run on Spark does: a run's second dbt step, or a night with one new file, exports only what
-    changed.
+    without it, a session of its own, stopped at the end. changed_only: leave out a table whose rows are as
+    they were at its last export (table_fingerprint; the lake keeps them in EXPORTED_FILE), as the dbt step of
+    every run on Spark does: a run's second dbt step, or a night with one new file, exports only what changed.
     """
     if spark is None:
         with spark_session(home) as own:
@@ -233,21 +234,14 @@ def export_to_spark(
         conn.execute("set datestyle = 'ISO, YMD'")
         conn.execute("set extra_float_digits = 3")
         for schema, table in tables if tables is not None else source_tables(conn, manifest_path()):
-            fingerprint = loaded_fingerprint(conn, schema, table, table_columns(conn, schema, table))
+            fingerprint = table_fingerprint(conn, schema, table, table_columns(conn, schema, table))
             name = f"{schema}.{table}"
-            if (
-                changed_only
-                and fingerprint is not None
-                and state.get(name) == fingerprint
-                and spark.catalog.tableExists(f"`{schema}`.`{table}`")
-            ):
+            if changed_only and state.get(name) == fingerprint and spark.catalog.tableExists(f"`{schema}`.`{table}`"):
                 continue
             exported.append(export_table(conn, spark, schema, table, Path(scratch)))
             if progress is not None:
                 progress(table_line(exported[-1]))
-            state.pop(name, None)
-            if fingerprint is not None:
-                state[name] = fingerprint
+            state[name] = fingerprint
             state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     return exported
 
