@@ -70,7 +70,7 @@ raw_shares as (
         monthly_attributed.month_start,
         monthly_attributed.attribution_model,
         monthly_attributed.channel,
-        monthly_attributed.attributed / monthly_totals.attributed_total as raw_share,
+        {{ quotient('monthly_attributed.attributed', 'monthly_totals.attributed_total') }} as raw_share,
         row_number() over (
             partition by monthly_attributed.month_start, monthly_attributed.attribution_model
             order by monthly_attributed.attributed desc, monthly_attributed.channel asc
@@ -85,7 +85,8 @@ raw_shares as (
 ),
 
 -- A share is a rounded quotient; the month's largest channel takes the remainder, so the shares add up to
--- exactly 1 and the adjusted counts of a day to exactly its new paying customers.
+-- exactly 1 and the adjusted counts of a day to exactly its new paying customers. keep_scale: the 16 places
+-- of the quotient survive Spark's sums, differences and products (macros/cross_db/keep_scale.sql).
 channel_shares as (
 
     select
@@ -94,7 +95,10 @@ channel_shares as (
         channel,
         case
             when share_rank = 1
-                then 1 - (sum(raw_share) over (partition by month_start, attribution_model) - raw_share)
+                then 1 - (
+                    {{ keep_scale('sum(raw_share) over (partition by month_start, attribution_model)', 16) }}
+                    - {{ keep_scale('raw_share', 16) }}
+                )
             else raw_share
         end as channel_share
     from raw_shares
@@ -120,7 +124,8 @@ apportioned as (
         unattributed_by_day.date_day,
         unattributed_by_day.attribution_model,
         channel_shares.channel,
-        unattributed_by_day.unattributed * channel_shares.channel_share as apportioned
+        {{ keep_scale('unattributed_by_day.unattributed', 10, 20) }}
+        * {{ keep_scale('channel_shares.channel_share', 16, 17) }} as apportioned
     from unattributed_by_day
     inner join channel_shares
         on
@@ -167,7 +172,9 @@ joined as (
         case
             -- Spread over the channels, unless the month has no attributed customer to take the mix from.
             when day_channels.channel = 'unattributed' and monthly_totals.attributed_total > 0 then 0
-            else coalesce(conversion_credits.new_paying_customers, 0) + coalesce(apportioned.apportioned, 0)
+            else
+                {{ keep_scale('coalesce(conversion_credits.new_paying_customers, 0)', 10) }}
+                + {{ keep_scale('coalesce(apportioned.apportioned, 0)', 16) }}
         end as new_paying_customers_adjusted
     from day_channels
     left join signup_credits

@@ -56,7 +56,8 @@ channels as (
         channel,
         tracked_answered,
         row_number() over (partition by attribution_model order by channel) as channel_number,
-        tracked_answered / sum(tracked_answered) over (partition by attribution_model) as tracked_answer_mix
+        {{ quotient('tracked_answered', 'sum(tracked_answered) over (partition by attribution_model)') }}
+            as tracked_answer_mix
     from tracked
     where tracked_answered > 0
 
@@ -143,7 +144,7 @@ final as (
         {{ drop_trailing_zeros('tracked.tracked_answered') }} as tracked_answered,
         case
             when tracked.tracked_customers > 0
-                then {{ drop_trailing_zeros('tracked.tracked_answered / tracked.tracked_customers') }}
+                then {{ drop_trailing_zeros(quotient('tracked.tracked_answered', 'tracked.tracked_customers')) }}
         end as answer_rate,
         {{ drop_trailing_zeros('coalesce(unattributed.unattributed_customers, 0)') }} as unattributed_customers,
         {{ drop_trailing_zeros('coalesce(unattributed.unattributed_answered, 0)') }} as unattributed_answered,

@@ -34,7 +34,7 @@ final as (
         answer_rule,
         answer_channel,
         {{ drop_trailing_zeros('answerers') }} as answerers,
-        answerers / sum(answerers) over (partition by attribution_model, channel) as answer_share
+        {{ quotient('answerers', 'sum(answerers) over (partition by attribution_model, channel)') }} as answer_share
     from by_rule
 
 )

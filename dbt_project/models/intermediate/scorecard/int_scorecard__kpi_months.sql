@@ -1,5 +1,5 @@
--- Every loop's KPI per month, exact: the union of the loops' own `<loop>_kpi_monthly` marts, where each KPI and
--- its month rule are defined once. loop_scorecard_monthly rounds the values once and judges them. Each value is
+-- Every loop's KPI per month, as its mart holds it: the union of the loops' own `<loop>_kpi_monthly` marts, where
+-- each KPI and its month rule are defined once. loop_scorecard_monthly rounds the values and judges them. Each value is
 -- cast to one exact type: Spark types a union of decimals by its widest integer part, which took billing's
 -- cents (decimal(38, 2)) and rounded every share to two places (0.7599 judged as 0.76).
 {%- set loop_names = ['acquisition', 'product', 'support', 'billing', 'reliability'] %}

@@ -251,7 +251,9 @@ with_cac as (
         ) }} as paid_cac_calibrated,
         case
             when with_month_totals.unattributed_per_tracked is not null
-                then with_month_totals.unattributed_per_tracked / (1 + with_month_totals.unattributed_per_tracked)
+                then {{ quotient(
+                    'with_month_totals.unattributed_per_tracked', '1 + with_month_totals.unattributed_per_tracked'
+                ) }}
         end as estimated_tracking_loss,
         with_month_totals.survey_tracked_answered,
         with_month_totals.survey_unattributed_answered,
@@ -263,13 +265,14 @@ with_cac as (
         with_month_totals.month_unattributed_new_paying_customers,
         case
             when with_month_totals.month_new_paying_customers > 0
-                then
-                    with_month_totals.month_attributed_new_paying_customers
-                    / with_month_totals.month_new_paying_customers
+                then {{ quotient(
+                    'with_month_totals.month_attributed_new_paying_customers',
+                    'with_month_totals.month_new_paying_customers'
+                ) }}
         end as attribution_coverage,
         case
             when with_month_totals.month_new_paying_customers > 0
-                then months.month_spend_usd / with_month_totals.month_new_paying_customers
+                then {{ quotient('months.month_spend_usd', 'with_month_totals.month_new_paying_customers') }}
         end as blended_cac,
         with_month_totals.month_spend_without_customers_usd,
         months.is_provisional

@@ -41,7 +41,7 @@ loop_months as (
             as is_complete_month,
         case
             when count(catalog.feature) > 0
-                then count(adoption_monthly.adoption_rate) * 1.0 / count(catalog.feature)
+                then {{ round_share('count(adoption_monthly.adoption_rate) * 1.0 / count(catalog.feature)') }}
         end as kpi_value,
         count(adoption_monthly.adoption_rate) as numerator,
         count(catalog.feature) as denominator,

@@ -10,7 +10,10 @@ events as (
         is_auto_fixed,
         resolved_at,
         -- exact, not error_events' rounded minutes: a mart never aggregates a rounded figure again
-        {{ minutes_between('occurred_at', 'resolved_at') }} as minutes_to_recover
+        {{ minutes_between('occurred_at', 'resolved_at') }} as minutes_to_recover,
+        -- the mean's sum: whole seconds (microseconds) add up exactly on every engine, where minutes are
+        -- quotients each engine rounds at its own place (Spark read 97.475 as 97.47499999...)
+        {{ seconds_between('occurred_at', 'resolved_at') }} as seconds_to_recover
     from {{ ref('error_events') }}
 
 ),
@@ -60,7 +63,7 @@ daily as (
         {{ count_where('events.is_auto_fixed') }} as auto_fixed,
         count(events.resolved_at) as resolved,
         {{ percentile('events.minutes_to_recover', 0.5) }} as mttr_median,
-        avg(events.minutes_to_recover) as mttr_mean,
+        {{ quotient('sum(events.seconds_to_recover)', '60 * count(events.seconds_to_recover)') }} as mttr_mean,
         {{ count_where('events.resolved_at is null') }} as unresolved,
         {{ aggregate_where('min', 'events.occurred_at', 'events.resolved_at is null') }} as oldest_unresolved_at,
         {{ aggregate_where(

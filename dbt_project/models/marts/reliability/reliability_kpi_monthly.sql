@@ -22,7 +22,7 @@ loop_months as (
         ) }} as is_complete_month,
         case
             when sum(reliability_daily.errors) > 0
-                then sum(reliability_daily.auto_fixed) * 1.0 / sum(reliability_daily.errors)
+                then {{ round_share('sum(reliability_daily.auto_fixed) * 1.0 / sum(reliability_daily.errors)') }}
         end as kpi_value,
         sum(reliability_daily.auto_fixed) as numerator,
         sum(reliability_daily.errors) as denominator,

@@ -7,7 +7,9 @@ resolved as (
 
     select
         occurred_date,
-        {{ minutes_between('occurred_at', 'resolved_at') }} as minutes_to_recover
+        {{ minutes_between('occurred_at', 'resolved_at') }} as minutes_to_recover,
+        -- the mean's sum, exact on every engine (reliability_daily.sql)
+        {{ seconds_between('occurred_at', 'resolved_at') }} as seconds_to_recover
     from {{ ref('error_events') }}
     where resolved_at is not null
 
@@ -19,7 +21,7 @@ daily as (
         occurred_date as date_day,
         count(*) as resolved_errors,
         {{ percentile('minutes_to_recover', 0.5) }} as mttr_median,
-        avg(minutes_to_recover) as mttr_mean
+        {{ quotient('sum(seconds_to_recover)', '60 * count(seconds_to_recover)') }} as mttr_mean
     from resolved
     group by occurred_date
 

@@ -54,7 +54,7 @@ loop_months as (
         months.is_complete_month,
         case
             when months.tickets > 0
-                then 1 - months.uncategorized * 1.0 / months.tickets
+                then {{ round_share('1 - months.uncategorized * 1.0 / months.tickets') }}
         end as kpi_value,
         months.tickets - months.uncategorized as numerator,
         months.tickets as denominator,
