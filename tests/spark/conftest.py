@@ -1,14 +1,16 @@
 """Tests that run on Apache Spark (pyspark's local session), marked `spark`.
 
-pyproject's addopts leave them out of `make test` (`-m 'not spark'`); `make test-spark` (`pytest -m spark`)
-runs them after `make install-spark` has installed dbt-spark and pyspark (Java 17 needed). Asked for without
-those packages, they are skipped with that reason rather than failing at import.
+pyproject's addopts leave them out of `make test` (`-m 'not spark'`); `make test-spark` (`pytest -m spark`,
+two workers: the demo world's build on one, the other modules beside it) runs them after `make install-spark`
+has installed dbt-spark and pyspark (Java 17 needed). Asked for without those packages, they are skipped with
+that reason rather than failing at import.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pytest
 
@@ -49,6 +51,23 @@ SPARK_RUN = pytest.StashKey[SparkRun]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SPARK_RUN] = SparkRun()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under xdist (`make test-spark` runs two workers), the worker that built the demo world on Spark hands
+    what it found to the controller, which prints the summary."""
+    output = getattr(session.config, "workeroutput", None)
+    run = session.config.stash.get(SPARK_RUN, None)
+    if output is not None and run is not None and run.phases:
+        output["spark_run"] = asdict(run)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist's hook on the controller, as each worker ends."""
+    found = getattr(node, "workeroutput", {}).get("spark_run")
+    if found:
+        node.config.stash[SPARK_RUN] = SparkRun(**found)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
