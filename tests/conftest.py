@@ -25,6 +25,9 @@ from tests.templates import build_once, drop_templates, keep_as_template, shared
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# The summary of `make test-spark`, loaded here so that xdist's controller has it too (tests/spark/summary.py).
+pytest_plugins = ("tests.spark.summary",)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -27,7 +27,7 @@ from aias_dagster.platform.warehouse import ConnectionSettings
 from aias_dagster.transform.mart_equality import MartDifference, compare_mart, mart_keys, normalised
 from tests.conftest import BuiltWorld, create_database, drop_database
 from tests.dbt.support import Dbt, DbtResult
-from tests.spark.conftest import SPARK_RUN, SparkRun
+from tests.spark.summary import SPARK_RUN, SparkRun
 
 pytestmark = pytest.mark.spark
 
