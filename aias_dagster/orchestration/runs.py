@@ -32,12 +32,16 @@ from aias_dagster.platform.instance import cli_dagster_home, open_instance
 from aias_dagster.platform.partitions import day_key, partition_bounds
 from aias_dagster.platform.run_workers import process_alive, run_worker_pid
 from aias_dagster.platform.warehouse import ConnectionSettings, project_root
+from aias_dagster.transform.assets import DBT_AFTER_PYTHON_NAME, DBT_ASSETS_NAME
 
 # Dagster's run tags for a partition and for a single-run backfill of a range (documented run tags).
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-FULL_REFRESH_CONFIG = {"ops": {"dbt_models": {"config": {"full_refresh": True}}}}
+# Both dbt steps of the transform and nightly jobs: before the Python assets and after them (transform/assets.py).
+FULL_REFRESH_CONFIG = {
+    "ops": {name: {"config": {"full_refresh": True}} for name in (DBT_ASSETS_NAME, DBT_AFTER_PYTHON_NAME)}
+}
 POLL_SECONDS = 1.0
 PROGRESS_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
 FOLLOWED_EVENTS = {*PROGRESS_EVENTS, dg.DagsterEventType.ENGINE_EVENT}
