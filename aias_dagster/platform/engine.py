@@ -74,6 +74,7 @@ def spark_session_conf(home: Path | None = None) -> dict[str, str]:
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.sql.hive.metastorePartitionPruningFallbackOnException": "true",
         "spark.ui.enabled": "false",
+        "spark.driver.memory": "4g",
         "spark.log.level": "ERROR",
         "spark.ui.showConsoleProgress": "false",
         # What dbt-spark sets on every session it opens (connections.py), so both read SQL alike.

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 import dagster as dg
+from dagster._check import CheckError
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from aias_dagster.platform.engine import Engine, current_engine
@@ -74,6 +75,16 @@ def materialized_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetK
     return None
 
 
+def asset_graph_of(context: dg.AssetExecutionContext) -> Any:
+    """The code location's asset graph; a run executed in process (the bench, the tests) has no repository on its
+    context, only its job, whose graph holds the same Python readers for the jobs that build dbt (transform,
+    nightly, billing, reliability_marts)."""
+    try:
+        return context.repository_def.asset_graph
+    except CheckError:
+        return context.job_def.asset_layer.asset_graph
+
+
 # The models that read a Python asset sitting between dbt models (the calibrated CAC's intervals, read by
 # acquisition's KPI marts and through them the scorecard): a multi-asset of their own, after it. A run that builds
 # both is then two dbt invocations in order. With one multi-asset, Dagster split it by "colour" around the Python
@@ -134,6 +145,6 @@ def dbt_multi_asset(
                 if (key := materialized_key(context, event)) is not None:
                     built.append(key)
                 yield event
-        publish_served(to_publish(built, served_keys(context.repository_def.asset_graph)), settings, context.log.info)
+        publish_served(to_publish(built, served_keys(asset_graph_of(context))), settings, context.log.info)
 
     return dbt_models.map_asset_specs(with_mart_freshness)
