@@ -102,6 +102,20 @@ def product_benchmark(landing: Path) -> dict[str, float]:
     return {"product_night_s": product.night.wall_s, "product_rebuild_s": product.full_refresh.wall_s}
 
 
+def spark_benchmark(landing: Path) -> dict[str, float]:
+    """The full refresh on Spark beside Postgres (needs `make install-spark`); not part of the default bench."""
+    from aias_dagster.bench.spark import measure_spark, report_lines
+
+    timings = measure_spark(landing)
+    print()
+    print("\n".join(report_lines(timings)))
+    return {
+        "spark_full_refresh_s": timings.spark.wall_s,
+        "postgres_full_refresh_s": timings.postgres.wall_s,
+        "spark_export_s": timings.export.wall_s,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
@@ -115,8 +129,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["loader", "nightly", "product", "collect"],
-        help="run one benchmark (nightly includes the product loop's; product runs that one alone)",
+        choices=["loader", "nightly", "product", "collect", "spark"],
+        help=(
+            "run one benchmark (nightly includes the product loop's; product runs that one alone; spark, the full "
+            "refresh on Spark beside Postgres, runs only when asked: it needs `make install-spark`)"
+        ),
     )
     parser.add_argument("--collect-events", type=int, default=100_000, help="Segment events of the collect bench")
     parser.add_argument("--collect-errors", type=int, default=20_000, help="Sentry events of the collect bench")
@@ -147,6 +164,8 @@ def main() -> int:
         summary = replace(summary, **nightly_benchmark(landing))
     if args.only == "product":
         summary = replace(summary, **product_benchmark(landing))
+    if args.only == "spark":
+        summary = replace(summary, **spark_benchmark(landing))
     if args.only is None:
         from aias_dagster.bench.collect import collect_benchmark
 

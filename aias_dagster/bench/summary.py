@@ -19,13 +19,16 @@ class Summary:
     product_night_s: float | None = None
     product_rebuild_s: float | None = None
     site_s: float | None = None
+    spark_full_refresh_s: float | None = None  # the transform job's full refresh on Spark, lake sync and publish in
+    postgres_full_refresh_s: float | None = None  # the same job on Postgres, in the same bench (bench/spark.py)
+    spark_export_s: float | None = None  # every source table into an empty lake, Spark's start included
     loader_peak_rss_mib: float | None = None
 
 
 def summary_line(s: Summary) -> str:
     """`bench summary: loader X.XX x typed COPY, X.XX x plain COPY; night N.N s, floor N.N s, full refresh N.N s
-    (night/full X.XX); product night N.N s vs rebuild N.N s; site N.N s; loader peak RSS N MiB`, with only the
-    segments whose figures are known."""
+    (night/full X.XX); product night N.N s vs rebuild N.N s; site N.N s; full refresh on Spark N.N s vs Postgres N.N s
+    (export to the lake N.N s); loader peak RSS N MiB`, with only the segments whose figures are known."""
     parts: list[str] = []
     if s.loader_typed_ratio is not None and s.loader_plain_ratio is not None:
         parts.append(f"loader {s.loader_typed_ratio:.2f} x typed COPY, {s.loader_plain_ratio:.2f} x plain COPY")
@@ -39,6 +42,11 @@ def summary_line(s: Summary) -> str:
         parts.append(f"product night {s.product_night_s:.1f} s vs rebuild {s.product_rebuild_s:.1f} s")
     if s.site_s is not None:
         parts.append(f"site {s.site_s:.1f} s")
+    if s.spark_full_refresh_s is not None and s.postgres_full_refresh_s is not None and s.spark_export_s is not None:
+        parts.append(
+            f"full refresh on Spark {s.spark_full_refresh_s:.1f} s vs Postgres {s.postgres_full_refresh_s:.1f} s "
+            f"(export to the lake {s.spark_export_s:.1f} s)"
+        )
     if s.loader_peak_rss_mib is not None:
         parts.append(f"loader peak RSS {s.loader_peak_rss_mib:.0f} MiB")
     return f"{PREFIX} {'; '.join(parts) if parts else 'no part measured'}"
