@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import psycopg
@@ -34,7 +34,6 @@ from aias_dagster.platform.roles import ROLES, act_as
 from aias_dagster.platform.warehouse import ConnectionSettings, connect
 
 if TYPE_CHECKING:
-    from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
     from pyspark.sql import SparkSession
 
 SERVED_SCHEMAS = ("marts",)  # published whole: what analysts and the pages read
@@ -76,8 +75,11 @@ def postgres_type(spark_type: str) -> str:
         raise UnpublishableTypeError(f"no Postgres type to publish a Spark column of type {spark_type} as") from None
 
 
-def served_keys(graph: BaseAssetGraph) -> set[dg.AssetKey]:
-    """The dbt assets something other than dbt reads: the parents of every asset that is not a dbt model."""
+def served_keys(graph: Any) -> set[dg.AssetKey]:
+    """The dbt assets something other than dbt reads: the parents of every asset that is not a dbt model.
+
+    graph: an asset graph (Definitions.resolve_asset_graph(), a repository's or a job's); its class lives in
+    a private module of Dagster's, hence Any."""
     return {
         parent
         for node in graph.asset_nodes
