@@ -172,11 +172,13 @@ def conn(database: ConnectionSettings) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture(scope="session")
-def dbt_manifest() -> Path:
-    """The manifest, built once per session the way `make prepare` builds it."""
+def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The manifest, built once per session the way `make prepare` builds it, by whichever worker asks first:
+    two workers parsing at once both write target/manifest.json, and one read the other's half-written file
+    (`make test-spark`, whose first parse is a whole one, failed so)."""
     from aias_dagster.transform.project import prepare_manifest
 
-    return prepare_manifest()
+    return build_once(tmp_path_factory, "dbt_manifest", lambda _folder: prepare_manifest())
 
 
 # The demo's world, fixed in time so that every session sees the same months. Loop tests assert many
