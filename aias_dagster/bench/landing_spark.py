@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from aias_dagster.ingest.contract import SOURCES, Kind, Source
 from aias_dagster.ingest.landing import delivery_days, landing_file
 from aias_dagster.ingest.loader import read_header
-from aias_dagster.platform.engine import spark_session_conf
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -132,20 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, help="Spark's warehouse and metastore (default: a throwaway folder)")
     parser.add_argument("--compare", action="store_true", help="count what the loader kept (AIAS_DATABASE_URL)")
     args = parser.parse_args(argv)
-    from pyspark.sql import SparkSession
+    from aias_dagster.transform.lake import spark_session
 
     home = args.home or Path(tempfile.mkdtemp(prefix="landing-spark-"))
     try:
         started = time.perf_counter()
-        builder = SparkSession.builder.enableHiveSupport()
-        for key, value in spark_session_conf(home).items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
-        spark.sparkContext.setLogLevel("ERROR")
-        spark.sql(f"create database if not exists `{DATABASE}`")
-        print(f"Spark's start: {time.perf_counter() - started:.1f} s", flush=True)
         reads = []
-        try:
+        with spark_session(home) as spark:
+            spark.sql(f"create database if not exists `{DATABASE}`")
+            print(f"Spark's start: {time.perf_counter() - started:.1f} s", flush=True)
             for source in SOURCES:
                 reads.append(write_source(spark, args.landing, source))
                 r = reads[-1]
@@ -154,8 +148,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{r.missing_required} with a required column null",
                     flush=True,
                 )
-        finally:
-            spark.stop()
         print(f"{len(reads)} sources read and written in {sum(r.seconds for r in reads):.1f} s (Spark's start apart)")
     finally:
         if args.home is None:
